@@ -1,0 +1,18 @@
+/**
+ * @module params
+ * Deployment parameters and secrets, declared once. Secrets come from Cloud Secret Manager in
+ * production and from the git-ignored `functions/.secret.local` on the emulator (created by
+ * `npm start` / `npm test`). Their values are read only when a function runs, never at deploy time.
+ */
+import { defineSecret } from "firebase-functions/params";
+
+export const REGION = "us-central1";
+
+/** JSON keyring of Ed25519 signing keys; see `KeyringSecret` in domain/signing.ts. */
+export const signingKeyringSecret = defineSecret("METRICS_SIGNING_KEYRING");
+
+/** Pepper of the keyed hashes of API keys and client IPs. */
+export const apiKeyPepperSecret = defineSecret("API_KEY_PEPPER");
+
+/** True inside the Functions emulator, where keys are minted as `mk_test_`. */
+export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";

@@ -1,0 +1,43 @@
+/**
+ * @module api-key-policy
+ * Whether a stored API key may authenticate a request. Every refusal is reported to the client as
+ * the same 401 so a caller learns nothing about other people's keys; the reason goes to the logs.
+ */
+import type { Permission } from "./permissions";
+
+/** An API key as stored (its plaintext is never stored; `id` is the public identifier). */
+export interface ApiKeyRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  prefix: string;
+  permissions: Permission[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  rateLimitPerMinute: number;
+}
+
+export type KeyRefusal = "unknown" | "revoked" | "expired" | "not-owner";
+
+/** Why `record` may not be used by the session user `uid` at `now`, or null when it may. */
+export function refuseKey(record: ApiKeyRecord | null, uid: string, now: Date): KeyRefusal | null {
+  if (!record) return "unknown";
+  if (record.revokedAt) return "revoked";
+  if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) return "expired";
+  if (record.ownerId !== uid) return "not-owner";
+  return null;
+}
+
+/** The key as `POST /v1/api-keys` and `GET /v1/api-keys` show it: never the plaintext or the hash. */
+export function publicKeyView(record: ApiKeyRecord) {
+  return {
+    id: record.id,
+    prefix: record.prefix,
+    name: record.name,
+    permissions: record.permissions,
+    createdAt: record.createdAt.toISOString(),
+    expiresAt: record.expiresAt ? record.expiresAt.toISOString() : null,
+    rateLimitPerMinute: record.rateLimitPerMinute,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * @module metrics-view
+ * The metrics document shared by the agent, user and organization scopes, and its life cycle:
+ * every change yields a new revision (version + 1, computedAt = now) that is then sealed (signed).
+ * What is signed and served is exactly the view without its signature.
+ */
+import type { Keyring, ViewSignature } from "./signing";
+import { emptySourcesBlock, type SourcesBlock } from "./source-metrics";
+
+export type Scope = "agent" | "user" | "org";
+
+/** The metrics of one agent, user or organization, as served in `data`. */
+export interface MetricsView {
+  scope: Scope;
+  id: string;
+  sources: SourcesBlock;
+  computedAt: string;
+  version: number;
+}
+
+/** The blocks a computation produces; scope, id, version and time are added by `nextRevision`. */
+export type ViewContent = Pick<MetricsView, "sources">;
+
+/** A view together with the signature over it, as stored in the cache collections. */
+export interface SealedView {
+  data: MetricsView;
+  signature: ViewSignature;
+}
+
+/** The content of a scope with nothing in it. */
+export function emptyContent(): ViewContent {
+  return { sources: emptySourcesBlock() };
+}
+
+/** The next revision of a view: `previous` is null for a view that does not exist yet. */
+export function nextRevision(scope: Scope, id: string, previous: MetricsView | null, content: ViewContent, now: Date): MetricsView {
+  return { scope, id, ...content, computedAt: now.toISOString(), version: (previous?.version ?? 0) + 1 };
+}
+
+/** Signs a view with the keyring's active key. */
+export function seal(view: MetricsView, keyring: Keyring, now: Date): SealedView {
+  return { data: view, signature: keyring.sign(view, now) };
+}
+
+/** True when the signature verifies over exactly this data with one of the keyring's keys. */
+export function isAuthentic(sealed: SealedView, keyring: Keyring): boolean {
+  return keyring.verify(sealed.data, sealed.signature);
+}

@@ -1,0 +1,57 @@
+/**
+ * @module app
+ * The HTTPS API as a Hono app, built from its dependencies. The same routes answer under `/v1`
+ * (the function's own URL) and `/api/v1` (Firebase Hosting's rewrite keeps the `/api` prefix).
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiDeps, AppEnv } from "./app-env";
+import { ApiError } from "./errors";
+import { agentMetricsRoutes } from "./routes/agent-metrics-routes";
+import { apiKeyRoutes } from "./routes/api-key-routes";
+import { publicRoutes } from "./routes/public-routes";
+
+/** Largest accepted body: 1000 interactions of generous size fit well inside it. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** gRPC status of a Firestore backend that cannot be reached. */
+const GRPC_UNAVAILABLE = 14;
+
+function v1Routes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
+    .route("/", publicRoutes(deps))
+    .route("/api-keys", apiKeyRoutes(deps))
+    .route("/agents", agentMetricsRoutes(deps));
+}
+
+/** Builds the API. Every refusal, including unknown routes and unexpected errors, uses the envelope. */
+export function createApp(deps: ApiDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new ApiError("INVALID_ARGUMENT", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
+      },
+    }),
+  );
+  const v1 = v1Routes(deps);
+  app.route("/v1", v1);
+  app.route("/api/v1", v1);
+
+  app.notFound((c) => c.json(new ApiError("NOT_FOUND", "No such route.").toEnvelope(), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+      return c.json(err.toEnvelope(), err.status);
+    }
+    if ((err as { code?: unknown }).code === GRPC_UNAVAILABLE) {
+      deps.log.warn("api.backend-unavailable", { path: c.req.path });
+      c.header("Retry-After", "1");
+      return c.json(new ApiError("UNAVAILABLE", "The metrics store is unavailable; retry shortly.", undefined, 1).toEnvelope(), 503);
+    }
+    deps.log.error("api.unhandled", { path: c.req.path, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined });
+    return c.json(new ApiError("INTERNAL", "An internal error occurred.").toEnvelope(), 500);
+  });
+  return app;
+}

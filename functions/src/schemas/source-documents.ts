@@ -1,0 +1,52 @@
+/**
+ * @module source-documents
+ * zod schemas of the source collections apps write (`agents`, `users`, `context_sources`). Triggers
+ * parse every snapshot with these: a document that does not parse contributes nothing to any view and
+ * is logged, so a bad write can neither crash a trigger into a retry loop nor corrupt a total.
+ */
+import { z } from "zod";
+import { documentId } from "./ids";
+
+/**
+ * A Firestore Timestamp (anything with `toDate()`) or a Date. Strings are refused on purpose: Firestore
+ * orders strings after timestamps, so a string time would break "newest first" queries.
+ */
+const instant = z.preprocess((value) => {
+  if (value && typeof value === "object" && typeof (value as { toDate?: unknown }).toDate === "function") {
+    return (value as { toDate(): Date }).toDate();
+  }
+  return value;
+}, z.date().refine((d) => !Number.isNaN(d.getTime()), "is not a valid time"));
+
+const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const SOURCE_TYPES = ["pdf", "docx", "text", "url", "csv", "other"] as const;
+export const SOURCE_STATUSES = ["processing", "ready", "failed"] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+export type SourceStatus = (typeof SOURCE_STATUSES)[number];
+
+export const contextSourceSchema = z.object({
+  agentId: documentId,
+  type: z.enum(SOURCE_TYPES),
+  sizeBytes: count,
+  tokenCount: count,
+  status: z.enum(SOURCE_STATUSES),
+  createdAt: instant,
+  updatedAt: instant,
+});
+export type ContextSource = z.infer<typeof contextSourceSchema>;
+
+export const agentSchema = z.object({
+  name: z.string().max(500),
+  ownerId: documentId,
+  orgId: documentId,
+  createdAt: instant.optional(),
+});
+export type Agent = z.infer<typeof agentSchema>;
+
+export const userProfileSchema = z.object({
+  orgId: documentId.nullable().optional(),
+  role: z.enum(["owner", "admin", "member", "viewer"]).nullable().optional(),
+  displayName: z.string().max(500).optional(),
+});
+export type UserProfile = z.infer<typeof userProfileSchema>;

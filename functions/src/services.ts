@@ -1,0 +1,91 @@
+/**
+ * @module services
+ * The one place that builds the Firestore client, stores, keyring and app. Secrets can be read only
+ * while a function runs, so the graph is built on first use and then reused by every invocation the
+ * instance serves (which is also what keeps the in-memory caches warm).
+ */
+import { getApps, initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore, type Firestore } from "firebase-admin/firestore";
+import { functionsLogger } from "./config/functions-logger";
+import type { Logger } from "./config/logger";
+import { apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
+import { parseKeyring, type Keyring } from "./domain/signing";
+import type { ApiDeps } from "./http/app-env";
+import { createApp } from "./http/app";
+import { firebaseSessionVerifier } from "./http/auth/session-verifier";
+import { firestoreAgentViewStore } from "./store/agent-view-store";
+import { firestoreApiKeyStore } from "./store/api-key-store";
+import { firestoreDirectoryStore } from "./store/directory-store";
+
+export interface ServiceConfig {
+  db: Firestore;
+  auth: ReturnType<typeof getAuth>;
+  keyring: Keyring;
+  pepper: string;
+  emulator: boolean;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
+export function apiDeps(config: ServiceConfig): ApiDeps {
+  return {
+    now: config.now ?? (() => new Date()),
+    keyring: config.keyring,
+    pepper: config.pepper,
+    keyEnvironment: config.emulator ? "test" : "live",
+    sessions: firebaseSessionVerifier(config.auth),
+    apiKeys: firestoreApiKeyStore(config.db),
+    directory: firestoreDirectoryStore(config.db),
+    agentViews: firestoreAgentViewStore(config.db),
+    log: config.log,
+  };
+}
+
+/** What the triggers need: the views and the keyring, and no API key pepper (least privilege). */
+export interface TriggerServices {
+  agentViews: ReturnType<typeof firestoreAgentViewStore>;
+  keyring: Keyring;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface RuntimeServices {
+  deps: ApiDeps;
+  app: ReturnType<typeof createApp>;
+}
+
+let api: RuntimeServices | undefined;
+let triggers: TriggerServices | undefined;
+
+const firebaseApp = () => getApps()[0] ?? initializeApp();
+
+/** The API's services on this instance, built from the runtime's secrets on first call. */
+export function apiServices(): RuntimeServices {
+  if (!api) {
+    const deps = apiDeps({
+      db: getFirestore(firebaseApp()),
+      auth: getAuth(firebaseApp()),
+      keyring: parseKeyring(signingKeyringSecret.value()),
+      pepper: apiKeyPepperSecret.value(),
+      emulator: isEmulator(),
+      log: functionsLogger,
+    });
+    api = { deps, app: createApp(deps) };
+  }
+  return api;
+}
+
+/** The triggers' services on this instance, built on first call. */
+export function triggerServices(): TriggerServices {
+  if (!triggers) {
+    triggers = {
+      agentViews: firestoreAgentViewStore(getFirestore(firebaseApp())),
+      keyring: parseKeyring(signingKeyringSecret.value()),
+      now: () => new Date(),
+      log: functionsLogger,
+    };
+  }
+  return triggers;
+}

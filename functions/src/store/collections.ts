@@ -1,0 +1,17 @@
+/**
+ * @module collections
+ * Every Firestore collection name the functions touch, in one place (the rules file mirrors it).
+ */
+export const COLLECTIONS = {
+  organizations: "organizations",
+  users: "users",
+  agents: "agents",
+  contextSources: "context_sources",
+  interactions: "agent_interactions",
+  config: "metrics_config",
+  agentViews: "agent_metrics_cache",
+  userViews: "user_metrics_cache",
+  orgViews: "org_metrics_cache",
+  apiKeys: "api_keys",
+  triggerEvents: "trigger_events",
+} as const;

@@ -1,0 +1,45 @@
+/**
+ * @module run-tests
+ * `npm test`: the unit suites first (no emulator, seconds), then every emulator-backed suite inside
+ * one `firebase emulators:exec`, which sets FIRESTORE_EMULATOR_HOST and friends for the tests and
+ * tears the emulators down afterwards. `--unit` runs only the first part.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { FIREBASE_BIN, PROJECT_ID, ROOT } from "./paths.mjs";
+import { emulatorEnv } from "./emulator-env.mjs";
+
+function findTests(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...findTests(path, suffix));
+    else if (name.endsWith(suffix)) out.push(relative(ROOT, path));
+  }
+  return out.sort();
+}
+
+const nodeTest = (files) => ["node", "--import", "tsx", "--test", "--test-reporter=spec", ...files];
+
+function section(title) {
+  process.stdout.write(`\n━━ ${title} ━━\n`);
+}
+
+section("Unit tests (pure logic, no emulator)");
+const unitCommand = nodeTest(findTests(join(ROOT, "test", "unit"), ".test.ts"));
+const unit = spawnSync(unitCommand[0], unitCommand.slice(1), {
+  cwd: ROOT,
+  stdio: "inherit",
+});
+if (unit.status !== 0 || process.argv.includes("--unit")) process.exit(unit.status ?? 1);
+
+section("Emulator tests (Auth, Firestore and Functions emulators)");
+const emulatorFiles = [...findTests(join(ROOT, "test", "emulator"), ".emulator.test.ts"), ...findTests(join(ROOT, "test", "rules"), ".rules.test.ts")];
+const command = nodeTest(emulatorFiles).join(" ");
+const emulated = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore,functions,hosting", "--project", PROJECT_ID, command], {
+  cwd: ROOT,
+  stdio: "inherit",
+  env: emulatorEnv(),
+});
+process.exit(emulated.status ?? 1);
