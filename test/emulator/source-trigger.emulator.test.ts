@@ -1,0 +1,111 @@
+/**
+ * The source trigger's handler driven by hand against the Firestore emulator, in a project where no
+ * deployed trigger fires, so each test decides exactly which deliveries happen: duplicates,
+ * out-of-order deliveries and a recompute racing the events it already includes.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Timestamp, type DocumentReference, type DocumentSnapshot } from "firebase-admin/firestore";
+import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
+import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
+import { handleContextSourceWritten, type SourceWrittenEvent } from "../../functions/src/triggers/context-source-written";
+import { recordingLogger } from "../support/fakes";
+import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
+
+const db = adminDb(ISOLATED_PROJECT_ID);
+const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("trigger-test")));
+const views = firestoreAgentViewStore(db);
+const log = recordingLogger();
+const handle = handleContextSourceWritten({ views, context: () => ({ keyring, now: () => new Date() }), log });
+
+/** Performs a write and returns the event Firestore would deliver for it. */
+async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<SourceWrittenEvent> {
+  const before: DocumentSnapshot = await ref.get();
+  if (data) await ref.set(data);
+  else await ref.delete();
+  const after: DocumentSnapshot = await ref.get();
+  return { id: unique("event"), time: new Date().toISOString(), params: { sourceId: ref.id }, data: { before, after } } as unknown as SourceWrittenEvent;
+}
+
+function source(agentId: string, sizeBytes: number, extra: Record<string, unknown> = {}) {
+  const now = Timestamp.now();
+  return { agentId, type: "text", sizeBytes, tokenCount: 1, status: "ready", createdAt: now, updatedAt: now, ...extra };
+}
+
+async function sources(agentId: string) {
+  const stored = await views.read(agentId);
+  assert.ok(stored, "the view exists");
+  assert.equal(keyring.verify(stored.sealed.data, stored.sealed.signature), true, "the stored view is signed");
+  return stored.sealed.data.sources;
+}
+
+test("a redelivered event changes nothing", async () => {
+  const agent = unique("agent");
+  const first = await write(db.collection("context_sources").doc(unique("s")), source(agent, 10));
+  const second = await write(db.collection("context_sources").doc(unique("s")), source(agent, 20));
+  await handle(first);
+  await handle(second);
+  await handle(second);
+  await handle(first);
+  assert.deepEqual({ count: (await sources(agent)).count, totalBytes: (await sources(agent)).totalBytes }, { count: 2, totalBytes: 30 });
+});
+
+test("events delivered in reverse order converge to the truth", async () => {
+  const agent = unique("agent");
+  const ref = db.collection("context_sources").doc(unique("s"));
+  const other = await write(db.collection("context_sources").doc(unique("s")), source(agent, 5));
+  await handle(other); // the view exists before the out-of-order events arrive
+  const created = await write(ref, source(agent, 100));
+  const updated = await write(ref, source(agent, 300, { type: "pdf" }));
+  const deleted = await write(ref, null);
+  for (const event of [deleted, updated, created]) await handle(event);
+  const block = await sources(agent);
+  assert.equal(block.count, 1);
+  assert.equal(block.totalBytes, 5);
+  assert.equal(block.byType.pdf, 0);
+  assert.equal(block.byType.text, 1);
+});
+
+test("a source moved to another agent leaves one view and joins the other", async () => {
+  const from = unique("agent");
+  const to = unique("agent");
+  const ref = db.collection("context_sources").doc(unique("s"));
+  await handle(await write(ref, source(from, 70)));
+  await handle(await write(db.collection("context_sources").doc(unique("s")), source(to, 1)));
+  await handle(await write(ref, source(to, 70)));
+  assert.equal((await sources(from)).count, 0);
+  assert.deepEqual([(await sources(to)).count, (await sources(to)).totalBytes], [2, 71]);
+});
+
+test("a recompute is not double counted by the late events of writes it already saw", async () => {
+  const agent = unique("agent");
+  const events = [];
+  for (let i = 1; i <= 3; i++) events.push(await write(db.collection("context_sources").doc(unique("s")), source(agent, i * 10)));
+  await views.recompute(agent, { keyring, now: () => new Date() });
+  for (const event of events) await handle(event);
+  const late = await write(db.collection("context_sources").doc(unique("s")), source(agent, 1000));
+  await handle(late);
+  const block = await sources(agent);
+  assert.deepEqual([block.count, block.totalBytes], [4, 1060]);
+});
+
+test("a malformed document is skipped and logged, and never breaks the view", async () => {
+  const agent = unique("agent");
+  await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 8)));
+  const bad = db.collection("context_sources").doc(unique("s"));
+  for (const data of [source(agent, -5), source(agent, 5, { status: "exploded" }), source(agent, 5, { type: "__proto__" }), { agentId: agent, sizeBytes: "big" }]) {
+    await handle(await write(bad, data));
+  }
+  const block = await sources(agent);
+  assert.deepEqual([block.count, block.totalBytes], [1, 8]);
+  assert.ok(log.entries.some((e) => e.event === "source.invalid"));
+});
+
+test("a view whose signature was tampered with is rebuilt from source, not used as a base", async () => {
+  const agent = unique("agent");
+  await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 40)));
+  await db.doc(`agent_metrics_cache/${agent}`).update({ "sources.count": 50 });
+  await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 2)));
+  const block = await sources(agent);
+  assert.deepEqual([block.count, block.totalBytes], [2, 42]);
+});

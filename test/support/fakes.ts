@@ -1,0 +1,89 @@
+/**
+ * @module fakes
+ * In-memory stand-ins for the API's stores and session verifier, for fast in-process tests of the
+ * HTTP layer. They implement the same interfaces as the Firestore versions; anything that depends
+ * on Firestore's own behaviour is tested against the emulator instead.
+ */
+import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
+import { emptyContent, nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
+import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
+import type { Logger } from "../../functions/src/config/logger";
+import type { ApiDeps } from "../../functions/src/http/app-env";
+import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
+import type { StoredView } from "../../functions/src/store/view-codec";
+
+export interface LogEntry {
+  level: "info" | "warn" | "error";
+  event: string;
+  fields?: Record<string, unknown>;
+}
+
+/** A logger that records every entry, so tests can assert on (and grep) what was logged. */
+export function recordingLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  return {
+    entries,
+    info: (event, fields) => entries.push({ level: "info", event, fields }),
+    warn: (event, fields) => entries.push({ level: "warn", event, fields }),
+    error: (event, fields) => entries.push({ level: "error", event, fields }),
+  };
+}
+
+export interface FakeWorld {
+  deps: ApiDeps;
+  keyring: Keyring;
+  log: ReturnType<typeof recordingLogger>;
+  users: Map<string, UserProfile>;
+  agents: Map<string, Agent>;
+  views: Map<string, StoredView>;
+  keys: Map<string, ApiKeyRecord>;
+  /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
+  tokens: Map<string, string>;
+  recomputes: string[];
+}
+
+/** An API wired to in-memory stores; `now` is fixed unless a test moves it. */
+export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
+  const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("test-key")));
+  const log = recordingLogger();
+  const world: Omit<FakeWorld, "deps"> = {
+    keyring,
+    log,
+    users: new Map(),
+    agents: new Map(),
+    views: new Map(),
+    keys: new Map(),
+    tokens: new Map(),
+    recomputes: [],
+  };
+  const deps: ApiDeps = {
+    now: () => now,
+    keyring,
+    pepper: "test-pepper",
+    keyEnvironment: "test",
+    log,
+    sessions: { verify: async (credential) => world.tokens.get(credential.token) ?? null },
+    apiKeys: {
+      findByHash: async (hash) => world.keys.get(hash) ?? null,
+      create: async (hash, record) => void world.keys.set(hash, record),
+    },
+    directory: {
+      viewerAndAgent: async (uid, agentId) => {
+        const profile = world.users.get(uid);
+        return { viewer: { uid, orgId: profile?.orgId ?? null, role: profile?.role ?? null }, agent: world.agents.get(agentId) ?? null };
+      },
+    },
+    agentViews: {
+      read: async (agentId) => world.views.get(agentId) ?? null,
+      applySourceChange: async () => "applied",
+      recompute: async (agentId, ctx) => {
+        world.recomputes.push(agentId);
+        const previous = world.views.get(agentId)?.sealed.data ?? null;
+        const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyContent(), ctx.now()), ctx.keyring, ctx.now());
+        world.views.set(agentId, { sealed, sourcesAsOf: ctx.now() });
+        return sealed;
+      },
+    },
+  };
+  return { ...world, deps };
+}
