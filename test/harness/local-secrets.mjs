@@ -22,8 +22,12 @@ export function ensureLocalSecrets() {
   writeFileSync(SECRET_FILE, `METRICS_SIGNING_KEYRING='${keyring}'\nAPI_KEY_PEPPER='${pepper}'\n`, { mode: 0o600 });
 }
 
-/** The local secrets as a name → value map. */
+/**
+ * The local secrets as a name → value map.
+ * @returns {Record<string, string>}
+ */
 export function readLocalSecrets() {
+  /** @type {Record<string, string>} */
   const values = {};
   for (const line of readFileSync(SECRET_FILE, "utf8").split("\n")) {
     const match = /^([A-Z0-9_]+)='(.*)'$/.exec(line.trim());

@@ -26,6 +26,10 @@ function section(title) {
   process.stdout.write(`\n━━ ${title} ━━\n`);
 }
 
+section("Type check (functions, web-client and tests)");
+const typecheck = spawnSync("npm", ["run", "typecheck", "--silent"], { cwd: ROOT, stdio: "inherit" });
+if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
+
 section("Unit tests (pure logic, no emulator)");
 const unitCommand = nodeTest(findTests(join(ROOT, "test", "unit"), ".test.ts"));
 const unit = spawnSync(unitCommand[0], unitCommand.slice(1), {

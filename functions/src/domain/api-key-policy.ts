@@ -3,7 +3,11 @@
  * Whether a stored API key may authenticate a request. Every refusal is reported to the client as
  * the same 401 so a caller learns nothing about other people's keys; the reason goes to the logs.
  */
+import { displayPrefix, generateApiKey, generateKeyId, type KeyEnvironment } from "./api-key-format";
 import type { Permission } from "./permissions";
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+const DAY_MS = 86_400_000;
 
 /** An API key as stored (its plaintext is never stored; `id` is the public identifier). */
 export interface ApiKeyRecord {
@@ -19,6 +23,33 @@ export interface ApiKeyRecord {
 }
 
 export type KeyRefusal = "unknown" | "revoked" | "expired" | "not-owner";
+
+/** What a developer asks for when creating a key (already validated). */
+export interface KeyRequest {
+  name: string;
+  permissions: Permission[];
+  expiresInDays?: number;
+  rateLimitPerMinute?: number;
+}
+
+/** A new key: the plaintext (to show once) and the record to store under its keyed hash. */
+export function mintApiKey(request: KeyRequest, ownerId: string, env: KeyEnvironment, now: Date): { key: string; record: ApiKeyRecord } {
+  const key = generateApiKey(env);
+  return {
+    key,
+    record: {
+      id: generateKeyId(),
+      ownerId,
+      name: request.name,
+      prefix: displayPrefix(key),
+      permissions: request.permissions,
+      createdAt: now,
+      expiresAt: request.expiresInDays ? new Date(now.getTime() + request.expiresInDays * DAY_MS) : null,
+      revokedAt: null,
+      rateLimitPerMinute: request.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    },
+  };
+}
 
 /** Why `record` may not be used by the session user `uid` at `now`, or null when it may. */
 export function refuseKey(record: ApiKeyRecord | null, uid: string, now: Date): KeyRefusal | null {

@@ -7,8 +7,6 @@ import { z } from "zod";
 import { PERMISSIONS } from "../domain/permissions";
 import { documentId } from "./ids";
 
-export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
-
 export const createApiKeyBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   permissions: z

@@ -84,7 +84,7 @@ async function keyFor(app: ReturnType<typeof createApp>, token: string, permissi
 }
 
 test("the dual-auth matrix answers 401/401/403/403 and 200 in the contract's envelope", async () => {
-  const { app, world } = setup();
+  const { app } = setup();
   const aliceKey = await keyFor(app, "alice-token", ["read:agent-metrics"]);
   const aliceWeakKey = await keyFor(app, "alice-token", ["read:org-metrics"]);
   const malloryKey = await keyFor(app, "mallory-token", ["admin:all"]);
@@ -107,7 +107,7 @@ test("the dual-auth matrix answers 401/401/403/403 and 200 in the contract's env
 });
 
 test("a missing agent is 403 like a foreign one, so ids cannot be probed", async () => {
-  const { app, world } = setup();
+  const { app } = setup();
   const key = await keyFor(app, "alice-token", ["read:agent-metrics"]);
   const res = await read(app, { Authorization: "Bearer alice-token", "X-API-Key": key }, "/v1/agents/no-such-agent/metrics");
   assert.equal(res.status, 403);
@@ -144,7 +144,7 @@ test("a tampered stored view is never served: it is recomputed and the event log
 });
 
 test("unknown routes and bad ids answer in the envelope, never with a stack trace", async () => {
-  const { app, world } = setup();
+  const { app } = setup();
   const key = await keyFor(app, "alice-token", ["read:agent-metrics"]);
   const notFound = await app.request("/v1/nothing-here");
   assert.equal(notFound.status, 404);

@@ -1,0 +1,19 @@
+/**
+ * @module describe-error
+ * One wording for failed API calls across the page: the envelope's code first, since that is what
+ * a developer searches the contract for, then its message and any wait the server asked for.
+ */
+import { ApiRequestError } from "./lib/api-client";
+
+/**
+ * A one-line description of `error` for the page.
+ * @example describeError(new ApiRequestError(403, "PERMISSION_DENIED", "not yours")) // "PERMISSION_DENIED (403): not yours"
+ */
+export function describeError(error: unknown): string {
+  if (error instanceof ApiRequestError) {
+    const status = error.status ? ` (${error.status})` : "";
+    const retry = error.retryAfterSeconds !== undefined ? ` Retry in ${error.retryAfterSeconds} s.` : "";
+    return `${error.code}${status}: ${error.message}${retry}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,99 @@
+/**
+ * @module api-types
+ * The shapes of the API responses the browser reads, as the contract fixes them. Blocks the server
+ * may not compute yet (`interactions`, `windows`) are optional so the page can show what is there.
+ */
+
+/** The signature served beside every metrics view. */
+export interface ViewSignature {
+  alg: "Ed25519";
+  keyId: string;
+  signedAt: string;
+  value: string;
+}
+
+/** One public key from `GET /v1/signing-keys`; retired keys still verify older views. */
+export interface SigningKey {
+  keyId: string;
+  alg: "Ed25519";
+  publicKey: string;
+  status: "active" | "retired";
+}
+
+export interface SourcesBlock {
+  count: number;
+  totalBytes: number;
+  totalTokens: number;
+  byType: Record<string, number>;
+  byStatus: Record<string, number>;
+  lastAddedAt: string | null;
+}
+
+export interface LatencySummary {
+  avg: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface InteractionsBlock {
+  count: number;
+  errorCount: number;
+  errorRate: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  latencyMs: LatencySummary;
+  byModel: Record<string, { count: number; costUsd: number }>;
+  lastAt: string | null;
+}
+
+export interface WindowSummary {
+  count: number;
+  errorCount: number;
+  costUsd: number;
+  p95LatencyMs: number;
+}
+
+/** The signed metrics document of one agent, user or organization. */
+export interface MetricsData {
+  scope: "agent" | "user" | "org";
+  id: string;
+  sources: SourcesBlock;
+  interactions?: InteractionsBlock;
+  windows?: Partial<Record<"1h" | "24h" | "7d", WindowSummary>>;
+  agentCount?: number;
+  computedAt: string;
+  version: number;
+}
+
+/** A 200 answer of a metrics read. */
+export interface MetricsResponse {
+  data: MetricsData;
+  signature: ViewSignature;
+  meta: { cache: "edge" | "store" | "computed"; ageMs: number; stale: boolean };
+}
+
+/** The body of `POST /v1/api-keys`. */
+export interface CreateApiKeyRequest {
+  name: string;
+  permissions: string[];
+  expiresInDays?: number;
+  rateLimitPerMinute?: number;
+}
+
+/** The 201 answer of `POST /v1/api-keys`: `key` is the plaintext, shown this once. */
+export interface CreatedApiKey {
+  key: string;
+  apiKey: {
+    id: string;
+    prefix: string;
+    name: string;
+    permissions: string[];
+    createdAt: string;
+    expiresAt: string | null;
+    rateLimitPerMinute: number;
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * @module verify-signature
+ * Checks a metrics response against the public signing keys with WebCrypto Ed25519, so the page can
+ * show whether what it displays is exactly what the server signed. The message layout mirrors the
+ * server's `signedMessage`: header, key id, signing time, canonical JSON of `data`, one per line.
+ * Any malformed input answers false rather than throwing: to the user it is simply "not verified".
+ */
+import type { SigningKey } from "./api-types";
+import { fromBase64Url } from "./base64url";
+import { canonicalJson } from "./canonical-json";
+
+const MESSAGE_HEADER = "agent-metrics-view/v1";
+const ED25519 = { name: "Ed25519" } as const;
+const PUBLIC_KEY_BYTES = 32;
+const SIGNATURE_BYTES = 64;
+
+/** The string whose UTF-8 bytes the server signs; a TypeError when `data` cannot be canonical. */
+function signedMessage(data: unknown, keyId: string, signedAt: string): string {
+  return `${MESSAGE_HEADER}\n${keyId}\n${signedAt}\n${canonicalJson(data)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * True when `response.signature` is a valid Ed25519 signature over `response.data` by the key among
+ * `keys` whose id it names; false for a bad signature, an unknown key, or any malformed input.
+ * @example
+ * const { keys } = await client.signingKeys();
+ * const body = await client.agentMetrics("agent-1");
+ * if (!(await verifyMetricsSignature(body, keys))) showWarning();
+ */
+export async function verifyMetricsSignature(response: unknown, keys: readonly SigningKey[]): Promise<boolean> {
+  try {
+    if (!isRecord(response) || !isRecord(response.data) || !isRecord(response.signature)) return false;
+    const { alg, keyId, signedAt, value } = response.signature;
+    if (alg !== "Ed25519" || typeof keyId !== "string" || typeof signedAt !== "string" || typeof value !== "string") {
+      return false;
+    }
+    const key = Array.isArray(keys) ? keys.find((k) => k?.keyId === keyId && k.alg === "Ed25519") : undefined;
+    const rawKey = typeof key?.publicKey === "string" ? fromBase64Url(key.publicKey) : null;
+    const signature = fromBase64Url(value);
+    if (rawKey?.length !== PUBLIC_KEY_BYTES || signature?.length !== SIGNATURE_BYTES) return false;
+
+    const publicKey = await crypto.subtle.importKey("raw", rawKey, ED25519, false, ["verify"]);
+    const message = new TextEncoder().encode(signedMessage(response.data, keyId, signedAt));
+    return await crypto.subtle.verify(ED25519, publicKey, signature, message);
+  } catch {
+    // Data that cannot be canonical was never signed; a browser without Ed25519 cannot vouch for it.
+    return false;
+  }
+}
