@@ -5,13 +5,14 @@
  * tears the emulators down afterwards. `--unit` runs only the first part.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { FIREBASE_BIN, PROJECT_ID, ROOT } from "./paths.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
 
 function findTests(dir, suffix) {
   const out = [];
+  if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...findTests(path, suffix));
