@@ -13,7 +13,14 @@ import { apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/p
 import { parseKeyring, type Keyring } from "./domain/signing";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
+import { cachedSessionVerifier } from "./http/auth/cached-session-verifier";
+import { firebaseSessionIssuer } from "./http/auth/session-issuer";
 import { firebaseSessionVerifier } from "./http/auth/session-verifier";
+import { cachedApiKeyStore } from "./store/cached-api-key-store";
+import { RateLimiter } from "./http/rate-limiter";
+import { UsageRecorder } from "./http/usage-recorder";
+import { firestoreRateCounterStore } from "./store/rate-counter-store";
+import { firestoreUsageStore } from "./store/usage-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { firestoreApiKeyStore } from "./store/api-key-store";
 import { firestoreDirectoryStore } from "./store/directory-store";
@@ -30,14 +37,23 @@ export interface ServiceConfig {
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
+  const usageStore = firestoreUsageStore(config.db);
   return {
     now: config.now ?? (() => new Date()),
     keyring: config.keyring,
     pepper: config.pepper,
     keyEnvironment: config.emulator ? "test" : "live",
-    sessions: firebaseSessionVerifier(config.auth),
-    apiKeys: firestoreApiKeyStore(config.db),
+    sessions: cachedSessionVerifier(firebaseSessionVerifier(config.auth)),
+    sessionIssuer: firebaseSessionIssuer(config.auth),
+    apiKeys: cachedApiKeyStore(firestoreApiKeyStore(config.db)),
     directory: firestoreDirectoryStore(config.db),
+    rateLimiter: new RateLimiter(firestoreRateCounterStore(config.db), (error) =>
+      config.log.warn("rate-limit.sync-failed", { error: error instanceof Error ? error.name : String(error) }),
+    ),
+    usage: new UsageRecorder(usageStore, (error, dropped) =>
+      config.log.warn("usage.write-failed", { error: error instanceof Error ? error.name : String(error), dropped }),
+    ),
+    usageStore,
     agentViews: firestoreAgentViewStore(config.db),
     log: config.log,
   };

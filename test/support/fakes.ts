@@ -11,6 +11,10 @@ import type { Logger } from "../../functions/src/config/logger";
 import type { ApiDeps } from "../../functions/src/http/app-env";
 import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/store/view-codec";
+import { rollUp, type UsageRecord } from "../../functions/src/domain/usage";
+import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { UsageRecorder } from "../../functions/src/http/usage-recorder";
+import type { UsageStore } from "../../functions/src/store/usage-store";
 
 export interface LogEntry {
   level: "info" | "warn" | "error";
@@ -40,10 +44,21 @@ export interface FakeWorld {
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
   tokens: Map<string, string>;
   recomputes: string[];
+  /** Usage records stored so far (after `deps.usage.flush()`). */
+  usageRecords?: UsageRecord[];
 }
 
 /** An API wired to in-memory stores; `now` is fixed unless a test moves it. */
 export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
+  const usageRecords: UsageRecord[] = [];
+  const usageStore: UsageStore = {
+    append: async (records) => void usageRecords.push(...records),
+    report: async (keyId) => {
+      const days = [...rollUp(usageRecords.filter((r) => r.keyId === keyId)).values()];
+      const lastUsedAt = days.reduce<Date | null>((last, d) => (!last || d.lastUsedAt > last ? d.lastUsedAt : last), null);
+      return { days: days.map(({ day, total, byOutcome }) => ({ day, total, byOutcome })), lastUsedAt };
+    },
+  };
   const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("test-key")));
   const log = recordingLogger();
   const world: Omit<FakeWorld, "deps"> = {
@@ -62,11 +77,39 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     pepper: "test-pepper",
     keyEnvironment: "test",
     log,
-    sessions: { verify: async (credential) => world.tokens.get(credential.token) ?? null },
+    sessions: {
+      verify: async (credential) => {
+        const uid = world.tokens.get(credential.token);
+        return uid ? { uid, expiresAtMs: now.getTime() + 3_600_000 } : null;
+      },
+      forgetUser: () => undefined,
+    },
+    sessionIssuer: {
+      inspectIdToken: async (token) => (world.tokens.has(token) ? { uid: world.tokens.get(token) as string, authTimeMs: now.getTime() } : null),
+      createSessionCookie: async (token) => `cookie-for-${token}`,
+      revokeSessions: async (uid) => {
+        for (const [token, owner] of world.tokens) if (owner === uid) world.tokens.delete(token);
+      },
+    },
     apiKeys: {
       findByHash: async (hash) => world.keys.get(hash) ?? null,
       create: async (hash, record) => void world.keys.set(hash, record),
+      listByOwner: async (ownerId) => [...world.keys.values()].filter((r) => r.ownerId === ownerId).reverse(),
+      findOwned: async (ownerId, keyId) => {
+        const found = [...world.keys].find(([, r]) => r.ownerId === ownerId && r.id === keyId);
+        return found ? { hash: found[0], record: found[1] } : null;
+      },
+      revoke: async (hash, at) => {
+        const record = world.keys.get(hash);
+        if (!record) throw new Error("no such key");
+        record.revokedAt ??= at;
+        return record;
+      },
+      forget: () => undefined,
     },
+    rateLimiter: new RateLimiter({ add: async (_keyId, _window, delta) => delta }),
+    usage: new UsageRecorder(usageStore),
+    usageStore,
     directory: {
       viewerAndAgent: async (uid, agentId) => {
         const profile = world.users.get(uid);
@@ -85,5 +128,5 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       },
     },
   };
-  return { ...world, deps };
+  return { ...world, deps, usageRecords };
 }

@@ -72,3 +72,9 @@ export function publicKeyView(record: ApiKeyRecord) {
     rateLimitPerMinute: record.rateLimitPerMinute,
   };
 }
+
+/** A key's state as its owner sees it in lists. */
+export function keyStatus(record: ApiKeyRecord, now: Date): "active" | "revoked" | "expired" {
+  if (record.revokedAt) return "revoked";
+  return record.expiresAt && record.expiresAt.getTime() <= now.getTime() ? "expired" : "active";
+}

@@ -7,10 +7,14 @@ import type { ApiKeyRecord } from "../domain/api-key-policy";
 import type { KeyEnvironment } from "../domain/api-key-format";
 import type { Keyring } from "../domain/signing";
 import type { Logger } from "../config/logger";
-import type { ApiKeyStore } from "../store/api-key-store";
+import type { CachedApiKeyStore } from "../store/cached-api-key-store";
 import type { AgentViewStore } from "../store/agent-view-store";
 import type { DirectoryStore } from "../store/directory-store";
-import type { SessionVerifier } from "./auth/session-verifier";
+import type { CachedSessionVerifier } from "./auth/cached-session-verifier";
+import type { SessionIssuer } from "./auth/session-issuer";
+import type { RateLimiter } from "./rate-limiter";
+import type { UsageRecorder } from "./usage-recorder";
+import type { UsageStore } from "../store/usage-store";
 
 export interface ApiDeps {
   now: () => Date;
@@ -18,9 +22,13 @@ export interface ApiDeps {
   /** Secret for keyed hashes of API keys and client IPs. */
   pepper: string;
   keyEnvironment: KeyEnvironment;
-  sessions: SessionVerifier;
-  apiKeys: ApiKeyStore;
+  sessions: CachedSessionVerifier;
+  sessionIssuer: SessionIssuer;
+  apiKeys: CachedApiKeyStore;
   directory: DirectoryStore;
+  rateLimiter: RateLimiter;
+  usage: UsageRecorder;
+  usageStore: UsageStore;
   agentViews: AgentViewStore;
   log: Logger;
 }

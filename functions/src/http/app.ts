@@ -10,6 +10,7 @@ import { ApiError } from "./errors";
 import { agentMetricsRoutes } from "./routes/agent-metrics-routes";
 import { apiKeyRoutes } from "./routes/api-key-routes";
 import { publicRoutes } from "./routes/public-routes";
+import { sessionRoutes } from "./routes/session-routes";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -20,6 +21,7 @@ const GRPC_UNAVAILABLE = 14;
 function v1Routes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .route("/", publicRoutes(deps))
+    .route("/session", sessionRoutes(deps))
     .route("/api-keys", apiKeyRoutes(deps))
     .route("/agents", agentMetricsRoutes(deps));
 }

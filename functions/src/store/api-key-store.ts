@@ -13,28 +13,36 @@ export interface ApiKeyStore {
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
   /** Stores a new key under `hash`. */
   create(hash: string, record: ApiKeyRecord): Promise<void>;
+  /** Every key of `ownerId`, newest first, revoked ones included. */
+  listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
+  /** The key with public id `keyId` if `ownerId` owns it, with its hash; else null. */
+  findOwned(ownerId: string, keyId: string): Promise<{ hash: string; record: ApiKeyRecord } | null>;
+  /** Marks the key revoked at `at` (idempotent: a second revocation keeps the first time). */
+  revoke(hash: string, at: Date): Promise<ApiKeyRecord>;
 }
 
 const toDate = (value: unknown): Date | null => (value instanceof Timestamp ? value.toDate() : null);
+
+function toRecord(d: FirebaseFirestore.DocumentData): ApiKeyRecord {
+  return {
+    id: String(d.id),
+    ownerId: String(d.ownerId),
+    name: String(d.name),
+    prefix: String(d.prefix),
+    permissions: (d.permissions ?? []) as Permission[],
+    createdAt: toDate(d.createdAt) ?? new Date(0),
+    expiresAt: toDate(d.expiresAt),
+    revokedAt: toDate(d.revokedAt),
+    rateLimitPerMinute: Number(d.rateLimitPerMinute),
+  };
+}
 
 export function firestoreApiKeyStore(db: Firestore): ApiKeyStore {
   const keys = db.collection(COLLECTIONS.apiKeys);
   return {
     async findByHash(hash) {
-      const snap = await keys.doc(hash).get();
-      const d = snap.data();
-      if (!d) return null;
-      return {
-        id: String(d.id),
-        ownerId: String(d.ownerId),
-        name: String(d.name),
-        prefix: String(d.prefix),
-        permissions: (d.permissions ?? []) as Permission[],
-        createdAt: toDate(d.createdAt) ?? new Date(0),
-        expiresAt: toDate(d.expiresAt),
-        revokedAt: toDate(d.revokedAt),
-        rateLimitPerMinute: Number(d.rateLimitPerMinute),
-      };
+      const d = (await keys.doc(hash).get()).data();
+      return d ? toRecord(d) : null;
     },
     async create(hash, record) {
       await keys.doc(hash).create({
@@ -42,6 +50,24 @@ export function firestoreApiKeyStore(db: Firestore): ApiKeyStore {
         createdAt: Timestamp.fromDate(record.createdAt),
         expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
         revokedAt: null,
+      });
+    },
+    async listByOwner(ownerId) {
+      const snap = await keys.where("ownerId", "==", ownerId).orderBy("createdAt", "desc").limit(500).get();
+      return snap.docs.map((doc) => toRecord(doc.data()));
+    },
+    async findOwned(ownerId, keyId) {
+      const snap = await keys.where("ownerId", "==", ownerId).where("id", "==", keyId).limit(1).get();
+      const doc = snap.docs[0];
+      return doc ? { hash: doc.id, record: toRecord(doc.data()) } : null;
+    },
+    revoke(hash, at) {
+      return db.runTransaction(async (tx) => {
+        const ref = keys.doc(hash);
+        const record = toRecord((await tx.get(ref)).data() ?? {});
+        if (record.revokedAt) return record;
+        tx.update(ref, { revokedAt: Timestamp.fromDate(at) });
+        return { ...record, revokedAt: at };
       });
     },
   };

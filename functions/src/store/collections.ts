@@ -13,5 +13,8 @@ export const COLLECTIONS = {
   userViews: "user_metrics_cache",
   orgViews: "org_metrics_cache",
   apiKeys: "api_keys",
+  apiKeyUsage: "api_key_usage",
+  apiKeyUsageDaily: "api_key_usage_daily",
+  rateLimits: "rate_limits",
   triggerEvents: "trigger_events",
 } as const;

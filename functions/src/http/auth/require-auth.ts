@@ -11,38 +11,98 @@ import { isWellFormedApiKey } from "../../domain/api-key-format";
 import { refuseKey } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
 import { permits, type Permission } from "../../domain/permissions";
+import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { sessionCredential } from "./credentials";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A cookie is sent by the browser on its own, so a state-changing request authenticated by the
+ * cookie must come from this site (SameSite=Strict already stops most cross-site sends; this is the
+ * second lock). Bearer tokens are added by scripts and need no such check.
+ */
+function isCrossSiteCookieWrite(method: string, origin: string | undefined, host: string | undefined): boolean {
+  if (SAFE_METHODS.has(method) || !origin) return false;
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
 
 /** Requires a verified Firebase session; sets `session`. */
 export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const credential = sessionCredential(c.req.header("authorization"), getCookie(c, "__session"));
     if (!credential) throw new ApiError("UNAUTHENTICATED", "A session is required: send a Firebase ID token as a Bearer token or the __session cookie.");
-    const uid = await deps.sessions.verify(credential);
-    if (!uid) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
-    c.set("session", { uid });
+    if (credential.kind === "sessionCookie" && isCrossSiteCookieWrite(c.req.method, c.req.header("origin"), c.req.header("host"))) {
+      throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
+    }
+    const session = await deps.sessions.verify(credential);
+    if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
+    c.set("session", { uid: session.uid });
     await next();
   });
 }
 
-/** Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after `requireSession`. */
+/** The first hop in X-Forwarded-For (set by Google's front end), hashed; never stored raw. */
+function clientIpHash(deps: ApiDeps, forwardedFor: string | undefined): string | null {
+  const ip = forwardedFor?.split(",")[0]?.trim();
+  return ip ? keyedHash(deps.pepper, "client-ip", ip) : null;
+}
+
+/**
+ * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
+ * `requireSession`. Once the key is known, the request counts against its rate limit (refused ones
+ * too, so probing without the permission is limited as well), carries the RateLimit headers, and is
+ * recorded in the key's usage whatever its outcome.
+ */
 export function requireApiKey(deps: ApiDeps, permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const startedAt = performance.now();
     const presented = c.req.header("x-api-key");
     if (!presented) throw new ApiError("UNAUTHENTICATED", "An API key is required in the X-API-Key header.");
     if (!isWellFormedApiKey(presented)) throw new ApiError("UNAUTHENTICATED", "The API key is malformed.");
     const record = await deps.apiKeys.findByHash(keyedHash(deps.pepper, "api-key", presented));
-    const refusal = refuseKey(record, c.get("session").uid, deps.now());
+    const now = deps.now();
+    const refusal = refuseKey(record, c.get("session").uid, now);
     if (refusal || !record) {
       deps.log.warn("api-key.refused", { reason: refusal, keyId: record?.id ?? null });
       throw new ApiError("UNAUTHENTICATED", "The API key is invalid, revoked or expired, or belongs to another user.");
     }
-    if (!permits(record.permissions, permission)) {
-      throw new ApiError("PERMISSION_DENIED", `The API key lacks the "${permission}" permission.`);
-    }
+
+    const decision = deps.rateLimiter.take(record.id, record.rateLimitPerMinute, now.getTime());
+    c.header("RateLimit-Limit", String(decision.limit));
+    c.header("RateLimit-Remaining", String(decision.remaining));
+    c.header("RateLimit-Reset", String(decision.resetSeconds));
     c.set("apiKey", record);
-    await next();
+    let status = 500;
+    try {
+      if (!decision.allowed) {
+        throw new ApiError("RESOURCE_EXHAUSTED", `Rate limit of ${decision.limit} requests a minute exceeded.`, undefined, decision.retryAfterSeconds);
+      }
+      if (!permits(record.permissions, permission)) {
+        throw new ApiError("PERMISSION_DENIED", `The API key lacks the "${permission}" permission.`);
+      }
+      await next();
+      status = c.res.status;
+    } catch (error) {
+      status = error instanceof ApiError ? error.status : 500;
+      throw error;
+    } finally {
+      deps.usage.record({
+        keyId: record.id,
+        ownerId: record.ownerId,
+        route: `${c.req.method} ${c.req.routePath}`,
+        status,
+        latencyMs: Math.round(performance.now() - startedAt),
+        outcome: outcomeOf(status),
+        day: dayOf(now),
+        ipHash: clientIpHash(deps, c.req.header("x-forwarded-for")),
+        at: now,
+      });
+    }
   });
 }

@@ -1,15 +1,21 @@
 /**
  * @module session-verifier
- * Turns a session credential into a user id. The Firebase implementation verifies ID tokens locally
- * against Google's cached public keys (the Auth emulator's unsigned tokens when
- * FIREBASE_AUTH_EMULATOR_HOST is set) and checks session cookies for revocation.
+ * Turns a session credential into a user. The Firebase implementation verifies ID tokens and session
+ * cookies and checks both for revocation (one Auth call; `cached-session-verifier.ts` keeps that off
+ * the hot path). On the emulator, FIREBASE_AUTH_EMULATOR_HOST makes it accept the emulator's tokens.
  */
 import type { Auth } from "firebase-admin/auth";
 import type { SessionCredential } from "./credentials";
 
+export interface VerifiedSession {
+  uid: string;
+  /** When the credential itself expires. */
+  expiresAtMs: number;
+}
+
 export interface SessionVerifier {
-  /** The verified user id, or null when the credential is invalid, expired or revoked. */
-  verify(credential: SessionCredential): Promise<string | null>;
+  /** The verified session, or null when the credential is invalid, expired or revoked. */
+  verify(credential: SessionCredential): Promise<VerifiedSession | null>;
 }
 
 export function firebaseSessionVerifier(auth: Auth): SessionVerifier {
@@ -17,8 +23,8 @@ export function firebaseSessionVerifier(auth: Auth): SessionVerifier {
     async verify(credential) {
       try {
         const decoded =
-          credential.kind === "idToken" ? await auth.verifyIdToken(credential.token) : await auth.verifySessionCookie(credential.token, true);
-        return decoded.uid;
+          credential.kind === "idToken" ? await auth.verifyIdToken(credential.token, true) : await auth.verifySessionCookie(credential.token, true);
+        return { uid: decoded.uid, expiresAtMs: decoded.exp * 1000 };
       } catch {
         return null;
       }

@@ -1,23 +1,61 @@
 /**
  * @module api-key-routes
- * Developers manage their own keys with a session alone (a key cannot mint keys). The plaintext
- * exists only in the 201 response that creates it; Firestore holds its keyed hash.
+ * Developers manage their own keys with a session alone (a key cannot mint or revoke keys). The
+ * plaintext exists only in the 201 response that creates it; Firestore holds its keyed hash, and
+ * lists show the public id and display prefix. Another user's key id answers 404, like an unknown one.
  */
 import { Hono } from "hono";
-import { mintApiKey, publicKeyView } from "../../domain/api-key-policy";
+import { z } from "zod";
+import { keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
 import { createApiKeyBody } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireSession } from "../auth/require-auth";
-import { jsonBody } from "../request-body";
+import { ApiError } from "../errors";
+import { jsonBody, pathParams } from "../request-body";
+
+const keyPath = z.object({ keyId: z.string().regex(/^key_[0-9A-Za-z]{16}$/, "is not an API key id") });
+const usageQuery = z.object({ days: z.coerce.number().int().min(1).max(30).default(30) });
 
 export function apiKeyRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().post("/", requireSession(deps), async (c) => {
-    const body = await jsonBody(c, createApiKeyBody);
-    const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
-    await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record);
-    deps.log.info("api-key.created", { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
-    c.header("Cache-Control", "no-store");
-    return c.json({ key, apiKey: publicKeyView(record) }, 201);
-  });
+  const ownedKey = async (uid: string, keyId: string) => {
+    const found = await deps.apiKeys.findOwned(uid, keyId);
+    if (!found) throw new ApiError("NOT_FOUND", "No such API key.");
+    return found;
+  };
+
+  return new Hono<AppEnv>()
+    .use(requireSession(deps))
+    .post("/", async (c) => {
+      const body = await jsonBody(c, createApiKeyBody);
+      const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
+      await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record);
+      deps.log.info("api-key.created", { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
+      c.header("Cache-Control", "no-store");
+      return c.json({ key, apiKey: publicKeyView(record) }, 201);
+    })
+    .get("/", async (c) => {
+      const now = deps.now();
+      const records = await deps.apiKeys.listByOwner(c.get("session").uid);
+      c.header("Cache-Control", "no-store");
+      return c.json({
+        apiKeys: records.map((r) => ({ ...publicKeyView(r), status: keyStatus(r, now), revokedAt: r.revokedAt?.toISOString() ?? null })),
+      });
+    })
+    .delete("/:keyId", async (c) => {
+      const { keyId } = pathParams(c, keyPath);
+      const { hash } = await ownedKey(c.get("session").uid, keyId);
+      const revoked = await deps.apiKeys.revoke(hash, deps.now());
+      deps.log.info("api-key.revoked", { keyId, ownerId: revoked.ownerId });
+      return c.json({ apiKey: { ...publicKeyView(revoked), status: "revoked", revokedAt: revoked.revokedAt?.toISOString() ?? null } });
+    })
+    .get("/:keyId/usage", async (c) => {
+      const { keyId } = pathParams(c, keyPath);
+      const query = usageQuery.safeParse(c.req.query());
+      if (!query.success) throw new ApiError("INVALID_ARGUMENT", "`days` must be an integer from 1 to 30.");
+      await ownedKey(c.get("session").uid, keyId);
+      const report = await deps.usageStore.report(keyId, query.data.days, deps.now());
+      c.header("Cache-Control", "no-store");
+      return c.json({ keyId, days: report.days, lastUsedAt: report.lastUsedAt?.toISOString() ?? null });
+    });
 }

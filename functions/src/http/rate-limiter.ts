@@ -1,0 +1,96 @@
+/**
+ * @module rate-limiter
+ * Per-key rate limits that hold across function instances without a Firestore round trip on any
+ * request's path. Each instance decides from what it knows: the global count of the key's current
+ * window as of its last sync, plus the requests it has allowed since. Once a second (and only for
+ * keys that saw traffic) it adds its unsynced count to a shared per-window counter document and reads
+ * the total back, which also brings in the other instances' traffic.
+ *
+ * Accuracy: one instance is exact. With N instances serving one key, each learns of the others' traffic
+ * at its next sync, so a key can exceed its limit by at most what the other N−1 instances allow in one
+ * sync interval (about rate × (N−1) / 60 requests at a steady rate); it never under-serves.
+ */
+import { decide, windowStart, WINDOW_MS, type RateDecision } from "../domain/rate-limit";
+
+/** The shared counters, one document per key and window. */
+export interface RateCounterStore {
+  /** Adds `delta` to the key's count for the window starting at `windowStartMs`; returns the new total. */
+  add(keyId: string, windowStartMs: number, delta: number): Promise<number>;
+}
+
+interface KeyState {
+  windowStartMs: number;
+  previous: number;
+  synced: number;
+  pending: number;
+}
+
+export const SYNC_INTERVAL_MS = 1_000;
+
+export class RateLimiter {
+  private readonly keys = new Map<string, KeyState>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: RateCounterStore,
+    private readonly onSyncError: (error: unknown) => void = () => undefined,
+    private readonly syncIntervalMs = SYNC_INTERVAL_MS,
+  ) {}
+
+  /** Counts one request of `keyId` against `limit` per minute, if it fits. */
+  take(keyId: string, limit: number, nowMs: number): RateDecision {
+    const state = this.roll(keyId, nowMs);
+    const decision = decide(limit, { previous: state.previous, current: state.synced + state.pending }, nowMs);
+    if (decision.allowed) {
+      state.pending += 1;
+      this.scheduleSync();
+    }
+    return decision;
+  }
+
+  /** Pushes every unsynced count now; resolves when the shared counters have them. */
+  async sync(): Promise<void> {
+    const work = [...this.keys].filter(([, state]) => state.pending > 0);
+    await Promise.all(
+      work.map(async ([keyId, state]) => {
+        const { windowStartMs } = state;
+        const delta = state.pending;
+        state.pending -= delta;
+        try {
+          const total = await this.store.add(keyId, windowStartMs, delta);
+          if (state.windowStartMs === windowStartMs) state.synced = Math.max(state.synced + delta, total);
+        } catch (error) {
+          if (state.windowStartMs === windowStartMs) state.pending += delta; // retried at the next sync
+          this.onSyncError(error);
+        }
+      }),
+    );
+  }
+
+  private roll(keyId: string, nowMs: number): KeyState {
+    const start = windowStart(nowMs);
+    const state = this.keys.get(keyId);
+    if (!state) {
+      const fresh = { windowStartMs: start, previous: 0, synced: 0, pending: 0 };
+      this.keys.set(keyId, fresh);
+      return fresh;
+    }
+    if (state.windowStartMs !== start) {
+      const finished = state.synced + state.pending;
+      state.previous = start - state.windowStartMs === WINDOW_MS ? finished : 0;
+      state.windowStartMs = start;
+      state.synced = 0;
+      state.pending = 0;
+    }
+    return state;
+  }
+
+  private scheduleSync(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.sync();
+    }, this.syncIntervalMs);
+    this.timer.unref();
+  }
+}

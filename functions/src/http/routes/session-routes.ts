@@ -1,0 +1,42 @@
+/**
+ * @module session-routes
+ * `POST /v1/session` trades a fresh Firebase ID token for an HttpOnly, Secure, SameSite=Strict
+ * `__session` cookie (the only cookie Hosting forwards); `DELETE /v1/session` clears it and revokes
+ * every session of the user, effective at once on this instance and within the session cache's
+ * recheck bound elsewhere.
+ */
+import { Hono } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import type { ApiDeps, AppEnv } from "../app-env";
+import { requireSession } from "../auth/require-auth";
+import { RECENT_SIGN_IN_MS, SESSION_COOKIE_TTL_MS } from "../auth/session-issuer";
+import { ApiError } from "../errors";
+import { jsonBody } from "../request-body";
+
+const createSessionBody = z.strictObject({ idToken: z.string().min(1).max(8192) });
+const COOKIE = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } as const;
+
+export function sessionRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>()
+    .post("/", async (c) => {
+      const { idToken } = await jsonBody(c, createSessionBody);
+      const token = await deps.sessionIssuer.inspectIdToken(idToken);
+      if (!token) throw new ApiError("UNAUTHENTICATED", "The ID token is invalid, expired or revoked.");
+      if (deps.now().getTime() - token.authTimeMs > RECENT_SIGN_IN_MS) {
+        throw new ApiError("UNAUTHENTICATED", "Sign in again: a session cookie needs a sign-in from the last 5 minutes.");
+      }
+      const cookie = await deps.sessionIssuer.createSessionCookie(idToken, SESSION_COOKIE_TTL_MS);
+      setCookie(c, "__session", cookie, { ...COOKIE, maxAge: SESSION_COOKIE_TTL_MS / 1000 });
+      c.header("Cache-Control", "no-store");
+      return c.json({ uid: token.uid, expiresAt: new Date(deps.now().getTime() + SESSION_COOKIE_TTL_MS).toISOString() });
+    })
+    .delete("/", requireSession(deps), async (c) => {
+      const { uid } = c.get("session");
+      await deps.sessionIssuer.revokeSessions(uid);
+      deps.sessions.forgetUser(uid);
+      deleteCookie(c, "__session", COOKIE);
+      deps.log.info("session.revoked", { uid });
+      return c.body(null, 204);
+    });
+}

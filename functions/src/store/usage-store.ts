@@ -1,0 +1,74 @@
+/**
+ * @module usage-store
+ * Usage of API keys: one document per request in `api_key_usage` (the audit trail, removed after its
+ * retention by a TTL policy) and one rollup per key and day in `api_key_usage_daily`, which the usage
+ * route reads (about 30 reads for a month, however busy the key). Both are written in one batch.
+ */
+import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { OUTCOMES, rollUp, type DailyUsage, type UsageRecord } from "../domain/usage";
+import { COLLECTIONS } from "./collections";
+
+export const USAGE_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+/** Firestore allows 500 writes per batch; each record may add one rollup write. */
+const RECORDS_PER_BATCH = 200;
+
+export interface KeyUsageReport {
+  days: DailyUsage[];
+  lastUsedAt: Date | null;
+}
+
+export interface UsageStore {
+  append(records: readonly UsageRecord[]): Promise<void>;
+  /** The key's daily rollups for the last `days` days, newest first. */
+  report(keyId: string, days: number, now: Date): Promise<KeyUsageReport>;
+}
+
+export function firestoreUsageStore(db: Firestore): UsageStore {
+  const log = db.collection(COLLECTIONS.apiKeyUsage);
+  const daily = db.collection(COLLECTIONS.apiKeyUsageDaily);
+  return {
+    async append(records) {
+      for (let i = 0; i < records.length; i += RECORDS_PER_BATCH) {
+        const chunk = records.slice(i, i + RECORDS_PER_BATCH);
+        const batch = db.batch();
+        for (const record of chunk) {
+          batch.create(log.doc(), { ...record, at: Timestamp.fromDate(record.at), expireAt: Timestamp.fromMillis(record.at.getTime() + USAGE_RETENTION_DAYS * DAY_MS) });
+        }
+        for (const [id, day] of rollUp(chunk)) {
+          const increments = Object.fromEntries(OUTCOMES.filter((o) => day.byOutcome[o] > 0).map((o) => [o, FieldValue.increment(day.byOutcome[o])]));
+          batch.set(
+            daily.doc(id),
+            {
+              keyId: day.keyId,
+              ownerId: day.ownerId,
+              day: day.day,
+              total: FieldValue.increment(day.total),
+              byOutcome: increments,
+              lastUsedAt: FieldValue.serverTimestamp(),
+              expireAt: Timestamp.fromMillis(Date.parse(day.day) + (USAGE_RETENTION_DAYS + 1) * DAY_MS),
+            },
+            { merge: true },
+          );
+        }
+        await batch.commit();
+      }
+    },
+    async report(keyId, days, now) {
+      const since = new Date(now.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
+      const snap = await daily.where("keyId", "==", keyId).where("day", ">=", since).orderBy("day", "desc").get();
+      let lastUsedAt: Date | null = null;
+      const rows = snap.docs.map((doc) => {
+        const d = doc.data();
+        const used = d.lastUsedAt instanceof Timestamp ? d.lastUsedAt.toDate() : null;
+        if (used && (!lastUsedAt || used > lastUsedAt)) lastUsedAt = used;
+        return {
+          day: String(d.day),
+          total: Number(d.total ?? 0),
+          byOutcome: Object.fromEntries(OUTCOMES.map((o) => [o, Number(d.byOutcome?.[o] ?? 0)])) as DailyUsage["byOutcome"],
+        };
+      });
+      return { days: rows, lastUsedAt };
+    },
+  };
+}
