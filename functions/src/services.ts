@@ -21,6 +21,7 @@ import { RateLimiter } from "./http/rate-limiter";
 import { UsageRecorder } from "./http/usage-recorder";
 import { firestoreRateCounterStore } from "./store/rate-counter-store";
 import { firestoreUsageStore } from "./store/usage-store";
+import { firestoreRollupStore } from "./store/rollup-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { firestoreApiKeyStore } from "./store/api-key-store";
 import { firestoreDirectoryStore } from "./store/directory-store";
@@ -38,6 +39,7 @@ export interface ServiceConfig {
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
   const usageStore = firestoreUsageStore(config.db);
+  const agentViews = firestoreAgentViewStore(config.db);
   return {
     now: config.now ?? (() => new Date()),
     keyring: config.keyring,
@@ -54,7 +56,8 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
       config.log.warn("usage.write-failed", { error: error instanceof Error ? error.name : String(error), dropped }),
     ),
     usageStore,
-    agentViews: firestoreAgentViewStore(config.db),
+    agentViews,
+    rollups: firestoreRollupStore(config.db, agentViews),
     log: config.log,
   };
 }

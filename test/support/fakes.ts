@@ -6,6 +6,7 @@
  */
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
 import { emptyContent, nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
+import { rollUpViews } from "../../functions/src/domain/rollup";
 import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import type { Logger } from "../../functions/src/config/logger";
 import type { ApiDeps } from "../../functions/src/http/app-env";
@@ -39,6 +40,7 @@ export interface FakeWorld {
   log: ReturnType<typeof recordingLogger>;
   users: Map<string, UserProfile>;
   agents: Map<string, Agent>;
+  orgs: Set<string>;
   views: Map<string, StoredView>;
   keys: Map<string, ApiKeyRecord>;
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
@@ -66,10 +68,15 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     log,
     users: new Map(),
     agents: new Map(),
+    orgs: new Set(),
     views: new Map(),
     keys: new Map(),
     tokens: new Map(),
     recomputes: [],
+  };
+  const viewerOf = (uid: string) => {
+    const profile = world.users.get(uid);
+    return { uid, orgId: profile?.orgId ?? null, role: profile?.role ?? null };
   };
   const deps: ApiDeps = {
     now: () => now,
@@ -111,9 +118,19 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     usage: new UsageRecorder(usageStore),
     usageStore,
     directory: {
-      viewerAndAgent: async (uid, agentId) => {
-        const profile = world.users.get(uid);
-        return { viewer: { uid, orgId: profile?.orgId ?? null, role: profile?.role ?? null }, agent: world.agents.get(agentId) ?? null };
+      viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
+      viewerAndUser: async (uid, targetUid) => ({
+        viewer: viewerOf(uid),
+        target: world.users.has(targetUid) ? { uid: targetUid, orgId: world.users.get(targetUid)?.orgId ?? null } : null,
+      }),
+      viewerAndOrg: async (uid, orgId) => ({ viewer: viewerOf(uid), orgExists: world.orgs.has(orgId) }),
+    },
+    rollups: {
+      read: async () => null,
+      fold: async (scope, id, ctx) => {
+        const agentIds = [...world.agents].filter(([, a]) => (scope === "user" ? a.ownerId : a.orgId) === id).map(([agentId]) => agentId);
+        const views = agentIds.flatMap((agentId) => world.views.get(agentId)?.sealed.data ?? []);
+        return seal(nextRevision(scope, id, null, rollUpViews(views, agentIds.length), ctx.now()), ctx.keyring, ctx.now());
       },
     },
     agentViews: {

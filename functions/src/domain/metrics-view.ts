@@ -14,12 +14,14 @@ export interface MetricsView {
   scope: Scope;
   id: string;
   sources: SourcesBlock;
+  /** How many agents a user or organization view sums (absent on agent views). */
+  agentCount?: number;
   computedAt: string;
   version: number;
 }
 
 /** The blocks a computation produces; scope, id, version and time are added by `nextRevision`. */
-export type ViewContent = Pick<MetricsView, "sources">;
+export type ViewContent = Pick<MetricsView, "sources" | "agentCount">;
 
 /** A view together with the signature over it, as stored in the cache collections. */
 export interface SealedView {
@@ -35,6 +37,12 @@ export function emptyContent(): ViewContent {
 /** The next revision of a view: `previous` is null for a view that does not exist yet. */
 export function nextRevision(scope: Scope, id: string, previous: MetricsView | null, content: ViewContent, now: Date): MetricsView {
   return { scope, id, ...content, computedAt: now.toISOString(), version: (previous?.version ?? 0) + 1 };
+}
+
+/** The content part of a view: what a revision changes (everything but identity, version and time). */
+export function contentOf(view: MetricsView): ViewContent {
+  const { scope: _scope, id: _id, computedAt: _computedAt, version: _version, ...content } = view;
+  return content;
 }
 
 /** Signs a view with the keyring's active key. */

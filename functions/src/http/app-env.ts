@@ -10,6 +10,7 @@ import type { Logger } from "../config/logger";
 import type { CachedApiKeyStore } from "../store/cached-api-key-store";
 import type { AgentViewStore } from "../store/agent-view-store";
 import type { DirectoryStore } from "../store/directory-store";
+import type { RollupStore } from "../store/rollup-store";
 import type { CachedSessionVerifier } from "./auth/cached-session-verifier";
 import type { SessionIssuer } from "./auth/session-issuer";
 import type { RateLimiter } from "./rate-limiter";
@@ -30,6 +31,7 @@ export interface ApiDeps {
   usage: UsageRecorder;
   usageStore: UsageStore;
   agentViews: AgentViewStore;
+  rollups: RollupStore;
   log: Logger;
 }
 

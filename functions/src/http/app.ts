@@ -10,6 +10,7 @@ import { ApiError } from "./errors";
 import { agentMetricsRoutes } from "./routes/agent-metrics-routes";
 import { apiKeyRoutes } from "./routes/api-key-routes";
 import { publicRoutes } from "./routes/public-routes";
+import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
 import { sessionRoutes } from "./routes/session-routes";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
@@ -23,7 +24,9 @@ function v1Routes(deps: ApiDeps) {
     .route("/", publicRoutes(deps))
     .route("/session", sessionRoutes(deps))
     .route("/api-keys", apiKeyRoutes(deps))
-    .route("/agents", agentMetricsRoutes(deps));
+    .route("/agents", agentMetricsRoutes(deps))
+    .route("/users", userMetricsRoutes(deps))
+    .route("/orgs", orgMetricsRoutes(deps));
 }
 
 /** Builds the API. Every refusal, including unknown routes and unexpected errors, uses the envelope. */

@@ -11,6 +11,19 @@ import { COLLECTIONS } from "./collections";
 export interface DirectoryStore {
   /** The caller's profile and an agent, in one round trip. */
   viewerAndAgent(uid: string, agentId: string): Promise<{ viewer: Viewer; agent: Agent | null }>;
+  /** The caller's profile and another user's organization (null when that user has no profile). */
+  viewerAndUser(uid: string, targetUid: string): Promise<{ viewer: Viewer; target: { uid: string; orgId: string | null } | null }>;
+  /** The caller's profile and whether the organization exists. */
+  viewerAndOrg(uid: string, orgId: string): Promise<{ viewer: Viewer; orgExists: boolean }>;
+}
+
+function toViewer(uid: string, data: unknown): Viewer {
+  const profile = userProfileSchema.safeParse(data ?? {});
+  return {
+    uid,
+    orgId: profile.success ? (profile.data.orgId ?? null) : null,
+    role: profile.success ? (profile.data.role ?? null) : null,
+  };
 }
 
 export function firestoreDirectoryStore(db: Firestore): DirectoryStore {
@@ -20,16 +33,18 @@ export function firestoreDirectoryStore(db: Firestore): DirectoryStore {
         db.collection(COLLECTIONS.users).doc(uid),
         db.collection(COLLECTIONS.agents).doc(agentId),
       );
-      const profile = userProfileSchema.safeParse(userSnap.data() ?? {});
       const agent = agentSchema.safeParse(agentSnap.data());
-      return {
-        viewer: {
-          uid,
-          orgId: profile.success ? (profile.data.orgId ?? null) : null,
-          role: profile.success ? (profile.data.role ?? null) : null,
-        },
-        agent: agentSnap.exists && agent.success ? agent.data : null,
-      };
+      return { viewer: toViewer(uid, userSnap.data()), agent: agentSnap.exists && agent.success ? agent.data : null };
+    },
+    async viewerAndUser(uid, targetUid) {
+      const users = db.collection(COLLECTIONS.users);
+      const [viewerSnap, targetSnap] = await db.getAll(users.doc(uid), users.doc(targetUid));
+      const target = targetSnap.exists ? toViewer(targetUid, targetSnap.data()) : null;
+      return { viewer: toViewer(uid, viewerSnap.data()), target: target ? { uid: targetUid, orgId: target.orgId } : null };
+    },
+    async viewerAndOrg(uid, orgId) {
+      const [viewerSnap, orgSnap] = await db.getAll(db.collection(COLLECTIONS.users).doc(uid), db.collection(COLLECTIONS.organizations).doc(orgId));
+      return { viewer: toViewer(uid, viewerSnap.data()), orgExists: orgSnap.exists };
     },
   };
 }

@@ -1,0 +1,50 @@
+/**
+ * @module rollup-metrics-routes
+ * `GET /v1/users/{uid}/metrics` and `GET /v1/orgs/{orgId}/metrics`. A rollup is served from its
+ * cache document when it verifies and was folded within `ROLLUP_MAX_LAG_MS`; otherwise the agents are
+ * folded again first. 404 goes only to a caller who could have read the target (the user themself,
+ * a member of the organization); everyone else gets 403, so ids cannot be probed.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { canReadOrg, canReadUser } from "../../domain/access-policy";
+import { isAuthentic } from "../../domain/metrics-view";
+import { documentId } from "../../schemas/ids";
+import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../../store/rollup-store";
+import type { ApiDeps, AppEnv } from "../app-env";
+import { requireApiKey, requireSession } from "../auth/require-auth";
+import { ApiError } from "../errors";
+import { respondWithView } from "../metrics-response";
+import { pathParams } from "../request-body";
+import type { Context } from "hono";
+
+async function serveRollup(c: Context, deps: ApiDeps, scope: RollupScope, id: string) {
+  const stored = await deps.rollups.read(scope, id);
+  const now = deps.now();
+  const fresh = stored?.foldedAt && now.getTime() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
+  if (stored && fresh && isAuthentic(stored.sealed, deps.keyring)) return respondWithView(c, stored.sealed, "store", now);
+  if (stored && !isAuthentic(stored.sealed, deps.keyring)) deps.log.warn("view.signature-invalid", { scope, id });
+  const sealed = await deps.rollups.fold(scope, id, { keyring: deps.keyring, now: deps.now });
+  return respondWithView(c, sealed, "computed", deps.now());
+}
+
+export function userMetricsRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
+    const { uid } = pathParams(c, z.object({ uid: documentId }));
+    const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
+    // The caller may always read their own metrics, profile or not.
+    const allowed = uid === viewer.uid || (target !== null && canReadUser(viewer, target));
+    if (!allowed) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
+    return serveRollup(c, deps, "user", uid);
+  });
+}
+
+export function orgMetricsRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().get("/:orgId/metrics", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
+    const { orgId } = pathParams(c, z.object({ orgId: documentId }));
+    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
+    if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
+    if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");
+    return serveRollup(c, deps, "org", orgId);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * @module rollup-store
+ * `user_metrics_cache/{uid}` and `org_metrics_cache/{orgId}`: folds of the agents' views.
+ *
+ * A fold reads the scope's agents (one query) and their views (one `getAll`), sums them, and writes
+ * the rollup in a transaction, bumping `version` only when the totals changed. Folds happen when a
+ * rollup is read and is older than `ROLLUP_MAX_LAG_MS`, and in the hourly reconcile, so a rollup
+ * lags its agents by at most that bound when read, and no agent write ever touches it. Because the
+ * agents are looked up at fold time, an agent moved to another owner or organization moves its totals.
+ */
+import type { Firestore } from "firebase-admin/firestore";
+import { contentOf, isAuthentic, nextRevision, seal, type MetricsView, type SealedView } from "../domain/metrics-view";
+import { canonicalJson } from "../domain/canonical-json";
+import { rollUpViews } from "../domain/rollup";
+import type { AgentViewStore, ViewContext } from "./agent-view-store";
+import { COLLECTIONS } from "./collections";
+import { decodeView, encodeView, type StoredView } from "./view-codec";
+
+export type RollupScope = "user" | "org";
+
+/** How old a rollup may be when served before it is folded again. */
+export const ROLLUP_MAX_LAG_MS = 10_000;
+
+export interface RollupStore {
+  read(scope: RollupScope, id: string): Promise<StoredView | null>;
+  /** Sums the scope's agents now and stores the result; returns the sealed rollup. */
+  fold(scope: RollupScope, id: string, ctx: ViewContext): Promise<SealedView>;
+}
+
+export function firestoreRollupStore(db: Firestore, agentViews: AgentViewStore): RollupStore {
+  const collection = (scope: RollupScope) => db.collection(scope === "user" ? COLLECTIONS.userViews : COLLECTIONS.orgViews);
+  const views = db.collection(COLLECTIONS.agentViews);
+
+  async function agentViewsOf(scope: RollupScope, id: string, ctx: ViewContext): Promise<{ views: MetricsView[]; agentCount: number }> {
+    const agents = await db.collection(COLLECTIONS.agents).where(scope === "user" ? "ownerId" : "orgId", "==", id).select().get();
+    if (agents.empty) return { views: [], agentCount: 0 };
+    const snaps = await db.getAll(...agents.docs.map((agent) => views.doc(agent.id)));
+    const result: MetricsView[] = [];
+    for (const snap of snaps) {
+      const stored = decodeView(snap.data());
+      if (!stored) continue; // an agent without sources yet adds nothing
+      result.push(isAuthentic(stored.sealed, ctx.keyring) ? stored.sealed.data : (await agentViews.recompute(snap.id, ctx)).data);
+    }
+    return { views: result, agentCount: agents.size };
+  }
+
+  return {
+    async read(scope, id) {
+      return decodeView((await collection(scope).doc(id).get()).data());
+    },
+
+    async fold(scope, id, ctx) {
+      const { views: agentViewList, agentCount } = await agentViewsOf(scope, id, ctx);
+      const content = rollUpViews(agentViewList, agentCount);
+      const ref = collection(scope).doc(id);
+      return db.runTransaction(async (tx) => {
+        const previous = decodeView((await tx.get(ref)).data());
+        const now = ctx.now();
+        const unchanged =
+          previous && isAuthentic(previous.sealed, ctx.keyring) && canonicalJson(contentOf(previous.sealed.data)) === canonicalJson(content);
+        if (unchanged) {
+          tx.update(ref, { "_sync.foldedAt": now });
+          return previous.sealed;
+        }
+        const sealed = seal(nextRevision(scope, id, previous?.sealed.data ?? null, content, now), ctx.keyring, now);
+        tx.set(ref, encodeView(sealed, null, now));
+        return sealed;
+      });
+    },
+  };
+}
