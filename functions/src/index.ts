@@ -8,8 +8,9 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
 import { apiKeyPepperSecret, REGION, signingKeyringSecret } from "./config/params";
+import type { ChangeKind } from "./domain/agent-change";
 import { apiServices, triggerServices } from "./services";
-import { handleContextSourceWritten } from "./triggers/context-source-written";
+import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
 
 setGlobalOptions({ region: REGION });
 
@@ -19,11 +20,25 @@ export const api = onRequest({ secrets: [signingKeyringSecret, apiKeyPepperSecre
   return getRequestListener(app.fetch)(req, res);
 });
 
-/** Keeps `agent_metrics_cache` exact as context sources are created, edited and deleted. */
-export const onContextSourceWritten = onDocumentWritten(
-  { document: "context_sources/{sourceId}", secrets: [signingKeyringSecret], retry: true },
-  (event) => {
+function viewTrigger(kind: ChangeKind) {
+  return (event: DocumentWrittenEvent) => {
     const s = triggerServices();
-    return handleContextSourceWritten({ views: s.agentViews, context: () => ({ keyring: s.keyring, now: s.now }), log: s.log })(event);
-  },
+    return handleAgentDocumentWritten(kind, {
+      views: s.agentViews,
+      context: async () => ({ keyring: s.keyring, pricing: await s.pricing.current(), now: s.now }),
+      log: s.log,
+    })(event);
+  };
+}
+
+/** Keeps the `sources` block of `agent_metrics_cache` exact as context sources change. */
+export const onContextSourceWritten = onDocumentWritten(
+  { document: "context_sources/{docId}", secrets: [signingKeyringSecret], retry: true },
+  viewTrigger("source"),
+);
+
+/** Keeps the `interactions` and `windows` blocks exact as interactions are written outside the API. */
+export const onInteractionWritten = onDocumentWritten(
+  { document: "agent_interactions/{docId}", secrets: [signingKeyringSecret], retry: true },
+  viewTrigger("interaction"),
 );

@@ -22,6 +22,7 @@ import { UsageRecorder } from "./http/usage-recorder";
 import { firestoreRateCounterStore } from "./store/rate-counter-store";
 import { firestoreUsageStore } from "./store/usage-store";
 import { firestoreRollupStore } from "./store/rollup-store";
+import { firestorePricingSource, type PricingSource } from "./store/pricing-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { firestoreApiKeyStore } from "./store/api-key-store";
 import { firestoreDirectoryStore } from "./store/directory-store";
@@ -57,6 +58,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     ),
     usageStore,
     agentViews,
+    pricing: firestorePricingSource(config.db, config.log),
     rollups: firestoreRollupStore(config.db, agentViews),
     log: config.log,
   };
@@ -66,6 +68,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
 export interface TriggerServices {
   agentViews: ReturnType<typeof firestoreAgentViewStore>;
   keyring: Keyring;
+  pricing: PricingSource;
   now: () => Date;
   log: Logger;
 }
@@ -99,9 +102,11 @@ export function apiServices(): RuntimeServices {
 /** The triggers' services on this instance, built on first call. */
 export function triggerServices(): TriggerServices {
   if (!triggers) {
+    const db = getFirestore(firebaseApp());
     triggers = {
-      agentViews: firestoreAgentViewStore(getFirestore(firebaseApp())),
+      agentViews: firestoreAgentViewStore(db),
       keyring: parseKeyring(signingKeyringSecret.value()),
+      pricing: firestorePricingSource(db, functionsLogger),
       now: () => new Date(),
       log: functionsLogger,
     };

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { Timestamp, type DocumentReference, type DocumentSnapshot } from "firebase-admin/firestore";
 import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { handleContextSourceWritten, type SourceWrittenEvent } from "../../functions/src/triggers/context-source-written";
+import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import { recordingLogger } from "../support/fakes";
 import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 
@@ -16,15 +17,16 @@ const db = adminDb(ISOLATED_PROJECT_ID);
 const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("trigger-test")));
 const views = firestoreAgentViewStore(db);
 const log = recordingLogger();
-const handle = handleContextSourceWritten({ views, context: () => ({ keyring, now: () => new Date() }), log });
+const ctx = () => ({ keyring, pricing: pricingFromConfig(null), now: () => new Date() });
+const handle = handleAgentDocumentWritten("source", { views, context: async () => ctx(), log });
 
 /** Performs a write and returns the event Firestore would deliver for it. */
-async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<SourceWrittenEvent> {
+async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<DocumentWrittenEvent> {
   const before: DocumentSnapshot = await ref.get();
   if (data) await ref.set(data);
   else await ref.delete();
   const after: DocumentSnapshot = await ref.get();
-  return { id: unique("event"), time: new Date().toISOString(), params: { sourceId: ref.id }, data: { before, after } } as unknown as SourceWrittenEvent;
+  return { id: unique("event"), time: new Date().toISOString(), params: { docId: ref.id }, data: { before, after } } as unknown as DocumentWrittenEvent;
 }
 
 function source(agentId: string, sizeBytes: number, extra: Record<string, unknown> = {}) {
@@ -81,7 +83,7 @@ test("a recompute is not double counted by the late events of writes it already 
   const agent = unique("agent");
   const events = [];
   for (let i = 1; i <= 3; i++) events.push(await write(db.collection("context_sources").doc(unique("s")), source(agent, i * 10)));
-  await views.recompute(agent, { keyring, now: () => new Date() });
+  await views.recompute(agent, ctx());
   for (const event of events) await handle(event);
   const late = await write(db.collection("context_sources").doc(unique("s")), source(agent, 1000));
   await handle(late);

@@ -59,7 +59,7 @@ export function demoSources(agent: (typeof DEMO_AGENTS)[number], agentIndex: num
 export function demoInteractions(agent: (typeof DEMO_AGENTS)[number], agentIndex: number, now: Date) {
   const rand = seeded(100 + agentIndex);
   return Array.from({ length: agent.interactions }, (_, i) => ({
-    id: `${agent.id}-int-${String(i + 1).padStart(3, "0")}`,
+    id: `int-${String(i + 1).padStart(3, "0")}`,
     agentId: agent.id,
     userId: agent.ownerId,
     model: MODELS[Math.floor(rand() * MODELS.length)],

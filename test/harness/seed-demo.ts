@@ -8,7 +8,11 @@ import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
 import { mintApiKey } from "../../functions/src/domain/api-key-policy";
+import { sortBatch } from "../../functions/src/domain/interaction-batch";
 import { keyedHash } from "../../functions/src/domain/keyed-hash";
+import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { parseKeyring } from "../../functions/src/domain/signing";
+import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import { firestoreApiKeyStore } from "../../functions/src/store/api-key-store";
 import { DEMO_AGENTS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS, demoInteractions, demoSources } from "./demo-data";
 import { readLocalSecrets } from "./local-secrets.mjs";
@@ -29,9 +33,20 @@ async function seed() {
   DEMO_AGENTS.forEach((agent, i) => {
     batch.set(db.doc(`agents/${agent.id}`), { name: agent.name, ownerId: agent.ownerId, orgId: agent.orgId, createdAt: Timestamp.fromDate(now) });
     for (const { id, ...source } of demoSources(agent, i, now)) batch.set(db.doc(`context_sources/${id}`), source);
-    for (const { id, ...interaction } of demoInteractions(agent, i, now)) batch.set(db.doc(`agent_interactions/${id}`), interaction);
   });
   await batch.commit();
+}
+
+/** Interactions go in the way programs send them: validated per item, counted in one transaction per agent. */
+async function ingestInteractions(keyring: ReturnType<typeof parseKeyring>) {
+  const views = firestoreAgentViewStore(db);
+  const ctx = { keyring, pricing: pricingFromConfig(null), now: () => new Date() };
+  for (const [i, agent] of DEMO_AGENTS.entries()) {
+    const items = demoInteractions(agent, i, now).map(({ agentId: _agentId, occurredAt, ...rest }) => ({ ...rest, occurredAt: occurredAt.toISOString() }));
+    const batch = sortBatch(agent.id, items, agent.ownerId, now);
+    if (batch.rejected.length > 0) throw new Error(`demo interactions rejected: ${JSON.stringify(batch.rejected[0])}`);
+    await views.ingest(agent.id, batch.accepted, ctx);
+  }
 }
 
 async function sessionCookieFor(email: string): Promise<string> {
@@ -56,7 +71,9 @@ async function waitForView(agentId: string, count: number) {
 
 async function main() {
   await seed();
-  const pepper = readLocalSecrets().API_KEY_PEPPER;
+  const secrets = readLocalSecrets();
+  await ingestInteractions(parseKeyring(secrets.METRICS_SIGNING_KEYRING));
+  const pepper = secrets.API_KEY_PEPPER;
   const { key, record } = mintApiKey(
     { name: "demo key", permissions: ["read:agent-metrics", "read:user-metrics", "read:org-metrics", "write:agent-metrics", "write:interactions", "read:cache-stats"] },
     "alice",

@@ -5,8 +5,10 @@
  * on Firestore's own behaviour is tested against the emulator instead.
  */
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
-import { emptyContent, nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
-import { rollUpViews } from "../../functions/src/domain/rollup";
+import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
+import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
+import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { rollUpAgents } from "../../functions/src/domain/rollup";
 import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import type { Logger } from "../../functions/src/config/logger";
 import type { ApiDeps } from "../../functions/src/http/app-env";
@@ -22,6 +24,12 @@ export interface LogEntry {
   event: string;
   fields?: Record<string, unknown>;
 }
+
+/** The rendered content of an agent with nothing in it. */
+export const emptyAgentView = (now: Date) => renderAgent(emptyAgentState(), pricingFromConfig(null), now);
+
+/** A stored agent view with no watermarks or accumulators. */
+export const storedView = (sealed: SealedView): StoredView => ({ sealed, watermarks: { source: null, interaction: null }, foldedAt: null, accumulators: null });
 
 /** A logger that records every entry, so tests can assert on (and grep) what was logged. */
 export function recordingLogger(): Logger & { entries: LogEntry[] } {
@@ -129,18 +137,20 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       read: async () => null,
       fold: async (scope, id, ctx) => {
         const agentIds = [...world.agents].filter(([, a]) => (scope === "user" ? a.ownerId : a.orgId) === id).map(([agentId]) => agentId);
-        const views = agentIds.flatMap((agentId) => world.views.get(agentId)?.sealed.data ?? []);
-        return seal(nextRevision(scope, id, null, rollUpViews(views, agentIds.length), ctx.now()), ctx.keyring, ctx.now());
+        const states = agentIds.flatMap((agentId) => (world.views.has(agentId) ? [emptyAgentState()] : []));
+        return seal(nextRevision(scope, id, null, rollUpAgents(states, agentIds.length, ctx.pricing, ctx.now()), ctx.now()), ctx.keyring, ctx.now());
       },
     },
+    pricing: { current: async () => pricingFromConfig(null) },
     agentViews: {
       read: async (agentId) => world.views.get(agentId) ?? null,
-      applySourceChange: async () => "applied",
+      applyChange: async () => "applied",
+      ingest: async () => ({ duplicates: new Set<string>() }),
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);
         const previous = world.views.get(agentId)?.sealed.data ?? null;
-        const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyContent(), ctx.now()), ctx.keyring, ctx.now());
-        world.views.set(agentId, { sealed, sourcesAsOf: ctx.now() });
+        const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyAgentView(ctx.now()), ctx.now()), ctx.keyring, ctx.now());
+        world.views.set(agentId, storedView(sealed));
         return sealed;
       },
     },

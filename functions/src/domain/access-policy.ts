@@ -25,6 +25,12 @@ export function canReadAgent(viewer: Viewer, agent: AgentOwnership): boolean {
   return agent.ownerId === viewer.uid || (viewer.orgId !== null && viewer.orgId === agent.orgId);
 }
 
+/** Writing an agent's interactions or recomputing its view: its owner, and its organization's non-viewer members. */
+export function canWriteAgent(viewer: Viewer, agent: AgentOwnership): boolean {
+  if (agent.ownerId === viewer.uid) return true;
+  return viewer.orgId !== null && viewer.orgId === agent.orgId && viewer.role !== null && viewer.role !== "viewer";
+}
+
 /** A user's metrics: that user, and owners and admins of that user's organization. */
 export function canReadUser(viewer: Viewer, target: { uid: string; orgId: string | null }): boolean {
   if (viewer.uid === target.uid) return true;

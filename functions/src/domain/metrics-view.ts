@@ -5,7 +5,9 @@
  * What is signed and served is exactly the view without its signature.
  */
 import type { Keyring, ViewSignature } from "./signing";
-import { emptySourcesBlock, type SourcesBlock } from "./source-metrics";
+import type { InteractionsBlock } from "./interaction-metrics";
+import type { SourcesBlock } from "./source-metrics";
+import type { WindowsBlock } from "./window-buckets";
 
 export type Scope = "agent" | "user" | "org";
 
@@ -14,6 +16,8 @@ export interface MetricsView {
   scope: Scope;
   id: string;
   sources: SourcesBlock;
+  interactions: InteractionsBlock;
+  windows: WindowsBlock;
   /** How many agents a user or organization view sums (absent on agent views). */
   agentCount?: number;
   computedAt: string;
@@ -21,17 +25,12 @@ export interface MetricsView {
 }
 
 /** The blocks a computation produces; scope, id, version and time are added by `nextRevision`. */
-export type ViewContent = Pick<MetricsView, "sources" | "agentCount">;
+export type ViewContent = Pick<MetricsView, "sources" | "interactions" | "windows" | "agentCount">;
 
 /** A view together with the signature over it, as stored in the cache collections. */
 export interface SealedView {
   data: MetricsView;
   signature: ViewSignature;
-}
-
-/** The content of a scope with nothing in it. */
-export function emptyContent(): ViewContent {
-  return { sources: emptySourcesBlock() };
 }
 
 /** The next revision of a view: `previous` is null for a view that does not exist yet. */

@@ -8,7 +8,8 @@ import type { KeyEnvironment } from "../domain/api-key-format";
 import type { Keyring } from "../domain/signing";
 import type { Logger } from "../config/logger";
 import type { CachedApiKeyStore } from "../store/cached-api-key-store";
-import type { AgentViewStore } from "../store/agent-view-store";
+import type { AgentViewStore, ViewContext } from "../store/agent-view-store";
+import type { PricingSource } from "../store/pricing-store";
 import type { DirectoryStore } from "../store/directory-store";
 import type { RollupStore } from "../store/rollup-store";
 import type { CachedSessionVerifier } from "./auth/cached-session-verifier";
@@ -31,6 +32,7 @@ export interface ApiDeps {
   usage: UsageRecorder;
   usageStore: UsageStore;
   agentViews: AgentViewStore;
+  pricing: PricingSource;
   rollups: RollupStore;
   log: Logger;
 }
@@ -44,4 +46,9 @@ export interface AppEnv {
     session: Session;
     apiKey: ApiKeyRecord;
   };
+}
+
+/** What view computations need now: the keyring, the current prices and the clock. */
+export async function viewContext(deps: Pick<ApiDeps, "keyring" | "pricing" | "now">): Promise<ViewContext> {
+  return { keyring: deps.keyring, pricing: await deps.pricing.current(), now: deps.now };
 }

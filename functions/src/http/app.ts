@@ -9,6 +9,7 @@ import type { ApiDeps, AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { agentMetricsRoutes } from "./routes/agent-metrics-routes";
 import { apiKeyRoutes } from "./routes/api-key-routes";
+import { agentWriteRoutes } from "./routes/agent-write-routes";
 import { publicRoutes } from "./routes/public-routes";
 import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
 import { sessionRoutes } from "./routes/session-routes";
@@ -25,6 +26,7 @@ function v1Routes(deps: ApiDeps) {
     .route("/session", sessionRoutes(deps))
     .route("/api-keys", apiKeyRoutes(deps))
     .route("/agents", agentMetricsRoutes(deps))
+    .route("/agents", agentWriteRoutes(deps))
     .route("/users", userMetricsRoutes(deps))
     .route("/orgs", orgMetricsRoutes(deps));
 }

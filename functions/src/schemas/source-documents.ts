@@ -11,7 +11,7 @@ import { documentId } from "./ids";
  * A Firestore Timestamp (anything with `toDate()`) or a Date. Strings are refused on purpose: Firestore
  * orders strings after timestamps, so a string time would break "newest first" queries.
  */
-const instant = z.preprocess((value) => {
+export const instant = z.preprocess((value) => {
   if (value && typeof value === "object" && typeof (value as { toDate?: unknown }).toDate === "function") {
     return (value as { toDate(): Date }).toDate();
   }

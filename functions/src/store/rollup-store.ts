@@ -9,12 +9,13 @@
  * agents are looked up at fold time, an agent moved to another owner or organization moves its totals.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { contentOf, isAuthentic, nextRevision, seal, type MetricsView, type SealedView } from "../domain/metrics-view";
+import type { AgentState } from "../domain/agent-view";
+import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
 import { canonicalJson } from "../domain/canonical-json";
-import { rollUpViews } from "../domain/rollup";
+import { rollUpAgents } from "../domain/rollup";
 import type { AgentViewStore, ViewContext } from "./agent-view-store";
 import { COLLECTIONS } from "./collections";
-import { decodeView, encodeView, type StoredView } from "./view-codec";
+import { agentStateOf, decodeView, encodeView, type StoredView } from "./view-codec";
 
 export type RollupScope = "user" | "org";
 
@@ -31,17 +32,21 @@ export function firestoreRollupStore(db: Firestore, agentViews: AgentViewStore):
   const collection = (scope: RollupScope) => db.collection(scope === "user" ? COLLECTIONS.userViews : COLLECTIONS.orgViews);
   const views = db.collection(COLLECTIONS.agentViews);
 
-  async function agentViewsOf(scope: RollupScope, id: string, ctx: ViewContext): Promise<{ views: MetricsView[]; agentCount: number }> {
+  async function agentStatesOf(scope: RollupScope, id: string, ctx: ViewContext): Promise<{ states: AgentState[]; agentCount: number }> {
     const agents = await db.collection(COLLECTIONS.agents).where(scope === "user" ? "ownerId" : "orgId", "==", id).select().get();
-    if (agents.empty) return { views: [], agentCount: 0 };
+    if (agents.empty) return { states: [], agentCount: 0 };
     const snaps = await db.getAll(...agents.docs.map((agent) => views.doc(agent.id)));
-    const result: MetricsView[] = [];
+    const states: AgentState[] = [];
     for (const snap of snaps) {
-      const stored = decodeView(snap.data());
-      if (!stored) continue; // an agent without sources yet adds nothing
-      result.push(isAuthentic(stored.sealed, ctx.keyring) ? stored.sealed.data : (await agentViews.recompute(snap.id, ctx)).data);
+      let stored = decodeView(snap.data());
+      if (!stored) continue; // an agent without any source document yet adds nothing
+      if (!isAuthentic(stored.sealed, ctx.keyring)) {
+        await agentViews.recompute(snap.id, ctx);
+        stored = await agentViews.read(snap.id);
+      }
+      if (stored) states.push(agentStateOf(stored));
     }
-    return { views: result, agentCount: agents.size };
+    return { states, agentCount: agents.size };
   }
 
   return {
@@ -50,8 +55,8 @@ export function firestoreRollupStore(db: Firestore, agentViews: AgentViewStore):
     },
 
     async fold(scope, id, ctx) {
-      const { views: agentViewList, agentCount } = await agentViewsOf(scope, id, ctx);
-      const content = rollUpViews(agentViewList, agentCount);
+      const { states, agentCount } = await agentStatesOf(scope, id, ctx);
+      const content = rollUpAgents(states, agentCount, ctx.pricing, ctx.now());
       const ref = collection(scope).doc(id);
       return db.runTransaction(async (tx) => {
         const previous = decodeView((await tx.get(ref)).data());
@@ -63,7 +68,7 @@ export function firestoreRollupStore(db: Firestore, agentViews: AgentViewStore):
           return previous.sealed;
         }
         const sealed = seal(nextRevision(scope, id, previous?.sealed.data ?? null, content, now), ctx.keyring, now);
-        tx.set(ref, encodeView(sealed, null, now));
+        tx.set(ref, encodeView(sealed, { foldedAt: now }));
         return sealed;
       });
     },

@@ -1,36 +1,70 @@
 /**
  * @module view-codec
  * How a sealed view is laid out in a cache document: the view's fields at the top level (so the
- * Firestore console and client SDK readers see plain metrics), its `signature`, and a `_sync` map of
- * bookkeeping that is neither signed nor served. On agent views `_sync.sourcesAsOf` is the read time of
- * the last full recompute: a source write committed at or before it is already inside the totals. On
- * user and organization views `_sync.foldedAt` is when the agents were last summed.
+ * Firestore console and client SDK readers see plain metrics), its `signature`, and two maps that are
+ * neither signed nor served:
+ *  - `_sync`: per kind of source document, the read time of the last full recompute (a write committed
+ *    at or before it is already inside the totals), and on rollups when the agents were last summed;
+ *  - `_state`: the exact accumulators of agent views (interaction sums, histograms, hourly buckets),
+ *    from which the served blocks are rendered. Only functions can write these documents.
  */
 import { Timestamp, type DocumentData } from "firebase-admin/firestore";
+import type { ChangeKind } from "../domain/agent-change";
+import type { AgentState } from "../domain/agent-view";
+import { emptyInteractionsState, type InteractionsState } from "../domain/interaction-metrics";
 import type { MetricsView, SealedView } from "../domain/metrics-view";
 import type { ViewSignature } from "../domain/signing";
+import { emptyWindowsState, type WindowsState } from "../domain/window-buckets";
+
+export type Watermarks = Record<ChangeKind, Date | null>;
 
 export interface StoredView {
   sealed: SealedView;
-  sourcesAsOf: Date | null;
-  foldedAt?: Date | null;
+  watermarks: Watermarks;
+  foldedAt: Date | null;
+  accumulators: { interactions: InteractionsState; windows: WindowsState } | null;
 }
 
 const stamp = (date: Date | null | undefined) => (date ? Timestamp.fromDate(date) : null);
 const unstamp = (value: unknown) => (value instanceof Timestamp ? value.toDate() : null);
 
 /** The document to write for a sealed view. */
-export function encodeView(sealed: SealedView, sourcesAsOf: Date | null, foldedAt?: Date): DocumentData {
-  return { ...sealed.data, signature: sealed.signature, _sync: { sourcesAsOf: stamp(sourcesAsOf), foldedAt: stamp(foldedAt) } };
+export function encodeView(sealed: SealedView, options: { watermarks?: Watermarks; foldedAt?: Date; state?: AgentState } = {}): DocumentData {
+  const doc: DocumentData = {
+    ...sealed.data,
+    signature: sealed.signature,
+    _sync: {
+      sourcesAsOf: stamp(options.watermarks?.source),
+      interactionsAsOf: stamp(options.watermarks?.interaction),
+      foldedAt: stamp(options.foldedAt),
+    },
+  };
+  if (options.state) doc._state = { interactions: options.state.interactions, windows: options.state.windows };
+  return doc;
 }
 
 /** The stored view in a document, or null when the document is absent. Authenticity is not checked here. */
 export function decodeView(doc: DocumentData | undefined): StoredView | null {
   if (!doc) return null;
-  const { signature, _sync, ...data } = doc;
+  const { signature, _sync, _state, ...data } = doc;
   return {
     sealed: { data: data as MetricsView, signature: signature as ViewSignature },
-    sourcesAsOf: unstamp(_sync?.sourcesAsOf),
+    watermarks: { source: unstamp(_sync?.sourcesAsOf), interaction: unstamp(_sync?.interactionsAsOf) },
     foldedAt: unstamp(_sync?.foldedAt),
+    accumulators: _state ? { interactions: _state.interactions ?? emptyInteractionsState(), windows: _state.windows ?? emptyWindowsState() } : null,
+  };
+}
+
+/** The agent state a stored (and verified) agent view was rendered from. */
+export function agentStateOf(stored: StoredView): AgentState {
+  const data = stored.sealed.data;
+  return {
+    sources: data.sources,
+    interactions: stored.accumulators?.interactions ?? emptyInteractionsState(),
+    windows: stored.accumulators?.windows ?? emptyWindowsState(),
+    extremes: {
+      lastAt: data.interactions?.lastAt ? new Date(data.interactions.lastAt) : null,
+      maxLatencyMs: data.interactions?.latencyMs.max ?? 0,
+    },
   };
 }

@@ -4,16 +4,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createApp } from "../../../functions/src/http/app";
-import { emptyContent, nextRevision, seal } from "../../../functions/src/domain/metrics-view";
-import { fakeWorld } from "../../support/fakes";
+import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 function setup() {
   const world = fakeWorld();
   world.tokens.set("alice-token", "alice").set("bob-token", "bob");
   world.users.set("alice", { orgId: "acme", role: "owner" }).set("bob", { orgId: "acme", role: "member" });
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
-  const sealed = seal(nextRevision("agent", "agent-1", null, emptyContent(), world.deps.now()), world.keyring, world.deps.now());
-  world.views.set("agent-1", { sealed, sourcesAsOf: null });
+  const sealed = seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now());
+  world.views.set("agent-1", storedView(sealed));
   return { world, app: createApp(world.deps) };
 }
 

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { canReadAgent } from "../../domain/access-policy";
 import { isAuthentic } from "../../domain/metrics-view";
 import { agentPath } from "../../schemas/api-requests";
-import type { ApiDeps, AppEnv } from "../app-env";
+import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
 import { respondWithView } from "../metrics-response";
@@ -24,10 +24,9 @@ export function agentMetricsRoutes(deps: ApiDeps) {
     if (!agent || !canReadAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
 
     const stored = await deps.agentViews.read(agentId);
-    const ctx = { keyring: deps.keyring, now: deps.now };
     if (stored && isAuthentic(stored.sealed, deps.keyring)) return respondWithView(c, stored.sealed, "store", deps.now());
     if (stored) deps.log.warn("view.signature-invalid", { scope: "agent", id: agentId, keyId: stored.sealed.signature?.keyId ?? null });
-    const sealed = await deps.agentViews.recompute(agentId, ctx);
+    const sealed = await deps.agentViews.recompute(agentId, await viewContext(deps));
     return respondWithView(c, sealed, "computed", deps.now());
   });
 }

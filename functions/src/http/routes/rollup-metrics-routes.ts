@@ -11,7 +11,7 @@ import { canReadOrg, canReadUser } from "../../domain/access-policy";
 import { isAuthentic } from "../../domain/metrics-view";
 import { documentId } from "../../schemas/ids";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../../store/rollup-store";
-import type { ApiDeps, AppEnv } from "../app-env";
+import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
 import { respondWithView } from "../metrics-response";
@@ -24,7 +24,7 @@ async function serveRollup(c: Context, deps: ApiDeps, scope: RollupScope, id: st
   const fresh = stored?.foldedAt && now.getTime() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
   if (stored && fresh && isAuthentic(stored.sealed, deps.keyring)) return respondWithView(c, stored.sealed, "store", now);
   if (stored && !isAuthentic(stored.sealed, deps.keyring)) deps.log.warn("view.signature-invalid", { scope, id });
-  const sealed = await deps.rollups.fold(scope, id, { keyring: deps.keyring, now: deps.now });
+  const sealed = await deps.rollups.fold(scope, id, await viewContext(deps));
   return respondWithView(c, sealed, "computed", deps.now());
 }
 

@@ -1,0 +1,68 @@
+/**
+ * @module latest-finder
+ * Reads of an agent's source documents inside a transaction: all of them (for a full recompute, with
+ * the snapshot's read time as watermark) or the few newest by a field (for the maxima a delta cannot
+ * maintain). Documents that fail their schema are skipped, exactly as the full recompute skips them;
+ * range filters keep the ordered queries to values of the right type, because Firestore orders
+ * strings and maps after numbers and timestamps.
+ */
+import { Timestamp, type Firestore, type QueryDocumentSnapshot, type Transaction } from "firebase-admin/firestore";
+import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
+import { interactionDocumentSchema } from "../schemas/interaction-documents";
+import { contextSourceSchema, type ContextSource } from "../schemas/source-documents";
+import { COLLECTIONS } from "./collections";
+
+/** Newest-first candidates read to find the latest valid document; invalid ones are skipped. */
+const CANDIDATES = 5;
+const FAR_FUTURE = Timestamp.fromMillis(253402300799000); // 9999-12-31
+const MAX_LATENCY_MS = 86_400_000;
+
+function parseAll<T>(docs: QueryDocumentSnapshot[], parse: (data: unknown) => { success: true; data: T } | { success: false }): T[] {
+  return docs.flatMap((doc) => {
+    const parsed = parse(doc.data());
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+const parseSource = (data: unknown) => contextSourceSchema.safeParse(data);
+const parseInteraction = (data: unknown) => interactionDocumentSchema.safeParse(data);
+
+export class LatestFinder {
+  constructor(private readonly db: Firestore) {}
+
+  private sources(agentId: string) {
+    return this.db.collection(COLLECTIONS.contextSources).where("agentId", "==", agentId);
+  }
+
+  private interactions(agentId: string) {
+    return this.db.collection(COLLECTIONS.interactions).where("agentId", "==", agentId);
+  }
+
+  async allSources(tx: Transaction, agentId: string): Promise<{ values: ContextSource[]; readTime: Date }> {
+    const snap = await tx.get(this.sources(agentId));
+    return { values: parseAll(snap.docs, parseSource), readTime: snap.readTime.toDate() };
+  }
+
+  async allInteractions(tx: Transaction, agentId: string): Promise<{ values: InteractionContribution[]; readTime: Date }> {
+    const snap = await tx.get(this.interactions(agentId));
+    return { values: parseAll(snap.docs, parseInteraction), readTime: snap.readTime.toDate() };
+  }
+
+  /** The newest `createdAt` among the agent's valid sources. */
+  async lastAddedAt(tx: Transaction, agentId: string): Promise<Date | null> {
+    const snap = await tx.get(this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc").limit(CANDIDATES));
+    return parseAll(snap.docs, parseSource)[0]?.createdAt ?? null;
+  }
+
+  /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
+  async interactionExtremes(tx: Transaction, agentId: string): Promise<InteractionExtremes> {
+    const [byTime, byLatency] = await Promise.all([
+      tx.get(this.interactions(agentId).where("occurredAt", "<=", FAR_FUTURE).orderBy("occurredAt", "desc").limit(CANDIDATES)),
+      tx.get(this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc").limit(CANDIDATES)),
+    ]);
+    return {
+      lastAt: parseAll(byTime.docs, parseInteraction)[0]?.occurredAt ?? null,
+      maxLatencyMs: parseAll(byLatency.docs, parseInteraction)[0]?.latencyMs ?? 0,
+    };
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Interactions through the real function and triggers: a batch of 1000 counted once (and not again
+ * by the triggers or on a re-send), per-item rejections, interactions written straight to Firestore
+ * counted by the trigger, and the incremental view equal to a full recompute.
+ */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { Timestamp } from "firebase-admin/firestore";
+import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
+
+let base: string;
+const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent") };
+let token = "";
+let key = "";
+
+async function call(path: string, init: { method?: string; body?: unknown } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: text ? JSON.parse(text) : null };
+}
+
+const interaction = (i: number) => ({
+  id: `call-${i}`,
+  model: i % 3 === 0 ? "claude-haiku-4" : "claude-sonnet-4",
+  inputTokens: 1000 + i,
+  outputTokens: 100 + (i % 50),
+  cacheReadTokens: i % 2 === 0 ? 10 : undefined,
+  latencyMs: 100 + i,
+  status: i % 10 === 0 ? "error" : "success",
+  occurredAt: new Date(Date.now() - i * 1000).toISOString(),
+});
+
+before(async () => {
+  base = await apiBaseUrl();
+  token = await signUp(ids.alice);
+  const db = adminDb();
+  await db.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
+  await db.doc(`agents/${ids.busy}`).set({ name: "busy", ownerId: ids.alice, orgId: ids.org });
+  await db.doc(`agents/${ids.direct}`).set({ name: "direct", ownerId: ids.alice, orgId: ids.org });
+  const res = await fetch(`${base}/v1/api-keys`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics", "write:interactions", "write:agent-metrics"], rateLimitPerMinute: 1000 }),
+  });
+  key = ((await res.json()) as { key: string }).key;
+});
+
+test("1000 interactions in one request for one agent are all counted once", async () => {
+  const items = Array.from({ length: 1000 }, (_, i) => interaction(i));
+  const first = await call(`/v1/agents/${ids.busy}/interactions`, { method: "POST", body: { interactions: items } });
+  assert.equal(first.status, 202, first.text);
+  assert.deepEqual(first.body, { accepted: 1000, duplicates: 0, rejected: [] });
+
+  const again = await call(`/v1/agents/${ids.busy}/interactions`, { method: "POST", body: { interactions: items.slice(0, 10) } });
+  assert.deepEqual(again.body, { accepted: 0, duplicates: 10, rejected: [] });
+
+  const view = await call(`/v1/agents/${ids.busy}/metrics`);
+  const block = view.body.data.interactions;
+  assert.equal(block.count, 1000);
+  assert.equal(block.errorCount, 100);
+  assert.equal(block.errorRate, 0.1);
+  assert.equal(block.inputTokens, items.reduce((sum, i) => sum + i.inputTokens, 0));
+  assert.equal(block.byModel["claude-haiku-4"].count, 334);
+  assert.equal(block.latencyMs.max, 1099);
+  const trueP95 = 100 + 949; // nearest rank over latencies 100..1099
+  assert.ok(Math.abs(block.latencyMs.p95 - trueP95) / trueP95 <= 0.02, `p95 ${block.latencyMs.p95} vs ${trueP95}`);
+  assert.equal(view.body.data.windows["7d"].count, 1000);
+
+  // The triggers fire for all 1000 documents; none may count them a second time.
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  const later = await call(`/v1/agents/${ids.busy}/metrics`);
+  assert.equal(later.body.data.interactions.count, 1000);
+  assert.equal(later.body.data.version, view.body.data.version);
+});
+
+test("bad items are rejected with index and reason while the rest go in", async () => {
+  const res = await call(`/v1/agents/${ids.busy}/interactions`, {
+    method: "POST",
+    body: { interactions: [interaction(5000), { ...interaction(5001), latencyMs: -3 }, { ...interaction(5002), model: "" }, "junk"] },
+  });
+  assert.equal(res.status, 202);
+  assert.equal(res.body.accepted, 1);
+  assert.deepEqual(res.body.rejected.map((r: { index: number }) => r.index), [1, 2, 3]);
+  for (const body of [{}, { interactions: [] }, { interactions: Array.from({ length: 1001 }, (_, i) => interaction(i)) }]) {
+    const refused = await call(`/v1/agents/${ids.busy}/interactions`, { method: "POST", body });
+    assert.equal(refused.status, 400, JSON.stringify(body).slice(0, 80));
+    assert.equal(refused.body.error.code, "INVALID_ARGUMENT");
+  }
+});
+
+test("interactions written straight to Firestore are counted by the trigger; edits and deletes too", async () => {
+  const db = adminDb();
+  const refs = [0, 1, 2].map(() => db.collection("agent_interactions").doc(unique("i")));
+  const doc = (tokens: number, status = "success") => ({
+    agentId: ids.direct, userId: ids.alice, model: "gpt-4.1-mini", inputTokens: tokens, outputTokens: 1, latencyMs: 50, status, occurredAt: Timestamp.now(),
+  });
+  await Promise.all(refs.map((ref, i) => ref.set(doc(100 * (i + 1)))));
+  await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.count === 3);
+  await refs[0].update({ status: "timeout", inputTokens: 1000 });
+  await refs[1].delete();
+  const view = await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.inputTokens === 1300);
+  assert.equal(view.body.data.interactions.count, 2);
+  assert.equal(view.body.data.interactions.errorCount, 1);
+
+  const refreshed = await call(`/v1/agents/${ids.direct}/metrics:refresh`, { method: "POST" });
+  assert.equal(refreshed.status, 200, refreshed.text);
+  assert.equal(refreshed.body.meta.cache, "computed");
+  const strip = (data: Record<string, unknown>) => ({ ...data, version: 0, computedAt: "" });
+  assert.deepEqual(strip(refreshed.body.data), strip(view.body.data), "the incremental view equals a full recompute");
+  assert.equal(refreshed.body.data.version, view.body.data.version + 1);
+});
