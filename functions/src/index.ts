@@ -7,7 +7,9 @@ import { getRequestListener } from "@hono/node-server";
 import { setGlobalOptions } from "firebase-functions/v2";
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
-import { apiKeyPepperSecret, REGION, signingKeyringSecret } from "./config/params";
+import { onSchedule } from "firebase-functions/v2/scheduler";
+import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from "./config/params";
+import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import type { ChangeKind } from "./domain/agent-change";
 import { apiServices, triggerServices } from "./services";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
@@ -20,14 +22,15 @@ export const api = onRequest({ secrets: [signingKeyringSecret, apiKeyPepperSecre
   return getRequestListener(app.fetch)(req, res);
 });
 
+const viewContext = async () => {
+  const s = triggerServices();
+  return { keyring: s.keyring, pricing: await s.pricing.current(), now: s.now };
+};
+
 function viewTrigger(kind: ChangeKind) {
   return (event: DocumentWrittenEvent) => {
     const s = triggerServices();
-    return handleAgentDocumentWritten(kind, {
-      views: s.agentViews,
-      context: async () => ({ keyring: s.keyring, pricing: await s.pricing.current(), now: s.now }),
-      log: s.log,
-    })(event);
+    return handleAgentDocumentWritten(kind, { views: s.agentViews, context: viewContext, log: s.log })(event);
   };
 }
 
@@ -42,3 +45,9 @@ export const onInteractionWritten = onDocumentWritten(
   { document: "agent_interactions/{docId}", secrets: [signingKeyringSecret], retry: true },
   viewTrigger("interaction"),
 );
+
+/** Every hour: repairs drifted views, rolls windows forward, re-signs, refolds rollups, prunes old records. */
+export const reconcileHourly = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 540, memory: "512MiB", secrets: [signingKeyringSecret] }, async () => {
+  const s = triggerServices();
+  await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: viewContext, log: s.log }, { ...DEFAULT_RECONCILE_OPTIONS, retentionDays: retentionDays.value() });
+});

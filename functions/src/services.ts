@@ -21,7 +21,7 @@ import { RateLimiter } from "./http/rate-limiter";
 import { UsageRecorder } from "./http/usage-recorder";
 import { firestoreRateCounterStore } from "./store/rate-counter-store";
 import { firestoreUsageStore } from "./store/usage-store";
-import { firestoreRollupStore } from "./store/rollup-store";
+import { firestoreRollupStore, type RollupStore } from "./store/rollup-store";
 import { firestorePricingSource, type PricingSource } from "./store/pricing-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { firestoreApiKeyStore } from "./store/api-key-store";
@@ -66,7 +66,9 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
 
 /** What the triggers need: the views and the keyring, and no API key pepper (least privilege). */
 export interface TriggerServices {
+  db: Firestore;
   agentViews: ReturnType<typeof firestoreAgentViewStore>;
+  rollups: RollupStore;
   keyring: Keyring;
   pricing: PricingSource;
   now: () => Date;
@@ -103,8 +105,11 @@ export function apiServices(): RuntimeServices {
 export function triggerServices(): TriggerServices {
   if (!triggers) {
     const db = getFirestore(firebaseApp());
+    const agentViews = firestoreAgentViewStore(db);
     triggers = {
-      agentViews: firestoreAgentViewStore(db),
+      db,
+      agentViews,
+      rollups: firestoreRollupStore(db, agentViews),
       keyring: parseKeyring(signingKeyringSecret.value()),
       pricing: firestorePricingSource(db, functionsLogger),
       now: () => new Date(),

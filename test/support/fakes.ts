@@ -146,6 +146,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       read: async (agentId) => world.views.get(agentId) ?? null,
       applyChange: async () => "applied",
       ingest: async () => ({ duplicates: new Set<string>() }),
+      reconcile: async () => "unchanged",
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);
         const previous = world.views.get(agentId)?.sealed.data ?? null;

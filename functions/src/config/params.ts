@@ -4,7 +4,7 @@
  * production and from the git-ignored `functions/.secret.local` on the emulator (created by
  * `npm start` / `npm test`). Their values are read only when a function runs, never at deploy time.
  */
-import { defineSecret } from "firebase-functions/params";
+import { defineInt, defineSecret } from "firebase-functions/params";
 
 export const REGION = "us-central1";
 
@@ -16,3 +16,6 @@ export const apiKeyPepperSecret = defineSecret("API_KEY_PEPPER");
 
 /** True inside the Functions emulator, where keys are minted as `mk_test_`. */
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";
+
+/** Days event markers and usage records are kept before the hourly reconcile deletes them. */
+export const retentionDays = defineInt("RETENTION_DAYS", { default: 30, description: "Days to keep usage records and trigger event markers." });

@@ -20,6 +20,8 @@ import type { Pricing } from "../domain/pricing";
 import type { Keyring } from "../domain/signing";
 import { applySourceChange, summarizeSources, type SourceContribution } from "../domain/source-metrics";
 import { applyWindowChange, summarizeWindows } from "../domain/window-buckets";
+import { contentOf } from "../domain/metrics-view";
+import { verdictFor, type Verdict } from "../domain/reconcile-verdict";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
 import { agentStateOf, decodeView, encodeView, type StoredView, type Watermarks } from "./view-codec";
@@ -50,6 +52,8 @@ export interface AgentViewStore {
   /** Stores the new interactions of `items` and counts them, in one transaction; returns the ids already stored. */
   ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
   recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
+  /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
+  reconcile(agentId: string, ctx: ViewContext): Promise<Verdict>;
 }
 
 export function firestoreAgentViewStore(db: Firestore): AgentViewStore {
@@ -163,6 +167,24 @@ export function firestoreAgentViewStore(db: Firestore): AgentViewStore {
         }
         writeView(tx, agentId, stored, state, base.watermarks, ctx);
         return { duplicates };
+      });
+    },
+
+    reconcile(agentId, ctx) {
+      return db.runTransaction(async (tx) => {
+        const stored = decodeView((await tx.get(views.doc(agentId))).data());
+        const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
+        const now = ctx.now();
+        const authentic = stored !== null && isAuthentic(stored.sealed, ctx.keyring);
+        const verdict = verdictFor({
+          authentic,
+          storedNow: authentic && stored ? renderAgent(agentStateOf(stored), ctx.pricing, now) : null,
+          storedAsWritten: authentic && stored ? contentOf(stored.sealed.data) : null,
+          truth: renderAgent(state, ctx.pricing, now),
+          signedWithActiveKey: stored?.sealed.signature?.keyId === ctx.keyring.activeKeyId,
+        });
+        if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
+        return verdict;
       });
     },
 

@@ -17,4 +17,5 @@ export const COLLECTIONS = {
   apiKeyUsageDaily: "api_key_usage_daily",
   rateLimits: "rate_limits",
   triggerEvents: "trigger_events",
+  reconcileState: "reconcile_state",
 } as const;
