@@ -10,16 +10,8 @@ import {
   type InteractionStatus,
 } from "../../../functions/src/domain/interaction-metrics";
 import { pricingConfigSchema, pricingFromConfig } from "../../../functions/src/domain/pricing";
+import { mulberry32 } from "../../support/seeded-random";
 
-/** A small deterministic generator, so a failing seed can be replayed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD_NAMES = ["__proto__", "constructor", "toString", "a.b", "x/y", "other", "", "__name__"];
 const MODELS = [...ODD_NAMES, "gpt-4o", "gpt-4o-mini", ...Array.from({ length: 60 }, (_, i) => `model-${i}`)];

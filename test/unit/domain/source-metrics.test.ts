@@ -2,16 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applySourceChange, emptySourcesBlock, summarizeSources } from "../../../functions/src/domain/source-metrics";
 import { SOURCE_STATUSES, SOURCE_TYPES, type ContextSource } from "../../../functions/src/schemas/source-documents";
+import { mulberry32 } from "../../support/seeded-random";
 
-/** A small deterministic generator, so a failing seed can be replayed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomSource(rand: () => number): ContextSource {
   const createdAt = new Date(1_700_000_000_000 + Math.floor(rand() * 1e9));

@@ -11,16 +11,8 @@ import {
   summarizeWindows,
   type WindowsState,
 } from "../../../functions/src/domain/window-buckets";
+import { mulberry32 } from "../../support/seeded-random";
 
-/** A small deterministic generator, so a failing seed can be replayed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,0 +1,105 @@
+/**
+ * @module run-bench
+ * `npm run bench`: the write-path benchmark (`test/load/write-path.bench.ts`) inside one
+ * `firebase emulators:exec --only auth,firestore,functions`, which sets the emulator hosts for it and
+ * tears the emulators down afterwards. Arguments are passed through (`--runs 30 --sizes 1000,10000`).
+ *
+ * The benchmark shares its stdout with the emulators, whose log (one line per function run) would
+ * bury the results: it tags its own lines, and this script shows only those (progress lines overwrite
+ * each other on a terminal) and writes everything to `.emulator/bench-emulators.log`.
+ *
+ * `BENCH_FIREBASE_CONFIG=<path>` runs the emulators from another firebase.json (`--config`), e.g. one
+ * with other ports, so a benchmark can run beside emulators already on the default ports. firebase-tools
+ * treats that file's folder as the project directory, so it is also started from there (its debug logs
+ * then stay there too).
+ */
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { EMULATOR_DIR, FIREBASE_BIN, PROJECT_ID, ROOT, SECRET_FILE } from "./paths.mjs";
+import { emulatorEnv } from "./emulator-env.mjs";
+import { fail } from "./fail.mjs";
+
+const BENCH_SCRIPT = join(ROOT, "test", "load", "write-path.bench.ts");
+const LOG = join(EMULATOR_DIR, "bench-emulators.log");
+const TAG = "@@bench:";
+
+if (!existsSync(join(ROOT, "functions", "lib", "index.js"))) fail("The functions are not built: run `npm run build -w functions` (or `npm run bench`, which builds them) and try again.");
+if (!existsSync(SECRET_FILE)) fail("functions/.secret.local is missing: run `npm run bench` (or `npm test`) once to create the local secrets.");
+
+const config = process.env.BENCH_FIREBASE_CONFIG ? resolve(process.env.BENCH_FIREBASE_CONFIG) : null;
+if (config && !existsSync(config)) fail(`BENCH_FIREBASE_CONFIG names ${config}, which does not exist.`);
+
+/** Quotes one word for the POSIX shell that emulators:exec runs its command in. */
+const quote = (word) => `'${String(word).replaceAll("'", `'\\''`)}'`;
+const command = `cd ${quote(ROOT)} && ${["node", "--import", "tsx", BENCH_SCRIPT, ...process.argv.slice(2)].map(quote).join(" ")}`;
+const firebaseArgs = ["emulators:exec", "--only", "auth,firestore,functions", "--project", PROJECT_ID, ...(config ? ["--config", config] : []), command];
+
+mkdirSync(EMULATOR_DIR, { recursive: true });
+const log = createWriteStream(LOG);
+const startedAt = Date.now();
+process.stdout.write(`› Starting the emulators${config ? ` from ${config}` : ""} (log: ${LOG.replace(ROOT + "/", "")})…\n`);
+
+const child = spawn(FIREBASE_BIN, firebaseArgs, {
+  cwd: config ? dirname(config) : ROOT,
+  env: emulatorEnv({ BENCH_OUTPUT_TAG: TAG }),
+  stdio: ["ignore", "pipe", "pipe"],
+});
+
+const interactive = process.stdout.isTTY === true;
+/** Without a terminal to overwrite, progress is printed at most this often, so a CI log stays short. */
+const PROGRESS_EVERY_MS = 5000;
+let progressShown = false;
+let lastProgressAt = 0;
+function show(kind, text) {
+  if (kind === "progress" && !interactive) {
+    if (Date.now() - lastProgressAt < PROGRESS_EVERY_MS) return;
+    lastProgressAt = Date.now();
+    return void process.stdout.write(`… ${text}\n`);
+  }
+  if (progressShown) process.stdout.write("\r\x1b[2K");
+  progressShown = kind === "progress";
+  process.stdout.write(kind === "progress" ? `… ${text.slice(0, Math.max(20, (process.stdout.columns || 120) - 3))}` : `${text}\n`);
+}
+
+let completed = false;
+/** Set when this script stops the run itself, with the sentence to end on. */
+let stopReason = "";
+createInterface({ input: child.stdout }).on("line", (line) => {
+  const at = line.indexOf(TAG);
+  if (at === -1) return;
+  const rest = line.slice(at + TAG.length);
+  const space = rest.indexOf(" ");
+  if (rest.startsWith("done")) completed = true;
+  else show(rest.slice(0, space), rest.slice(space + 1));
+});
+child.stdout.on("data", (chunk) => {
+  log.write(chunk);
+  // A functions param without a value makes firebase-tools prompt for it, which nobody can answer here.
+  const prompt = /Enter an? \w+ value for (\w+)/.exec(chunk.toString());
+  if (prompt && !stopReason) {
+    stopReason = `The Functions emulator asked for a value of ${prompt[1]} (a functions param with no value in a dotenv file), which cannot be answered here: add ${prompt[1]}=<value> to functions/.env and run again.`;
+    child.kill("SIGTERM");
+  }
+});
+child.stderr.pipe(log, { end: false });
+
+// Ctrl-C reaches firebase-tools too (same process group): wait for its clean shutdown of the emulators.
+process.on("SIGINT", () => undefined);
+process.on("SIGTERM", () => child.kill("SIGTERM"));
+
+child.on("error", (error) => fail(`Could not start firebase-tools (${error.message}); run \`npm run bench\`, which installs it.`));
+child.on("exit", (code, signal) => {
+  if (progressShown) process.stdout.write("\n");
+  log.end(() => {
+    const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
+    if (stopReason) fail(stopReason);
+    if (code === 0 && completed) {
+      process.stdout.write(`› Benchmark finished in ${minutes} min.\n`);
+      process.exit(0);
+    }
+    const tail = readFileSync(LOG, "utf8").trim().split("\n").slice(-15).join("\n");
+    fail(`The benchmark failed after ${minutes} min (${signal ? `stopped by ${signal}` : code === 0 ? "stopped before its end" : `exit ${code}`}). Last lines of ${LOG.replace(ROOT + "/", "")}:\n${tail}`);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * @module bench-report
+ * The result of one benchmark run, as JSON (everything, samples included) and as a Markdown table
+ * (the figures a reader compares). Every figure states whether it was measured or derived from the
+ * code path, and every ratio is between figures of the same run.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { BenchEnvironment } from "./bench-environment";
+import type { BenchOptions } from "./bench-options";
+import type { InteractionBatches } from "./phases/interaction-batch";
+import type { SizeResult, Timed } from "./phases/recompute-vs-incremental";
+import type { UploadLatency } from "./phases/upload-latency";
+import { ms, times, type Summary } from "./stats";
+
+export const RESULTS_DIR = resolve(__dirname, "../results");
+export const RESULT_NAME = "bench-write-path";
+
+export interface BenchResult {
+  generatedAt: string;
+  command: string;
+  durationMs: number;
+  environment: BenchEnvironment;
+  options: BenchOptions;
+  pollPauseMs: number;
+  uploadToVisible: UploadLatency;
+  interactionBatches: InteractionBatches;
+  sizes: SizeResult[];
+}
+
+const int = (n: number) => n.toLocaleString("en-US");
+const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+const summaryRow = (label: string, s: Summary) => row([label, ms(s.p50), ms(s.p95), ms(s.mean), ms(s.min), ms(s.max)]);
+
+function uploadSection(r: BenchResult): string[] {
+  const u = r.uploadToVisible;
+  return [
+    `## 1. Upload to visible through the API (measured, HTTP)`,
+    ``,
+    `${u.visible.n} source writes (firebase-admin) into one agent, each followed by \`GET /v1/agents/{id}/metrics\` polls (${r.pollPauseMs} ms apart) until \`sources.count\` includes it; timed from the start of the write to the first response that shows it.`,
+    ``,
+    row(["figure", "p50", "p95", "mean", "min", "max"]),
+    row(["---", "---:", "---:", "---:", "---:", "---:"]),
+    summaryRow("write start → visible through the API", u.visible),
+    summaryRow("write acknowledged by Firestore", u.acknowledged),
+  ];
+}
+
+function batchSection(r: BenchResult): string[] {
+  const b = r.interactionBatches;
+  return [
+    `## 2. 1000 interactions in one request → visible (measured, HTTP)`,
+    ``,
+    `One \`POST /v1/agents/{id}/interactions\` of 1000 items per fresh agent, then polls until \`interactions.count\` is 1000. Before the next repeat, the batch's 1000 create events (which add nothing) are let run out: a sentinel interaction written after them is counted by the trigger.`,
+    ``,
+    row(["fresh agent", "POST answered (202)", "request start → visible", "create events run out (sentinel counted)"]),
+    row(["---", "---:", "---:", "---:"]),
+    ...b.repeats.map((x, i) => row([i + 1, ms(x.postMs), ms(x.visibleMs), x.backlogMs === null ? "(last: not waited)" : `after ${ms(x.backlogMs)}`])),
+    row(["**median**", `**${ms(b.medianPostMs)}**`, `**${ms(b.medianVisibleMs)}**`, ""]),
+  ];
+}
+
+function timedRow(size: number, name: string, path: string, t: Timed, naive: Timed): string {
+  const reads = `${int(t.reads.reads)} (${t.readsMeasured ? "measured" : "derived"})`;
+  return row([int(size), name, path, `${ms(t.medianMs)} (n=${t.samplesMs.length})`, times(t.medianMs / naive.medianMs), reads, times(t.reads.reads / naive.reads.reads)]);
+}
+
+function sizeSection(r: BenchResult): string[] {
+  const lines = [
+    `## 3. Full recompute vs incremental update, one agent`,
+    ``,
+    `Times are measured medians; document reads are derived from the code path unless marked measured. "× naive" is the ratio to the naive read of the same agent in this run.`,
+    ``,
+    row(["sources", "operation", "path", "time (median)", "× naive", "document reads", "× naive"]),
+    row(["---:", "---", "---", "---:", "---:", "---:", "---:"]),
+  ];
+  for (const s of r.sizes) {
+    lines.push(
+      timedRow(s.size, "naive read: query every source + sum (baseline)", "firebase-admin, in-process", s.naive, s.naive),
+      timedRow(s.size, "API read: `GET …/metrics` (stored view)", "HTTP", s.apiRead, s.naive),
+      timedRow(s.size, "full recompute: `POST …/metrics:refresh`", "HTTP", s.fullRecompute, s.naive),
+      timedRow(s.size, "incremental: one more source → visible", "trigger, then HTTP polls", s.incremental, s.naive),
+    );
+  }
+  lines.push(
+    ``,
+    row(["sources", "incremental ÷ full recompute (time)", "incremental ÷ full recompute (reads)", "API read ÷ naive read (time)", "API read ÷ naive read (reads)"]),
+    row(["---:", "---:", "---:", "---:", "---:"]),
+    ...r.sizes.map((s) =>
+      row([
+        int(s.size),
+        times(s.incremental.medianMs / s.fullRecompute.medianMs),
+        times(s.incremental.reads.reads / s.fullRecompute.reads.reads),
+        times(s.apiRead.medianMs / s.naive.medianMs),
+        times(s.apiRead.reads.reads / s.naive.reads.reads),
+      ]),
+    ),
+    ``,
+    ...r.sizes.map(
+      (s) =>
+        `- ${int(s.size)} sources: seeded in ${ms(s.seedMs)} (batches of 500); ${s.drained ? `trigger backlog processed ${ms(s.drainMs)} after the view-building refresh` : `**trigger backlog NOT cleared after ${ms(s.drainMs)}: the figures above ran beside it**`}.`,
+    ),
+  );
+  return lines;
+}
+
+const NOTES = [
+  `## Measured and derived`,
+  ``,
+  `- Measured: every time; the naive read's document count (documents its query returned).`,
+  `- Derived from the code path (\`read-costs.ts\`): the other read counts. API read = user + agent + view; full recompute = user + agent + view + every source + the interaction query (an empty query bills one read); incremental = event marker + view + the newest-5 \`lastAddedAt\` query, plus 2 writes. Amortized reads (API key cached 5 s, rate counter ≤ 1/s per key, pricing cached 60 s) are left out.`,
+  `- The incremental time is write start → visible (trigger dispatch, its transaction, and up to one poll cycle); the full recompute time is one HTTP request. Both run on emulators: see docs/PERFORMANCE.md for what limits each figure.`,
+];
+
+export function renderMarkdown(r: BenchResult): string {
+  const e = r.environment;
+  return [
+    `# Write-path benchmark (emulators)`,
+    ``,
+    `${r.generatedAt}, measured for ${(r.durationMs / 60_000).toFixed(1)} min (emulator start and stop not included): \`${r.command}\``,
+    `on ${e.cpus} × ${e.cpuModel}, ${e.memoryGiB} GiB, Node ${e.node}, firebase-tools ${e.firebaseTools}, Firestore emulator ${e.firestoreEmulator}.`,
+    `Emulator timings, not production timings: one machine runs Firestore, the functions and this client (1-minute load average ${e.loadAverage1m.start} at the start, ${e.loadAverage1m.end} at the end).`,
+    ``,
+    ...uploadSection(r),
+    ``,
+    ...batchSection(r),
+    ``,
+    ...sizeSection(r),
+    ``,
+    ...NOTES,
+    ``,
+  ].join("\n");
+}
+
+/** Writes the JSON and Markdown results; returns their paths. */
+export function writeResults(r: BenchResult, markdown: string): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const paths = [join(RESULTS_DIR, `${RESULT_NAME}.json`), join(RESULTS_DIR, `${RESULT_NAME}.md`)];
+  writeFileSync(paths[0], JSON.stringify(r, null, 2) + "\n");
+  writeFileSync(paths[1], markdown);
+  return paths;
+}

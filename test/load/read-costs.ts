@@ -1,0 +1,40 @@
+/**
+ * @module read-costs
+ * Firestore document reads per operation, DERIVED from the code path (the emulator exposes no
+ * per-request read counter that is easy to use). Each figure follows Firestore's billing: one read per
+ * document fetched by a get or returned by a query, and one read for a query that returns nothing.
+ * Amortized reads are left out and named instead: the API-key lookup (cached 5 s per instance,
+ * `cached-api-key-store.ts`), the rate-limit counter sync (at most one read a second per key,
+ * `rate-counter-store.ts`) and the pricing document (cached 60 s, `pricing-store.ts`).
+ * If those modules change, these functions must change with them.
+ */
+
+/** Newest-first candidates `LatestFinder.lastAddedAt` reads (`CANDIDATES` in latest-finder.ts). */
+const LAST_ADDED_CANDIDATES = 5;
+/** `DirectoryStore.viewerAndAgent`: the caller's user document and the agent, in one getAll. */
+const DIRECTORY_READS = 2;
+const queryReads = (returned: number) => Math.max(1, returned);
+
+export interface ReadCost {
+  reads: number;
+  how: string;
+}
+
+/** `GET /v1/agents/{id}/metrics` on a stored, authentic view (agent-metrics-routes.ts). */
+export const apiReadCost = (): ReadCost => ({ reads: DIRECTORY_READS + 1, how: "user + agent (getAll), view" });
+
+/** `POST /v1/agents/{id}/metrics:refresh`: `recompute` reads the view, then every source and interaction. */
+export function fullRecomputeCost(sources: number, interactions: number): ReadCost {
+  return {
+    reads: DIRECTORY_READS + 1 + queryReads(sources) + queryReads(interactions),
+    how: `user + agent, view, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
+  };
+}
+
+/** The source trigger's `applyChange` delta path: marker and view (getAll), then the newest sources for `lastAddedAt`. */
+export function incrementalCost(sourcesBefore: number): ReadCost {
+  return { reads: 2 + queryReads(Math.min(LAST_ADDED_CANDIDATES, sourcesBefore + 1)), how: `marker + view (getAll), newest-${LAST_ADDED_CANDIDATES} query` };
+}
+
+/** The naive on-request computation: every source document of the agent (this one is also measured: documents returned). */
+export const naiveReadCost = (sources: number): ReadCost => ({ reads: queryReads(sources), how: "every source of the agent" });
