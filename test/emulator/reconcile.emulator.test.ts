@@ -1,12 +1,11 @@
 /**
- * The hourly reconcile, run as the deployed scheduled function through firebase-functions-test's
- * `wrap()` against the Firestore emulator. It works in a project id of its own (no trigger fires
+ * The hourly reconcile, run as the deployed scheduled function (its own `run()`, which is what
+ * firebase-functions-test's `wrap()` calls for v2 functions) against the Firestore emulator. It works in a project id of its own (no trigger fires
  * there and no other suite writes there), so every difference it finds was planted by this test.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import functionsTest from "firebase-functions-test";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { seal } from "../../functions/src/domain/metrics-view";
 import { parseKeyring } from "../../functions/src/domain/signing";
@@ -27,7 +26,6 @@ process.env.FIREBASE_CONFIG = JSON.stringify({ projectId: PROJECT });
 process.env.METRICS_SIGNING_KEYRING = secrets.METRICS_SIGNING_KEYRING;
 process.env.RETENTION_DAYS = "30";
 
-const tester = functionsTest({ projectId: PROJECT });
 const db = adminDb(PROJECT);
 const keyring = parseKeyring(secrets.METRICS_SIGNING_KEYRING);
 const ctx = () => ({ keyring, pricing: pricingFromConfig(null), now: () => new Date() });
@@ -71,9 +69,7 @@ test("the scheduled function repairs a tampered and a drifted view, and prunes o
   assert.ok(drifted);
   await db.doc("agent_metrics_cache/drifted").set(encodeView(seal({ ...drifted.sealed.data, sources: { ...drifted.sealed.data.sources, totalBytes: 1 } }, keyring, new Date()), { watermarks: drifted.watermarks }));
 
-  // The wrapper's types predate v2 schedules; at run time it hands the event straight to the handler.
-  const run = tester.wrap(reconcileHourly as never) as unknown as (event: object) => Promise<void>;
-  await run({});
+  await reconcileHourly.run({ jobName: "reconcileHourly", scheduleTime: new Date().toISOString() });
 
   for (const agent of ["tampered", "drifted"] as const) {
     const stored = decodeView((await db.doc(`agent_metrics_cache/${agent}`).get()).data());
