@@ -9,8 +9,7 @@ import { adminDb, apiBaseUrl, signUp, unique } from "../support/emulators";
 
 /** What the benchmark reads back from a metrics response. */
 export interface MetricsBody {
-  data: { version: number; sources: { count: number }; interactions: { count: number } };
-  meta: { cache: string };
+  data: { sources: { count: number }; interactions: { count: number } };
 }
 
 export interface ApiResponse<T> {
@@ -21,12 +20,11 @@ export interface ApiResponse<T> {
 }
 
 export interface BenchApi {
-  base: string;
   /** Creates an agent owned by the benchmark's user; returns its id. */
   createAgent(label: string): Promise<string>;
   metrics(agentId: string): Promise<ApiResponse<MetricsBody>>;
   refresh(agentId: string): Promise<ApiResponse<MetricsBody>>;
-  ingest(agentId: string, interactions: unknown[]): Promise<ApiResponse<{ accepted: number; duplicates: number }>>;
+  ingest(agentId: string, interactions: unknown[]): Promise<ApiResponse<{ accepted: number }>>;
 }
 
 /** Permissions the benchmark's key needs, and a rate limit its polling cannot reach. */
@@ -59,7 +57,6 @@ export async function connectBenchApi(): Promise<BenchApi> {
   }
 
   return {
-    base,
     async createAgent(label) {
       const agentId = unique(`bench-${label}`);
       await db.doc(`agents/${agentId}`).set({ name: label, ownerId: ids.user, orgId: ids.org, createdAt: Timestamp.now() });
