@@ -41,10 +41,12 @@ const log = createWriteStream(LOG);
 const startedAt = Date.now();
 process.stdout.write(`› Starting the emulators${config ? ` from ${config}` : ""} (log: ${LOG.replace(ROOT + "/", "")})…\n`);
 
+// Its own process group, so a stop reaches firebase-tools, the benchmark and the emulators together.
 const child = spawn(FIREBASE_BIN, firebaseArgs, {
   cwd: config ? dirname(config) : ROOT,
   env: emulatorEnv({ BENCH_OUTPUT_TAG: TAG }),
   stdio: ["ignore", "pipe", "pipe"],
+  detached: true,
 });
 
 const interactive = process.stdout.isTTY === true;
@@ -80,14 +82,29 @@ child.stdout.on("data", (chunk) => {
   const prompt = /Enter an? \w+ value for (\w+)/.exec(chunk.toString());
   if (prompt && !stopReason) {
     stopReason = `The Functions emulator asked for a value of ${prompt[1]} (a functions param with no value in a dotenv file), which cannot be answered here: add ${prompt[1]}=<value> to functions/.env and run again.`;
-    child.kill("SIGTERM");
+    stop();
   }
 });
 child.stderr.pipe(log, { end: false });
 
-// Ctrl-C reaches firebase-tools too (same process group): wait for its clean shutdown of the emulators.
-process.on("SIGINT", () => undefined);
-process.on("SIGTERM", () => child.kill("SIGTERM"));
+/**
+ * Stops the run as Ctrl-C stops `firebase emulators:exec` in a shell: SIGINT to its whole process
+ * group. The benchmark ends, and firebase-tools then shuts the emulators down (it ignores a signal of
+ * its own while the script runs).
+ */
+function stop() {
+  try {
+    process.kill(-child.pid, "SIGINT");
+  } catch {
+    // already gone
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    stopReason ||= `The benchmark was stopped (${signal}) before its end; the emulators have shut down.`;
+    stop();
+  });
+}
 
 child.on("error", (error) => fail(`Could not start firebase-tools (${error.message}); run \`npm run bench\`, which installs it.`));
 child.on("exit", (code, signal) => {
