@@ -12,7 +12,9 @@ import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from 
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import type { ChangeKind } from "./domain/agent-change";
 import { apiServices, triggerServices } from "./services";
+import { removeViewOfDeletedAgent } from "./store/agent-view-removal";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
+import { handleAgentWritten } from "./triggers/agent-written";
 
 setGlobalOptions({ region: REGION });
 
@@ -45,6 +47,12 @@ export const onInteractionWritten = onDocumentWritten(
   { document: "agent_interactions/{docId}", secrets: [signingKeyringSecret], retry: true },
   viewTrigger("interaction"),
 );
+
+/** Removes the view of a deleted agent (and so its share of the rollups); logs moves, which rollups follow by themselves. */
+export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", retry: true }, (event) => {
+  const s = triggerServices();
+  return handleAgentWritten({ removeView: (agentId) => removeViewOfDeletedAgent(s.db, agentId), log: s.log })(event);
+});
 
 /** Every hour: repairs drifted views, rolls windows forward, re-signs, refolds rollups, prunes old records. */
 export const reconcileHourly = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 540, memory: "512MiB", secrets: [signingKeyringSecret] }, async () => {

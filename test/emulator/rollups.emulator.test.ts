@@ -75,6 +75,22 @@ test("user and organization views are exact sums of their agents, and follow a m
   assert.ok(orgAfter.body.data.version > org.body.data.version);
 });
 
+test("a deleted agent's view is removed and its totals leave the user and organization views", async () => {
+  const db = adminDb();
+  const bytes = (r: Awaited<ReturnType<typeof call>>) => r.body?.data?.sources?.totalBytes;
+  const view = db.doc(`agent_metrics_cache/${agents.c}`);
+  // After the move above, the member owns b (20 bytes) and c (3 bytes); the first organization has a and c.
+  await eventually(() => call(`/v1/users/${ids.member}/metrics`, "member"), (r) => bytes(r) === 23, 30_000);
+  assert.equal((await view.get()).exists, true);
+
+  await db.doc(`agents/${agents.c}`).delete();
+  await eventually(async () => (await view.get()).exists, (exists) => exists === false, 30_000);
+  const user = await eventually(() => call(`/v1/users/${ids.member}/metrics`, "member"), (r) => bytes(r) === 20, 30_000);
+  assert.equal(user.body.data.agentCount, 1);
+  const org = await eventually(() => call(`/v1/orgs/${ids.org}/metrics`, "member"), (r) => bytes(r) === 1000, 30_000);
+  assert.equal(org.body.data.agentCount, 1);
+});
+
 test("user and org scopes: who may read, and 404 only for those who could have read it", async () => {
   const cells: Array<[string, string, number, string | null]> = [
     ["self", `/v1/users/${ids.member}/metrics`, 200, null],
