@@ -1,0 +1,88 @@
+/**
+ * Hostile input against every route, in process (the real Hono app, validation and access checks
+ * over in-memory stores): at least 10,000 generated requests, and for each one no 5xx, every refusal in
+ * the contract's envelope, and no metrics or keys of another user in the answer.
+ * Replay a failure with `HOSTILE_SEED=<seed> node --import tsx --test test/unit/http/hostile-input.test.ts`.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createApp } from "../../../functions/src/http/app";
+import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
+import { hostileRequests, type HostileTargets } from "../../support/hostile-requests";
+
+const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
+const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
+
+const CODES: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED" };
+const VICTIM_KEY_NAME = "victim-private-key-name";
+
+async function setup() {
+  const world = fakeWorld();
+  world.tokens.set("mallory-token", "mallory").set("alice-token", "alice");
+  world.users.set("mallory", { orgId: "globex", role: "member" }).set("alice", { orgId: "acme", role: "owner" });
+  world.orgs.add("globex").add("acme");
+  world.agents.set("mallory-agent", { name: "Mine", ownerId: "mallory", orgId: "globex" });
+  world.agents.set("alice-agent", { name: "Theirs", ownerId: "alice", orgId: "acme" });
+  for (const agentId of ["mallory-agent", "alice-agent"]) {
+    const now = world.deps.now();
+    world.views.set(agentId, storedView(seal(nextRevision("agent", agentId, null, emptyAgentView(now), now), world.keyring, now)));
+  }
+  const app = createApp(world.deps);
+  const createKey = async (token: string, name: string) => {
+    const res = await app.request("/v1/api-keys", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 }),
+    });
+    assert.equal(res.status, 201);
+    return ((await res.json()) as { key: string }).key;
+  };
+  await createKey("alice-token", VICTIM_KEY_NAME);
+  const targets: HostileTargets = {
+    own: { agentId: "mallory-agent", uid: "mallory", orgId: "globex" },
+    victim: { agentId: "alice-agent", uid: "alice", orgId: "acme" },
+    credentials: { token: "mallory-token", apiKey: await createKey("mallory-token", "mallory-key") },
+  };
+  return { app, targets, world };
+}
+
+/** Every metrics document anywhere in a JSON answer, as `scope:id`. */
+function metricsScopes(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((item) => metricsScopes(item, out));
+  else if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (typeof record.scope === "string" && typeof record.id === "string") out.push(`${record.scope}:${record.id}`);
+    Object.values(record).forEach((item) => metricsScopes(item, out));
+  }
+  return out;
+}
+
+test(`${COUNT} hostile requests: no 5xx, refusals in the envelope, nothing of another user (seed ${SEED})`, async () => {
+  const { app, targets, world } = await setup();
+  const readable = new Set(["agent:mallory-agent", "user:mallory", "org:globex"]);
+  const statuses = new Map<number, number>();
+  for (const [i, req] of hostileRequests(SEED, COUNT, targets).entries()) {
+    const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: HOSTILE_SEED=${SEED})`;
+    const res = await app.request(req.path, { method: req.method, headers: req.headers, body: req.body });
+    // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.
+    world.tokens.set("mallory-token", "mallory");
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    const text = await res.text();
+    assert.ok(res.status < 500, `${where}: answered ${res.status} ${text.slice(0, 200)}`);
+    assert.equal(text.includes(VICTIM_KEY_NAME), false, `${where}: leaked another user's key`);
+    assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
+    if (req.method === "HEAD" || res.status === 204 || res.status === 304) continue;
+    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    if (res.status >= 400) {
+      assert.equal(body.error?.code, CODES[res.status], `${where}: envelope code for ${res.status}: ${text.slice(0, 200)}`);
+      assert.equal(typeof body.error?.message, "string", `${where}: envelope message`);
+      assert.deepEqual(metricsScopes(body), [], `${where}: a refusal carries no metrics`);
+    } else {
+      for (const scope of metricsScopes(body)) assert.ok(readable.has(scope), `${where}: served ${scope}, which the caller may not read`);
+    }
+  }
+  if (process.env.HOSTILE_VERBOSE) console.log(JSON.stringify([...statuses].sort()));
+  // The generator must reach the handlers, not only the authentication wall.
+  for (const status of [200, 400, 401, 403, 404]) assert.ok((statuses.get(status) ?? 0) > 0, `no ${status} among ${JSON.stringify([...statuses])}`);
+});
