@@ -19,6 +19,7 @@ import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../fun
 import type { ViewContext } from "../../functions/src/views/agent-view-updates";
 import { agentViewsOver } from "../../functions/src/views/agent-views";
 import type { StoredView } from "../../functions/src/views/stored-view";
+import type { ViewDatabase } from "../../functions/src/views/view-transaction";
 import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
 import { mulberry32 } from "./seeded-random";
 import { mismatchesOf } from "./view-model-check";
@@ -26,8 +27,12 @@ import { mismatchesOf } from "./view-model-check";
 export interface ModelOptions {
   seed: number;
   operations: number;
-  /** A fault to inject, to show the check catches it: a redelivery whose marker was lost (a fresh event id). */
-  fault?: "lost-marker";
+  /**
+   * A fault to inject, to show the check catches it: `lost-marker`, a redelivery whose marker was lost
+   * (it comes with a fresh event id); `no-watermark`, full recomputes that forget their read time, so
+   * the late events of writes they already counted are applied again.
+   */
+  fault?: "lost-marker" | "no-watermark";
 }
 
 export interface ModelResult {
@@ -75,6 +80,17 @@ function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
   return { id, time: write.committedAt.toISOString(), params: { docId: write.docId }, data: { before: snapshot(write.before), after: snapshot(write.after) } } as unknown as DocumentWrittenEvent;
 }
 
+/** The database with every full recompute's read time dropped. */
+function withoutWatermarks(db: ViewDatabase): ViewDatabase {
+  return {
+    readView: (agentId) => db.readView(agentId),
+    transact: (work) =>
+      db.transact((tx) =>
+        work({ ...tx, readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermarks: { source: null, interaction: null } }) }),
+      ),
+  };
+}
+
 export async function runModel(options: ModelOptions): Promise<ModelResult> {
   const rand = mulberry32(options.seed);
   const int = (n: number) => Math.floor(rand() * n);
@@ -82,7 +98,7 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   const chance = (p: number) => rand() < p;
 
   const db = new MemoryViewDatabase(START);
-  const views = agentViewsOver(db);
+  const views = agentViewsOver(options.fault === "no-watermark" ? withoutWatermarks(db) : db);
   const ctx: ViewContext = { keyring, pricing, now: () => db.now() };
   const handlers = {
     source: handleAgentDocumentWritten("source", { views, context: async () => ctx, log: silent }),
