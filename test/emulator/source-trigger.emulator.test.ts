@@ -111,3 +111,15 @@ test("a view whose signature was tampered with is rebuilt from source, not used 
   const block = await sources(agent);
   assert.deepEqual([block.count, block.totalBytes], [2, 42]);
 });
+
+test("a run of malformed newer documents does not hide the newest valid one from lastAddedAt", async () => {
+  const agent = unique("agent");
+  const valid = db.collection("context_sources").doc(unique("s"));
+  const createdAt = Timestamp.fromDate(new Date("2026-01-05T00:00:00Z"));
+  await handle(await write(valid, source(agent, 10, { createdAt })));
+  // More malformed documents than one page of candidates, all created later than the valid one.
+  for (let i = 0; i < 7; i++) await write(db.collection("context_sources").doc(unique("s")), source(agent, -1));
+  await handle(await write(valid, source(agent, 11, { createdAt })));
+  const block = await sources(agent);
+  assert.deepEqual([block.count, block.totalBytes, block.lastAddedAt], [1, 11, "2026-01-05T00:00:00.000Z"]);
+});

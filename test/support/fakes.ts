@@ -13,7 +13,7 @@ import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functio
 import type { Logger } from "../../functions/src/config/logger";
 import type { ApiDeps } from "../../functions/src/http/app-env";
 import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
-import type { StoredView } from "../../functions/src/store/view-codec";
+import type { StoredView } from "../../functions/src/views/stored-view";
 import { rollUp, type UsageRecord } from "../../functions/src/domain/usage";
 import { RateLimiter } from "../../functions/src/http/rate-limiter";
 import { UsageRecorder } from "../../functions/src/http/usage-recorder";

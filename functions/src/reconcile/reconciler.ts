@@ -10,7 +10,8 @@
 import { Timestamp, FieldPath, type Firestore } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
 import type { Verdict } from "../domain/reconcile-verdict";
-import type { AgentViewStore, ViewContext } from "../store/agent-view-store";
+import type { ViewContext } from "../views/agent-view-updates";
+import type { AgentViewStore } from "../views/agent-views";
 import { COLLECTIONS } from "../store/collections";
 import type { RollupStore } from "../store/rollup-store";
 

@@ -1,18 +1,19 @@
 /**
  * @module latest-finder
  * Reads of an agent's source documents inside a transaction: all of them (for a full recompute, with
- * the snapshot's read time as watermark) or the few newest by a field (for the maxima a delta cannot
- * maintain). Documents that fail their schema are skipped, exactly as the full recompute skips them;
+ * the snapshot's read time as watermark) or the newest valid one by a field, a few candidates at a
+ * time (for the maxima a delta cannot maintain). Documents that fail their schema are skipped, exactly
+ * as the full recompute skips them;
  * range filters keep the ordered queries to values of the right type, because Firestore orders
  * strings and maps after numbers and timestamps.
  */
-import { Timestamp, type Firestore, type QueryDocumentSnapshot, type Transaction } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Query, type QueryDocumentSnapshot, type Transaction } from "firebase-admin/firestore";
 import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
 import { interactionDocumentSchema } from "../schemas/interaction-documents";
 import { contextSourceSchema, type ContextSource } from "../schemas/source-documents";
 import { COLLECTIONS } from "./collections";
 
-/** Newest-first candidates read to find the latest valid document; invalid ones are skipped. */
+/** Newest-first candidates read per page to find the latest valid document; invalid ones are skipped. */
 const CANDIDATES = 5;
 const FAR_FUTURE = Timestamp.fromMillis(253402300799000); // 9999-12-31
 const MAX_LATENCY_MS = 86_400_000;
@@ -26,6 +27,21 @@ function parseAll<T>(docs: QueryDocumentSnapshot[], parse: (data: unknown) => { 
 
 const parseSource = (data: unknown) => contextSourceSchema.safeParse(data);
 const parseInteraction = (data: unknown) => interactionDocumentSchema.safeParse(data);
+
+/**
+ * The first document of `ordered` that parses, read a few candidates at a time. Usually the first
+ * page has one; paging on matters when a run of malformed documents sorts first, which would
+ * otherwise hide the true maximum.
+ */
+async function firstValid<T>(tx: Transaction, ordered: Query, parse: (data: unknown) => { success: true; data: T } | { success: false }): Promise<T | null> {
+  let page = ordered.limit(CANDIDATES);
+  for (;;) {
+    const snap = await tx.get(page);
+    const [found] = parseAll(snap.docs, parse);
+    if (found !== undefined || snap.size < CANDIDATES) return found ?? null;
+    page = ordered.startAfter(snap.docs[snap.size - 1]).limit(CANDIDATES);
+  }
+}
 
 export class LatestFinder {
   constructor(private readonly db: Firestore) {}
@@ -50,19 +66,16 @@ export class LatestFinder {
 
   /** The newest `createdAt` among the agent's valid sources. */
   async lastAddedAt(tx: Transaction, agentId: string): Promise<Date | null> {
-    const snap = await tx.get(this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc").limit(CANDIDATES));
-    return parseAll(snap.docs, parseSource)[0]?.createdAt ?? null;
+    const newest = await firstValid(tx, this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc"), parseSource);
+    return newest?.createdAt ?? null;
   }
 
   /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
   async interactionExtremes(tx: Transaction, agentId: string): Promise<InteractionExtremes> {
-    const [byTime, byLatency] = await Promise.all([
-      tx.get(this.interactions(agentId).where("occurredAt", "<=", FAR_FUTURE).orderBy("occurredAt", "desc").limit(CANDIDATES)),
-      tx.get(this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc").limit(CANDIDATES)),
+    const [newest, slowest] = await Promise.all([
+      firstValid(tx, this.interactions(agentId).where("occurredAt", "<=", FAR_FUTURE).orderBy("occurredAt", "desc"), parseInteraction),
+      firstValid(tx, this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc"), parseInteraction),
     ]);
-    return {
-      lastAt: parseAll(byTime.docs, parseInteraction)[0]?.occurredAt ?? null,
-      maxLatencyMs: parseAll(byLatency.docs, parseInteraction)[0]?.latencyMs ?? 0,
-    };
+    return { lastAt: newest?.occurredAt ?? null, maxLatencyMs: slowest?.latencyMs ?? 0 };
   }
 }

@@ -13,9 +13,11 @@ import type { AgentState } from "../domain/agent-view";
 import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
 import { canonicalJson } from "../domain/canonical-json";
 import { rollUpAgents } from "../domain/rollup";
-import type { AgentViewStore, ViewContext } from "./agent-view-store";
+import type { ViewContext } from "../views/agent-view-updates";
+import type { AgentViewStore } from "../views/agent-views";
 import { COLLECTIONS } from "./collections";
-import { agentStateOf, decodeView, encodeView, type StoredView } from "./view-codec";
+import { agentStateOf, type StoredView } from "../views/stored-view";
+import { decodeView, encodeView } from "./view-codec";
 
 export type RollupScope = "user" | "org";
 

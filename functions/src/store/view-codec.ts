@@ -9,21 +9,12 @@
  *    from which the served blocks are rendered. Only functions can write these documents.
  */
 import { Timestamp, type DocumentData } from "firebase-admin/firestore";
-import type { ChangeKind } from "../domain/agent-change";
 import type { AgentState } from "../domain/agent-view";
-import { emptyInteractionsState, type InteractionsState } from "../domain/interaction-metrics";
+import { emptyInteractionsState } from "../domain/interaction-metrics";
 import type { MetricsView, SealedView } from "../domain/metrics-view";
 import type { ViewSignature } from "../domain/signing";
-import { emptyWindowsState, type WindowsState } from "../domain/window-buckets";
-
-export type Watermarks = Record<ChangeKind, Date | null>;
-
-export interface StoredView {
-  sealed: SealedView;
-  watermarks: Watermarks;
-  foldedAt: Date | null;
-  accumulators: { interactions: InteractionsState; windows: WindowsState } | null;
-}
+import { emptyWindowsState } from "../domain/window-buckets";
+import type { StoredView, Watermarks } from "../views/stored-view";
 
 const stamp = (date: Date | null | undefined) => (date ? Timestamp.fromDate(date) : null);
 const unstamp = (value: unknown) => (value instanceof Timestamp ? value.toDate() : null);
@@ -52,19 +43,5 @@ export function decodeView(doc: DocumentData | undefined): StoredView | null {
     watermarks: { source: unstamp(_sync?.sourcesAsOf), interaction: unstamp(_sync?.interactionsAsOf) },
     foldedAt: unstamp(_sync?.foldedAt),
     accumulators: _state ? { interactions: _state.interactions ?? emptyInteractionsState(), windows: _state.windows ?? emptyWindowsState() } : null,
-  };
-}
-
-/** The agent state a stored (and verified) agent view was rendered from. */
-export function agentStateOf(stored: StoredView): AgentState {
-  const data = stored.sealed.data;
-  return {
-    sources: data.sources,
-    interactions: stored.accumulators?.interactions ?? emptyInteractionsState(),
-    windows: stored.accumulators?.windows ?? emptyWindowsState(),
-    extremes: {
-      lastAt: data.interactions?.lastAt ? new Date(data.interactions.lastAt) : null,
-      maxLatencyMs: data.interactions?.latencyMs.max ?? 0,
-    },
   };
 }

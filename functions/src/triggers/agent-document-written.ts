@@ -12,7 +12,8 @@ import type { Logger } from "../config/logger";
 import type { AgentChange, ChangeKind, ChangeSide } from "../domain/agent-change";
 import { interactionDocumentSchema } from "../schemas/interaction-documents";
 import { contextSourceSchema } from "../schemas/source-documents";
-import type { AgentViewStore, ChangeValue, ViewContext } from "../store/agent-view-store";
+import type { ChangeValue, ViewContext } from "../views/agent-view-updates";
+import type { AgentViewStore } from "../views/agent-views";
 
 export type DocumentWrittenEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, { docId: string }>;
 

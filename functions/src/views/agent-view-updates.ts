@@ -1,0 +1,157 @@
+/**
+ * @module agent-view-updates
+ * Every write of an agent view, decided inside one transaction of a `ViewTransaction`: applying a
+ * source or interaction change, ingesting a batch, recomputing from source, reconciling.
+ *
+ * Exactness under at-least-once, unordered delivery rests on two guards, both checked inside the
+ * transaction that writes the view:
+ *  - an event marker written in the same transaction, so a redelivered event finds its marker and
+ *    changes nothing, and a failed attempt leaves neither marker nor delta;
+ *  - per kind, a watermark set by a full recompute to the read time of its snapshot, so an event for
+ *    a write the snapshot already saw is not counted a second time.
+ * A stored view whose signature does not verify is never used as a base: it is recomputed instead.
+ * The maxima a delta cannot un-apply (`lastAddedAt`, `lastAt`, the largest latency) are re-read from
+ * source by every change of their kind.
+ */
+import { deltaFor, touchedAgents, type AgentChange, type ChangeKind } from "../domain/agent-change";
+import { renderAgent, type AgentState } from "../domain/agent-view";
+import { applyInteractionChange, summarizeInteractions, type InteractionContribution } from "../domain/interaction-metrics";
+import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
+import type { Pricing } from "../domain/pricing";
+import { verdictFor, type Verdict } from "../domain/reconcile-verdict";
+import type { Keyring } from "../domain/signing";
+import { applySourceChange, summarizeSources, type SourceContribution } from "../domain/source-metrics";
+import { applyWindowChange, summarizeWindows } from "../domain/window-buckets";
+import { agentStateOf, type StoredView, type Watermarks } from "./stored-view";
+import type { IngestItem, ViewTransaction } from "./view-transaction";
+
+/** What every view write needs: the signing keys, the prices to render costs with, and the clock. */
+export interface ViewContext {
+  keyring: Keyring;
+  pricing: Pricing;
+  now: () => Date;
+}
+
+export type ApplyOutcome = "applied" | "duplicate";
+export type ChangeValue<K extends ChangeKind> = K extends "source" ? SourceContribution : InteractionContribution;
+
+interface Base {
+  state: AgentState;
+  watermarks: Watermarks;
+  /** True when the base was just recomputed from source (so it already holds every committed write). */
+  recomputed: boolean;
+}
+
+/** Writes a state as the next revision of the agent's view; returns the sealed view. */
+function writeView(tx: ViewTransaction, agentId: string, previous: StoredView | null, state: AgentState, watermarks: Watermarks, ctx: ViewContext): SealedView {
+  const now = ctx.now();
+  const sealed = seal(nextRevision("agent", agentId, previous?.sealed.data ?? null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
+  tx.writeView(agentId, sealed, { watermarks, state });
+  return sealed;
+}
+
+/** The agent's state computed from every source and interaction, with the read times as watermarks. */
+async function stateFromSource(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<{ state: AgentState; watermarks: Watermarks }> {
+  const { sources, interactions, watermarks } = await tx.readAgentDocuments(agentId);
+  const summary = summarizeInteractions(interactions);
+  return {
+    state: { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, ctx.now()), extremes: summary.extremes },
+    watermarks,
+  };
+}
+
+/** The stored state when its signature verifies, else the state recomputed from source. */
+async function trustedState(tx: ViewTransaction, agentId: string, stored: StoredView | null, ctx: ViewContext): Promise<Base> {
+  if (stored && isAuthentic(stored.sealed, ctx.keyring)) return { state: agentStateOf(stored), watermarks: stored.watermarks, recomputed: false };
+  return { ...(await stateFromSource(tx, agentId, ctx)), recomputed: true };
+}
+
+async function applyDelta<K extends ChangeKind>(tx: ViewTransaction, kind: K, agentId: string, state: AgentState, removed: ChangeValue<K> | null, added: ChangeValue<K> | null, ctx: ViewContext): Promise<AgentState> {
+  if (kind === "source") {
+    const lastAddedAt = await tx.lastAddedAt(agentId);
+    return { ...state, sources: applySourceChange(state.sources, removed as SourceContribution | null, added as SourceContribution | null, lastAddedAt) };
+  }
+  const [r, a] = [removed as InteractionContribution | null, added as InteractionContribution | null];
+  return {
+    ...state,
+    interactions: applyInteractionChange(state.interactions, r, a),
+    windows: applyWindowChange(state.windows, r, a, ctx.now()),
+    extremes: await tx.interactionExtremes(agentId),
+  };
+}
+
+/** Applies one change to the views of every agent it touches, once per event id. */
+export async function applyChangeIn<K extends ChangeKind>(tx: ViewTransaction, kind: K, change: AgentChange<ChangeValue<K>>, ctx: ViewContext): Promise<ApplyOutcome> {
+  const agentIds = touchedAgents(change);
+  const { applied, views } = await tx.readMarkerAndViews(change.eventId, agentIds);
+  if (applied) return "duplicate";
+  // Writes wait until every agent's reads are done: a transaction reads before it writes.
+  const writes: Array<() => unknown> = [];
+  for (const [i, agentId] of agentIds.entries()) {
+    const stored = views[i];
+    const base = await trustedState(tx, agentId, stored, ctx);
+    // A recomputed base already holds this write; so does one whose watermark is past it.
+    const watermark = base.watermarks[kind];
+    if (base.recomputed || (watermark && change.committedAt <= watermark)) {
+      if (base.recomputed) writes.push(() => writeView(tx, agentId, stored, base.state, base.watermarks, ctx));
+      continue;
+    }
+    const { removed, added } = deltaFor(change, agentId);
+    const state = await applyDelta(tx, kind, agentId, base.state, removed, added, ctx);
+    writes.push(() => writeView(tx, agentId, stored, state, base.watermarks, ctx));
+  }
+  writes.forEach((write) => write());
+  tx.writeMarker(change.eventId, ctx.now());
+  return "applied";
+}
+
+/** Stores the interactions of `items` not stored yet and counts them; returns the ids already stored. */
+export async function ingestIn(tx: ViewTransaction, agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }> {
+  const { view: stored, existing: duplicates } = await tx.readViewAndInteractions(agentId, items.map((item) => item.docId));
+  const fresh = items.filter((item) => !duplicates.has(item.docId));
+  if (fresh.length === 0) return { duplicates };
+
+  // A recomputed base does not hold these documents yet: they are created below.
+  const base = await trustedState(tx, agentId, stored, ctx);
+  const now = ctx.now();
+  let state = base.state;
+  for (const { interaction } of fresh) {
+    state = {
+      ...state,
+      interactions: applyInteractionChange(state.interactions, null, interaction),
+      windows: applyWindowChange(state.windows, null, interaction, now),
+      // Adding can only raise a maximum, so the new maxima need no read.
+      extremes: {
+        lastAt: !state.extremes.lastAt || interaction.occurredAt > state.extremes.lastAt ? interaction.occurredAt : state.extremes.lastAt,
+        maxLatencyMs: Math.max(state.extremes.maxLatencyMs, interaction.latencyMs),
+      },
+    };
+  }
+  for (const item of fresh) tx.createIngestedInteraction(agentId, item);
+  writeView(tx, agentId, stored, state, base.watermarks, ctx);
+  return { duplicates };
+}
+
+/** Recomputes the agent's view from source and stores it, whatever was stored before. */
+export async function recomputeIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<SealedView> {
+  const stored = await tx.readView(agentId);
+  const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
+  return writeView(tx, agentId, stored, state, watermarks, ctx);
+}
+
+/** Compares the stored view with source and rewrites it only when the verdict asks for it. */
+export async function reconcileIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<Verdict> {
+  const stored = await tx.readView(agentId);
+  const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
+  const now = ctx.now();
+  const authentic = stored !== null && isAuthentic(stored.sealed, ctx.keyring);
+  const verdict = verdictFor({
+    authentic,
+    storedNow: authentic && stored ? renderAgent(agentStateOf(stored), ctx.pricing, now) : null,
+    storedAsWritten: authentic && stored ? contentOf(stored.sealed.data) : null,
+    truth: renderAgent(state, ctx.pricing, now),
+    signedWithActiveKey: stored?.sealed.signature?.keyId === ctx.keyring.activeKeyId,
+  });
+  if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
+  return verdict;
+}

@@ -1,0 +1,34 @@
+/**
+ * @module agent-views
+ * The operations on agent views that triggers, routes, rollups and the reconciler call, each one
+ * transaction of a `ViewDatabase` running the decisions of `agent-view-updates`. Firestore provides
+ * the database in production (`store/agent-view-store`); the model test provides one in memory.
+ */
+import type { AgentChange, ChangeKind } from "../domain/agent-change";
+import type { SealedView } from "../domain/metrics-view";
+import type { Verdict } from "../domain/reconcile-verdict";
+import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
+import type { StoredView } from "./stored-view";
+import type { IngestItem, ViewDatabase } from "./view-transaction";
+
+export interface AgentViewStore {
+  read(agentId: string): Promise<StoredView | null>;
+  /** Applies one trigger event; a redelivery of an applied event is a "duplicate" and changes nothing. */
+  applyChange<K extends ChangeKind>(kind: K, change: AgentChange<ChangeValue<K>>, ctx: ViewContext): Promise<ApplyOutcome>;
+  /** Stores the new interactions of `items` and counts them, in one transaction; returns the ids already stored. */
+  ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
+  recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
+  /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
+  reconcile(agentId: string, ctx: ViewContext): Promise<Verdict>;
+}
+
+/** The agent view operations over `database`. */
+export function agentViewsOver(database: ViewDatabase): AgentViewStore {
+  return {
+    read: (agentId) => database.readView(agentId),
+    applyChange: (kind, change, ctx) => database.transact((tx) => applyChangeIn(tx, kind, change, ctx)),
+    ingest: (agentId, items, ctx) => database.transact((tx) => ingestIn(tx, agentId, items, ctx)),
+    recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
+    reconcile: (agentId, ctx) => database.transact((tx) => reconcileIn(tx, agentId, ctx)),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * @module view-transaction
+ * The port between the agent view logic (`agent-view-updates`) and whatever holds the documents: what
+ * one transaction may read and write. `store/agent-view-store` implements it on a Firestore
+ * `Transaction`; the model test implements it on maps with a logical commit clock, so both run the
+ * same decisions. As in Firestore, a transaction does all its reads before its first write, and its
+ * writes take effect together when it commits, or not at all.
+ */
+import type { AgentState } from "../domain/agent-view";
+import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
+import type { SealedView } from "../domain/metrics-view";
+import type { ContextSource } from "../schemas/source-documents";
+import type { StoredView, Watermarks } from "./stored-view";
+
+/** Every valid source document of an agent (invalid ones count as absent), with when they were read. */
+export interface AgentDocuments {
+  sources: ContextSource[];
+  interactions: InteractionContribution[];
+  /** Per kind, the read time: every write committed at or before it is in the lists. */
+  watermarks: Watermarks;
+}
+
+/** An interaction to store through the ingestion route: its document id and the validated values. */
+export interface IngestItem {
+  docId: string;
+  userId: string;
+  interaction: InteractionContribution;
+}
+
+/** What a view is written with besides the sealed view: the bookkeeping that is neither signed nor served. */
+export interface ViewBookkeeping {
+  watermarks: Watermarks;
+  state: AgentState;
+}
+
+export interface ViewTransaction {
+  /** Whether event `eventId` was applied already, and the stored views of `agentIds` (in that order). */
+  readMarkerAndViews(eventId: string, agentIds: readonly string[]): Promise<{ applied: boolean; views: Array<StoredView | null> }>;
+  /** The stored view of `agentId`, and which of `docIds` already exist as interaction documents. */
+  readViewAndInteractions(agentId: string, docIds: readonly string[]): Promise<{ view: StoredView | null; existing: Set<string> }>;
+  readView(agentId: string): Promise<StoredView | null>;
+  /** Every source and interaction of the agent, for a full recompute. */
+  readAgentDocuments(agentId: string): Promise<AgentDocuments>;
+  /** The newest `createdAt` among the agent's valid sources. */
+  lastAddedAt(agentId: string): Promise<Date | null>;
+  /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
+  interactionExtremes(agentId: string): Promise<InteractionExtremes>;
+  writeView(agentId: string, sealed: SealedView, bookkeeping: ViewBookkeeping): void;
+  /** Records that event `eventId` has been applied (kept long enough to outlive any redelivery). */
+  writeMarker(eventId: string, at: Date): void;
+  /** Creates an interaction document marked as counted already (its create event then adds nothing). */
+  createIngestedInteraction(agentId: string, item: IngestItem): void;
+}
+
+/** Where views live: transactions over it, and plain reads. */
+export interface ViewDatabase {
+  /** Runs `work` in one transaction (which the database may retry) and commits its writes. */
+  transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
+  /** The stored view of `agentId`, read outside any transaction. */
+  readView(agentId: string): Promise<StoredView | null>;
+}

@@ -1,0 +1,229 @@
+/**
+ * @module view-model
+ * A seeded model of the write path: random histories of source and interaction writes (creates,
+ * updates, deletes, moves between agents, invalid documents), API ingests with re-sent client ids,
+ * agents moving between owners and organizations, refreshes, reconciles and tampered views. Every
+ * write's trigger event is delivered one to three times, in shuffled order, interleaved with further
+ * writes, through the real trigger handler into the real view logic (`views/agent-views`) over an
+ * in-memory database. `runModel` returns how the final views differ from a full recompute.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import type { Logger } from "../../functions/src/config/logger";
+import type { ChangeKind } from "../../functions/src/domain/agent-change";
+import { sortBatch } from "../../functions/src/domain/interaction-batch";
+import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { signedMessage, type Keyring } from "../../functions/src/domain/signing";
+import { INTERACTION_STATUSES } from "../../functions/src/schemas/interaction-documents";
+import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
+import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
+import type { ViewContext } from "../../functions/src/views/agent-view-updates";
+import { agentViewsOver } from "../../functions/src/views/agent-views";
+import type { StoredView } from "../../functions/src/views/stored-view";
+import type { ViewDatabase } from "../../functions/src/views/view-transaction";
+import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
+import { mulberry32 } from "./seeded-random";
+import { mismatchesOf } from "./view-model-check";
+
+export interface ModelOptions {
+  seed: number;
+  operations: number;
+  /**
+   * A fault to inject, to show the check catches it: `lost-marker`, a redelivery whose marker was lost
+   * (it comes with a fresh event id); `no-watermark`, full recomputes that forget their read time, so
+   * the late events of writes they already counted are applied again.
+   */
+  fault?: "lost-marker" | "no-watermark";
+}
+
+export interface ModelResult {
+  mismatches: string[];
+  /** How many events were delivered, and how many deliveries found their marker. */
+  deliveries: number;
+  duplicates: number;
+}
+
+const AGENTS = ["a0", "a1", "a2", "a3", "a4", "a5"];
+const USERS = ["u0", "u1", "u2"];
+const ORGS = ["o0", "o1"];
+const MODELS = ["gpt-4o-mini", "gpt-4o", "claude-sonnet-4", "__proto__", "other", "local-llm"];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const HOURS_AGO = [-1, 0, 1, 2, 5, 23, 24, 25, 71, 166, 167, 168, 169, 170, 240];
+const START = new Date("2026-03-10T12:00:00Z");
+const keyring = fastKeyring("model-key");
+const pricing = pricingFromConfig(null);
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * A keyring that signs the same message as the real one (`signedMessage`: canonical JSON, key id,
+ * time) with HMAC-SHA256 instead of Ed25519: just as sensitive to any change of the data, and cheap
+ * enough for a few hundred thousand signatures. Ed25519 itself is tested in signing.test.ts.
+ */
+function fastKeyring(keyId: string): Keyring {
+  const secret = randomBytes(32);
+  const mac = (data: object, signedAt: string) => createHmac("sha256", secret).update(signedMessage(data, keyId, signedAt)).digest("base64url");
+  return {
+    activeKeyId: keyId,
+    publicKeys: [],
+    sign: (data, at) => ({ alg: "Ed25519", keyId, signedAt: at.toISOString(), value: mac(data, at.toISOString()) }),
+    verify: (data, signature) => signature?.keyId === keyId && signature.value === mac(data, signature.signedAt),
+  };
+}
+
+/** Ways a document written straight into a collection can be malformed (each must count as absent). */
+const BAD_SOURCE: RawDocument[] = [{ sizeBytes: -1 }, { status: "archived" }, { createdAt: "2026-03-01T00:00:00Z" }, { tokenCount: 1.5 }, { type: "__proto__" }, { agentId: 42 }];
+const BAD_INTERACTION: RawDocument[] = [{ latencyMs: -5 }, { status: "weird" }, { inputTokens: "12" }, { occurredAt: "2026-03-01T00:00:00Z" }, { userId: "" }, { model: "" }, { ingested: false }];
+
+/** A trigger event for a committed write, shaped as Cloud Functions delivers it. */
+function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
+  const snapshot = (data: RawDocument | null) => ({ exists: data !== null, data: () => data ?? undefined, updateTime: data ? { toDate: () => write.committedAt } : undefined });
+  return { id, time: write.committedAt.toISOString(), params: { docId: write.docId }, data: { before: snapshot(write.before), after: snapshot(write.after) } } as unknown as DocumentWrittenEvent;
+}
+
+/** The database with every full recompute's read time dropped. */
+function withoutWatermarks(db: ViewDatabase): ViewDatabase {
+  return {
+    readView: (agentId) => db.readView(agentId),
+    transact: (work) =>
+      db.transact((tx) =>
+        work({ ...tx, readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermarks: { source: null, interaction: null } }) }),
+      ),
+  };
+}
+
+export async function runModel(options: ModelOptions): Promise<ModelResult> {
+  const rand = mulberry32(options.seed);
+  const int = (n: number) => Math.floor(rand() * n);
+  const pick = <T>(list: readonly T[]): T => list[int(list.length)];
+  const chance = (p: number) => rand() < p;
+
+  const db = new MemoryViewDatabase(START);
+  const views = agentViewsOver(options.fault === "no-watermark" ? withoutWatermarks(db) : db);
+  const ctx: ViewContext = { keyring, pricing, now: () => db.now() };
+  const handlers = {
+    source: handleAgentDocumentWritten("source", { views, context: async () => ctx, log: silent }),
+    interaction: handleAgentDocumentWritten("interaction", { views, context: async () => ctx, log: silent }),
+  };
+  const agents = new Map(AGENTS.map((id, i) => [id, { ownerId: USERS[i % USERS.length], orgId: ORGS[i % ORGS.length] }]));
+  const tampered = new Map<string, StoredView>();
+  const pending: Array<{ kind: ChangeKind; write: DocumentWrite; id: string }> = [];
+  const delivered = new Map<string, number>();
+  const result: ModelResult = { mismatches: [], deliveries: 0, duplicates: 0 };
+  let nextDoc = 0;
+  let nextEvent = 0;
+
+  const malformed = (doc: RawDocument, bad: RawDocument[]) => (chance(0.1) ? { ...doc, ...pick(bad) } : doc);
+  const sourceDoc = (agentId: string): RawDocument => {
+    const now = db.now().getTime();
+    const createdAt = new Date(now - int(30 * DAY));
+    const doc = { agentId, type: pick(SOURCE_TYPES), sizeBytes: int(5e7), tokenCount: int(1e6), status: pick(SOURCE_STATUSES), createdAt, updatedAt: new Date(now) };
+    return malformed(doc, BAD_SOURCE);
+  };
+  const interactionFields = () => ({
+    model: pick(MODELS),
+    inputTokens: int(100_000),
+    outputTokens: int(10_000),
+    ...(chance(0.5) ? { cacheReadTokens: int(50_000) } : {}),
+    latencyMs: Math.round(rand() * 8_000_000) / 1000,
+    status: chance(0.7) ? "success" : pick(INTERACTION_STATUSES),
+    // Around the windows' edges (1 h, 24 h, 7 d, retention), in few enough hours to keep rendering cheap.
+    occurredAt: new Date(db.now().getTime() - pick(HOURS_AGO) * HOUR - int(HOUR)),
+  });
+  const interactionDoc = (agentId: string): RawDocument => malformed({ agentId, userId: pick(USERS), ...interactionFields() }, BAD_INTERACTION);
+
+  const existing = (kind: ChangeKind) => [...db.documents[kind].keys()];
+  const otherAgent = (agentId: unknown) => (chance(0.2) ? pick(AGENTS) : typeof agentId === "string" ? agentId : pick(AGENTS));
+
+  const operations: Array<[weight: number, run: () => Promise<unknown> | void]> = [
+    [14, () => db.write("source", `s${nextDoc++}`, sourceDoc(pick(AGENTS)))],
+    [10, () => {
+      const ids = existing("source");
+      if (!ids.length) return;
+      // An update that may move the document to another agent (agentId changed) or break it.
+      const id = pick(ids);
+      db.write("source", id, sourceDoc(otherAgent(db.documents.source.get(id)?.agentId)));
+    }],
+    [5, () => {
+      const ids = existing("source");
+      if (ids.length) db.write("source", pick(ids), null);
+    }],
+    [12, () => db.write("interaction", `i${nextDoc++}`, interactionDoc(pick(AGENTS)))],
+    [8, () => {
+      const ids = existing("interaction");
+      if (!ids.length) return;
+      const id = pick(ids);
+      const before = db.documents.interaction.get(id) as RawDocument;
+      // Updates keep `ingested` as it was (firestore.rules), and may move the document (Admin SDK).
+      const after = interactionDoc(otherAgent(before.agentId));
+      db.write("interaction", id, before.ingested === true ? { ...after, ingested: true } : after);
+    }],
+    [5, () => {
+      const ids = existing("interaction");
+      if (ids.length) db.write("interaction", pick(ids), null);
+    }],
+    [6, async () => {
+      // An API ingest: a few items, client ids from a small pool (so re-sends happen), some invalid.
+      const agentId = pick(AGENTS);
+      const items = Array.from({ length: 1 + int(8) }, () => {
+        const { occurredAt, ...fields } = interactionFields();
+        return { id: `c${int(40)}`, ...fields, occurredAt: occurredAt.toISOString(), ...(chance(0.3) ? { userId: pick(USERS) } : {}), ...(chance(0.1) ? { latencyMs: -1 } : {}) };
+      });
+      const batch = sortBatch(agentId, items, agents.get(agentId)?.ownerId ?? "u0", db.now());
+      if (batch.accepted.length) await views.ingest(agentId, batch.accepted, ctx);
+    }],
+    [3, () => void agents.set(pick(AGENTS), { ownerId: pick(USERS), orgId: pick(ORGS) })],
+    [2, () => views.recompute(pick(AGENTS), ctx)],
+    [2, () => views.reconcile(pick(AGENTS), ctx)],
+    [2, () => {
+      const agentId = pick(AGENTS);
+      const stored = db.views.get(agentId);
+      if (!stored) return;
+      const data = structuredClone(stored.sealed.data);
+      data.sources.count += 1;
+      const forged = { ...stored, sealed: { ...stored.sealed, data } };
+      db.views.set(agentId, forged);
+      tampered.set(agentId, forged);
+    }],
+  ];
+  const totalWeight = operations.reduce((sum, [weight]) => sum + weight, 0);
+
+  const enqueue = () => {
+    for (const write of db.takeWrites()) {
+      const id = `e${nextEvent++}`;
+      for (let copies = 1 + int(3); copies > 0; copies--) pending.push({ kind: write.kind, write, id });
+    }
+  };
+  const deliver = async () => {
+    const [{ kind, write, id }] = pending.splice(int(pending.length), 1);
+    const times = delivered.get(id) ?? 0;
+    delivered.set(id, times + 1);
+    const eventId = options.fault === "lost-marker" && times > 0 ? `${id}/lost-${times}` : id;
+    const markersBefore = db.markers.size;
+    await handlers[kind](eventFor(write, eventId));
+    result.deliveries += 1;
+    if (db.markers.size === markersBefore && db.markers.has(eventId)) result.duplicates += 1;
+  };
+
+  for (let step = 0; step < options.operations; step++) {
+    let roll = rand() * totalWeight;
+    const [, run] = operations.find(([weight]) => (roll -= weight) < 0) ?? operations[0];
+    await run();
+    enqueue();
+    // Up to 30 deliveries stay in flight, in any order; sometimes none do.
+    const inFlight = int(30);
+    while (pending.length > inFlight) await deliver();
+  }
+  while (pending.length) await deliver();
+
+  result.mismatches = mismatchesOf({
+    sources: [...db.documents.source.values()],
+    interactions: [...db.documents.interaction.values()],
+    views: db.views,
+    agents,
+    tampered,
+    keyring,
+    pricing,
+    now: db.now(),
+  });
+  return result;
+}
