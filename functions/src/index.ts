@@ -12,7 +12,6 @@ import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from 
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import type { ChangeKind } from "./domain/agent-change";
 import { apiServices, triggerServices } from "./services";
-import { removeViewOfDeletedAgent } from "./store/agent-view-removal";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
 import { handleAgentWritten } from "./triggers/agent-written";
 
@@ -51,7 +50,7 @@ export const onInteractionWritten = onDocumentWritten(
 /** Removes the view of a deleted agent (and so its share of the rollups); logs moves, which rollups follow by themselves. */
 export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", retry: true }, (event) => {
   const s = triggerServices();
-  return handleAgentWritten({ removeView: (agentId) => removeViewOfDeletedAgent(s.db, agentId), log: s.log })(event);
+  return handleAgentWritten({ removeView: (agentId) => s.agentViews.removeIfAgentGone(agentId), log: s.log })(event);
 });
 
 /** Every hour: repairs drifted views, rolls windows forward, re-signs, refolds rollups, prunes old records. */

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
-import { removeViewOfDeletedAgent } from "../../functions/src/store/agent-view-removal";
+import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import type { DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import { handleAgentWritten } from "../../functions/src/triggers/agent-written";
 import { recordingLogger } from "../support/fakes";
@@ -14,7 +14,8 @@ import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 
 const db = adminDb(ISOLATED_PROJECT_ID);
 const log = recordingLogger();
-const handle = handleAgentWritten({ removeView: (agentId) => removeViewOfDeletedAgent(db, agentId), log });
+const views = firestoreAgentViewStore(db);
+const handle = handleAgentWritten({ removeView: (agentId) => views.removeIfAgentGone(agentId), log });
 
 /** Performs a write and returns the event Firestore would deliver for it. */
 async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<DocumentWrittenEvent> {

@@ -20,6 +20,13 @@ const log = recordingLogger();
 const ctx = () => ({ keyring, pricing: pricingFromConfig(null), now: () => new Date() });
 const handle = handleAgentDocumentWritten("source", { views, context: async () => ctx(), log });
 
+/** Creates an agent document (views exist only for agents that exist) and returns its id. */
+async function newAgent(): Promise<string> {
+  const id = unique("agent");
+  await db.doc(`agents/${id}`).set({ name: id, ownerId: "owner", orgId: "org" });
+  return id;
+}
+
 /** Performs a write and returns the event Firestore would deliver for it. */
 async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<DocumentWrittenEvent> {
   const before: DocumentSnapshot = await ref.get();
@@ -42,7 +49,7 @@ async function sources(agentId: string) {
 }
 
 test("a redelivered event changes nothing", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   const first = await write(db.collection("context_sources").doc(unique("s")), source(agent, 10));
   const second = await write(db.collection("context_sources").doc(unique("s")), source(agent, 20));
   await handle(first);
@@ -53,7 +60,7 @@ test("a redelivered event changes nothing", async () => {
 });
 
 test("events delivered in reverse order converge to the truth", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   const ref = db.collection("context_sources").doc(unique("s"));
   const other = await write(db.collection("context_sources").doc(unique("s")), source(agent, 5));
   await handle(other); // the view exists before the out-of-order events arrive
@@ -69,8 +76,8 @@ test("events delivered in reverse order converge to the truth", async () => {
 });
 
 test("a source moved to another agent leaves one view and joins the other", async () => {
-  const from = unique("agent");
-  const to = unique("agent");
+  const from = await newAgent();
+  const to = await newAgent();
   const ref = db.collection("context_sources").doc(unique("s"));
   await handle(await write(ref, source(from, 70)));
   await handle(await write(db.collection("context_sources").doc(unique("s")), source(to, 1)));
@@ -80,7 +87,7 @@ test("a source moved to another agent leaves one view and joins the other", asyn
 });
 
 test("a recompute is not double counted by the late events of writes it already saw", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   const events = [];
   for (let i = 1; i <= 3; i++) events.push(await write(db.collection("context_sources").doc(unique("s")), source(agent, i * 10)));
   await views.recompute(agent, ctx());
@@ -92,7 +99,7 @@ test("a recompute is not double counted by the late events of writes it already 
 });
 
 test("a malformed document is skipped and logged, and never breaks the view", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 8)));
   const bad = db.collection("context_sources").doc(unique("s"));
   for (const data of [source(agent, -5), source(agent, 5, { status: "exploded" }), source(agent, 5, { type: "__proto__" }), { agentId: agent, sizeBytes: "big" }]) {
@@ -104,7 +111,7 @@ test("a malformed document is skipped and logged, and never breaks the view", as
 });
 
 test("a view whose signature was tampered with is rebuilt from source, not used as a base", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 40)));
   await db.doc(`agent_metrics_cache/${agent}`).update({ "sources.count": 50 });
   await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 2)));
@@ -113,7 +120,7 @@ test("a view whose signature was tampered with is rebuilt from source, not used 
 });
 
 test("a run of malformed newer documents does not hide the newest valid one from lastAddedAt", async () => {
-  const agent = unique("agent");
+  const agent = await newAgent();
   const valid = db.collection("context_sources").doc(unique("s"));
   const createdAt = Timestamp.fromDate(new Date("2026-01-05T00:00:00Z"));
   await handle(await write(valid, source(agent, 10, { createdAt })));
@@ -122,4 +129,18 @@ test("a run of malformed newer documents does not hide the newest valid one from
   await handle(await write(valid, source(agent, 11, { createdAt })));
   const block = await sources(agent);
   assert.deepEqual([block.count, block.totalBytes, block.lastAddedAt], [1, 11, "2026-01-05T00:00:00.000Z"]);
+});
+
+test("an event for a deleted agent records itself and brings no view back", async () => {
+  const agent = await newAgent();
+  const ref = db.collection("context_sources").doc(unique("s"));
+  await handle(await write(ref, source(agent, 10)));
+  assert.equal((await sources(agent)).count, 1);
+  await db.doc(`agents/${agent}`).delete();
+  assert.equal(await views.removeIfAgentGone(agent), true);
+  // The app cleans up the agent's documents afterwards: their events must not recreate the view.
+  const late = await write(ref, null);
+  await handle(late);
+  assert.equal(await views.read(agent), null);
+  assert.equal((await db.doc(`trigger_events/${late.id}`).get()).exists, true, "the event is recorded as handled");
 });

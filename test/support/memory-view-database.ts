@@ -29,6 +29,8 @@ export class MemoryViewDatabase implements ViewDatabase {
   /** The valid documents, parsed once when written (reads filter these, as a query with a schema would). */
   private readonly parsed = { source: new Map<string, ContextSource>(), interaction: new Map<string, InteractionContribution & { agentId: string }>() };
   readonly views = new Map<string, StoredView>();
+  /** The `agents` collection: each agent's owner and organization. */
+  readonly agents = new Map<string, { ownerId: string; orgId: string }>();
   readonly markers = new Set<string>();
   private clockMs: number;
   private outbox: DocumentWrite[] = [];
@@ -72,6 +74,7 @@ export class MemoryViewDatabase implements ViewDatabase {
       readViewAndInteractions: (agentId, docIds) =>
         read(() => ({ view: this.views.get(agentId) ?? null, existing: new Set(docIds.filter((id) => this.documents.interaction.has(id))) })),
       readView: (agentId) => read(() => this.views.get(agentId) ?? null),
+      agentExists: (agentId) => read(() => this.agents.has(agentId)),
       readAgentDocuments: (agentId) =>
         read(() => ({
           sources: sources(agentId),
@@ -88,6 +91,7 @@ export class MemoryViewDatabase implements ViewDatabase {
         void pending.push(() =>
           this.views.set(agentId, { sealed, watermarks, foldedAt: null, accumulators: { interactions: state.interactions, windows: state.windows } }),
         ),
+      deleteView: (agentId) => void pending.push(() => this.views.delete(agentId)),
       writeMarker: (eventId) => void pending.push(() => this.markers.add(eventId)),
       createIngestedInteraction: (agentId, item) => {
         // Like Firestore's `create`: an existing document fails the whole transaction.

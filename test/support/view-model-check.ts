@@ -68,6 +68,9 @@ export function mismatchesOf(world: FinalWorld): string[] {
   // What a reader gets: the stored state when authentic; a tampered view is recomputed on read.
   const served = new Map<string, AgentState>();
 
+  for (const agentId of world.views.keys()) {
+    if (!world.agents.has(agentId)) found.push(`agent ${agentId} was deleted but its view remains`);
+  }
   for (const [agentId, expected] of truth) {
     const stored = world.views.get(agentId);
     if (!stored) {

@@ -104,7 +104,11 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     source: handleAgentDocumentWritten("source", { views, context: async () => ctx, log: silent }),
     interaction: handleAgentDocumentWritten("interaction", { views, context: async () => ctx, log: silent }),
   };
-  const agents = new Map(AGENTS.map((id, i) => [id, { ownerId: USERS[i % USERS.length], orgId: ORGS[i % ORGS.length] }]));
+  const agents = db.agents;
+  AGENTS.forEach((id, i) => agents.set(id, { ownerId: USERS[i % USERS.length], orgId: ORGS[i % ORGS.length] }));
+  /** Deleted agents whose trigger (removing the view) has yet to run, once per pending delivery. */
+  const removals: string[] = [];
+  const existingAgent = () => (agents.size ? pick([...agents.keys()]) : null);
   const tampered = new Map<string, StoredView>();
   const pending: Array<{ kind: ChangeKind; write: DocumentWrite; id: string }> = [];
   const delivered = new Map<string, number>();
@@ -163,7 +167,9 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     }],
     [6, async () => {
       // An API ingest: a few items, client ids from a small pool (so re-sends happen), some invalid.
-      const agentId = pick(AGENTS);
+      // The route refuses an agent that does not exist.
+      const agentId = existingAgent();
+      if (!agentId) return;
       const items = Array.from({ length: 1 + int(8) }, () => {
         const { occurredAt, ...fields } = interactionFields();
         return { id: `c${int(40)}`, ...fields, occurredAt: occurredAt.toISOString(), ...(chance(0.3) ? { userId: pick(USERS) } : {}), ...(chance(0.1) ? { latencyMs: -1 } : {}) };
@@ -171,9 +177,25 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       const batch = sortBatch(agentId, items, agents.get(agentId)?.ownerId ?? "u0", db.now());
       if (batch.accepted.length) await views.ingest(agentId, batch.accepted, ctx);
     }],
-    [3, () => void agents.set(pick(AGENTS), { ownerId: pick(USERS), orgId: pick(ORGS) })],
-    [2, () => views.recompute(pick(AGENTS), ctx)],
-    [2, () => views.reconcile(pick(AGENTS), ctx)],
+    [3, () => {
+      const agentId = existingAgent();
+      if (agentId) agents.set(agentId, { ownerId: pick(USERS), orgId: pick(ORGS) });
+    }],
+    [1, () => {
+      // An agent deleted (its documents stay, and keep changing): its trigger runs later, one to three times.
+      if (agents.size <= AGENTS.length / 2) return;
+      const agentId = existingAgent() as string;
+      agents.delete(agentId);
+      for (let copies = 1 + int(3); copies > 0; copies--) removals.push(agentId);
+    }],
+    [2, () => {
+      const agentId = existingAgent();
+      if (agentId) return views.recompute(agentId, ctx);
+    }],
+    [2, () => {
+      const agentId = existingAgent();
+      if (agentId) return views.reconcile(agentId, ctx);
+    }],
     [2, () => {
       const agentId = pick(AGENTS);
       const stored = db.views.get(agentId);
@@ -194,6 +216,11 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     }
   };
   const deliver = async () => {
+    if (removals.length && chance(0.2)) {
+      await views.removeIfAgentGone(removals.splice(int(removals.length), 1)[0]);
+      return;
+    }
+    if (!pending.length) return;
     const [{ kind, write, id }] = pending.splice(int(pending.length), 1);
     const times = delivered.get(id) ?? 0;
     delivered.set(id, times + 1);
@@ -211,9 +238,9 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     enqueue();
     // Up to 30 deliveries stay in flight, in any order; sometimes none do.
     const inFlight = int(30);
-    while (pending.length > inFlight) await deliver();
+    while (pending.length + removals.length > inFlight) await deliver();
   }
-  while (pending.length) await deliver();
+  while (pending.length + removals.length) await deliver();
 
   result.mismatches = mismatchesOf({
     sources: [...db.documents.source.values()],

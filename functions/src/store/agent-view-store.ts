@@ -25,6 +25,7 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
   const views = db.collection(COLLECTIONS.agentViews);
   const interactions = db.collection(COLLECTIONS.interactions);
   const markers = db.collection(COLLECTIONS.triggerEvents);
+  const agents = db.collection(COLLECTIONS.agents);
   return {
     async readMarkerAndViews(eventId, agentIds) {
       const [marker, ...snaps] = await tx.getAll(markers.doc(eventId), ...agentIds.map((id) => views.doc(id)));
@@ -37,6 +38,9 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
     async readView(agentId) {
       return decodeView((await tx.get(views.doc(agentId))).data());
     },
+    async agentExists(agentId) {
+      return (await tx.get(agents.doc(agentId))).exists;
+    },
     async readAgentDocuments(agentId) {
       const [sources, interactionList] = await Promise.all([latest.allSources(tx, agentId), latest.allInteractions(tx, agentId)]);
       return { sources: sources.values, interactions: interactionList.values, watermarks: { source: sources.readTime, interaction: interactionList.readTime } };
@@ -45,6 +49,9 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
     interactionExtremes: (agentId) => latest.interactionExtremes(tx, agentId),
     writeView(agentId, sealed, bookkeeping) {
       tx.set(views.doc(agentId), encodeView(sealed, bookkeeping));
+    },
+    deleteView(agentId) {
+      tx.delete(views.doc(agentId));
     },
     writeMarker(eventId, at) {
       tx.set(markers.doc(eventId), { processedAt: Timestamp.fromDate(at), expireAt: Timestamp.fromMillis(at.getTime() + EVENT_MARKER_TTL_DAYS * DAY_MS) });

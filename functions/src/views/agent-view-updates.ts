@@ -10,6 +10,9 @@
  *  - per kind, a watermark set by a full recompute to the read time of its snapshot, so an event for
  *    a write the snapshot already saw is not counted a second time.
  * A stored view whose signature does not verify is never used as a base: it is recomputed instead.
+ * A view exists only for an agent that exists: an event that finds no view reads the agent, and for a
+ * deleted agent it records the event and writes nothing, so a late event cannot bring back the view
+ * that the agent's deletion removed.
  * The maxima a delta cannot un-apply (`lastAddedAt`, `lastAt`, the largest latency) are re-read from
  * source by every change of their kind.
  */
@@ -89,6 +92,7 @@ export async function applyChangeIn<K extends ChangeKind>(tx: ViewTransaction, k
   const writes: Array<() => unknown> = [];
   for (const [i, agentId] of agentIds.entries()) {
     const stored = views[i];
+    if (!stored && !(await tx.agentExists(agentId))) continue;
     const base = await trustedState(tx, agentId, stored, ctx);
     // A recomputed base already holds this write; so does one whose watermark is past it.
     const watermark = base.watermarks[kind];
@@ -137,6 +141,14 @@ export async function recomputeIn(tx: ViewTransaction, agentId: string, ctx: Vie
   const stored = await tx.readView(agentId);
   const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
   return writeView(tx, agentId, stored, state, watermarks, ctx);
+}
+
+/** Deletes the view of a deleted agent; says whether one was deleted (nothing happens if the agent exists again). */
+export async function removeViewIn(tx: ViewTransaction, agentId: string): Promise<boolean> {
+  const [exists, stored] = await Promise.all([tx.agentExists(agentId), tx.readView(agentId)]);
+  if (exists || !stored) return false;
+  tx.deleteView(agentId);
+  return true;
 }
 
 /** Compares the stored view with source and rewrites it only when the verdict asks for it. */

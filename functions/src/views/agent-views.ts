@@ -7,7 +7,7 @@
 import type { AgentChange, ChangeKind } from "../domain/agent-change";
 import type { SealedView } from "../domain/metrics-view";
 import type { Verdict } from "../domain/reconcile-verdict";
-import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
+import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, removeViewIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
 import type { StoredView } from "./stored-view";
 import type { IngestItem, ViewDatabase } from "./view-transaction";
 
@@ -20,6 +20,8 @@ export interface AgentViewStore {
   recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
   /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
   reconcile(agentId: string, ctx: ViewContext): Promise<Verdict>;
+  /** Deletes the view of an agent that no longer exists; true when a view was deleted. */
+  removeIfAgentGone(agentId: string): Promise<boolean>;
 }
 
 /** The agent view operations over `database`. */
@@ -30,5 +32,6 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     ingest: (agentId, items, ctx) => database.transact((tx) => ingestIn(tx, agentId, items, ctx)),
     recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
     reconcile: (agentId, ctx) => database.transact((tx) => reconcileIn(tx, agentId, ctx)),
+    removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
   };
 }

@@ -39,6 +39,8 @@ export interface ViewTransaction {
   /** The stored view of `agentId`, and which of `docIds` already exist as interaction documents. */
   readViewAndInteractions(agentId: string, docIds: readonly string[]): Promise<{ view: StoredView | null; existing: Set<string> }>;
   readView(agentId: string): Promise<StoredView | null>;
+  /** Whether `agents/{agentId}` exists. */
+  agentExists(agentId: string): Promise<boolean>;
   /** Every source and interaction of the agent, for a full recompute. */
   readAgentDocuments(agentId: string): Promise<AgentDocuments>;
   /** The newest `createdAt` among the agent's valid sources. */
@@ -46,6 +48,7 @@ export interface ViewTransaction {
   /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
   interactionExtremes(agentId: string): Promise<InteractionExtremes>;
   writeView(agentId: string, sealed: SealedView, bookkeeping: ViewBookkeeping): void;
+  deleteView(agentId: string): void;
   /** Records that event `eventId` has been applied (kept long enough to outlive any redelivery). */
   writeMarker(eventId: string, at: Date): void;
   /** Creates an interaction document marked as counted already (its create event then adds nothing). */
