@@ -43,9 +43,9 @@ test("concurrent misses for one key cost one read, and hits cost none", async ()
   assert.equal(inner.reads, 1);
 });
 
-test("unknown keys are remembered too, and entries expire after the TTL", async () => {
+test("unknown keys are remembered too, and no lookup is used past its maximum age", async () => {
   const inner = countingKeyStore(null);
-  const cached = cachedApiKeyStore(inner, { ttlMs: 30 });
+  const cached = cachedApiKeyStore(inner, { policy: { freshMs: 20, maxAgeMs: 30 } });
   assert.equal(await cached.findByHash("x"), null);
   assert.equal(await cached.findByHash("x"), null);
   assert.equal(inner.reads, 1);
@@ -68,7 +68,7 @@ test("verified sessions are reused until the recheck bound or the credential's e
   let calls = 0;
   const verifier = cachedSessionVerifier(
     { verify: async () => (calls++, { uid: "alice", expiresAtMs: 1_000_000 + 30_000 }) },
-    { recheckMs: 60_000, now: () => clock },
+    { policy: { freshMs: 50_000, maxAgeMs: 60_000 }, now: () => clock },
   );
   const credential = { kind: "idToken" as const, token: "t" };
   await verifier.verify(credential);
