@@ -99,12 +99,6 @@ export class EdgeCache<V> {
     return { value: entry.value, fromMemory, stale, ageMs: Math.max(0, this.now() - entry.loadedAt) };
   }
 
-  /** The value of `key` only when it is in memory and fresh; never loads (used to split batch reads). */
-  peekFresh(key: string): V | undefined {
-    const held = this.lru.peek(key, { allowStale: true });
-    return held && freshnessOf(this.now() - held.loadedAt, this.options.policy) === "fresh" ? held.value : undefined;
-  }
-
   /** Stores a value this instance just wrote or computed, so its next read is served at once. */
   set(key: string, value: V): void {
     this.lru.set(key, { value, loadedAt: this.now() });
