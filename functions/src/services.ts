@@ -51,7 +51,8 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const agentViews = firestoreAgentViewStore(config.db);
   const pricing = firestorePricingSource(config.db, config.log);
   const rollups = firestoreRollupStore(config.db, agentViews);
-  const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth), { now: nowMs });
+  // Sessions keep the real clock: they are compared with the expiry times Firebase Auth issues.
+  const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db), context: () => viewContext({ keyring: config.keyring, pricing, now }) });
