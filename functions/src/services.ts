@@ -25,7 +25,13 @@ import { firestoreRollupStore, type RollupStore } from "./store/rollup-store";
 import { firestorePricingSource, type PricingSource } from "./store/pricing-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { firestoreApiKeyStore } from "./store/api-key-store";
-import { firestoreDirectoryStore } from "./store/directory-store";
+import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
+import { firestoreAgentViewReader } from "./store/agent-view-reader";
+import { cachedDirectoryDocs } from "./cache/directory-cache";
+import { CacheStats } from "./cache/cache-stats";
+import { storeViewSource } from "./cache/store-view-source";
+import { viewCache } from "./cache/view-cache";
+import { viewContext } from "./http/app-env";
 
 export interface ServiceConfig {
   db: Firestore;
@@ -39,17 +45,27 @@ export interface ServiceConfig {
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
+  const now = config.now ?? (() => new Date());
+  const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
   const agentViews = firestoreAgentViewStore(config.db);
+  const pricing = firestorePricingSource(config.db, config.log);
+  const rollups = firestoreRollupStore(config.db, agentViews);
+  // Sessions keep the real clock: they are compared with the expiry times Firebase Auth issues.
+  const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
+  const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
+  const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
+  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db), context: () => viewContext({ keyring: config.keyring, pricing, now }) });
+  const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
   return {
-    now: config.now ?? (() => new Date()),
+    now,
     keyring: config.keyring,
     pepper: config.pepper,
     keyEnvironment: config.emulator ? "test" : "live",
-    sessions: cachedSessionVerifier(firebaseSessionVerifier(config.auth)),
+    sessions,
     sessionIssuer: firebaseSessionIssuer(config.auth),
-    apiKeys: cachedApiKeyStore(firestoreApiKeyStore(config.db)),
-    directory: firestoreDirectoryStore(config.db),
+    apiKeys,
+    directory: directoryStore(directoryDocs),
     rateLimiter: new RateLimiter(firestoreRateCounterStore(config.db), (error) =>
       config.log.warn("rate-limit.sync-failed", { error: error instanceof Error ? error.name : String(error) }),
     ),
@@ -58,8 +74,10 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     ),
     usageStore,
     agentViews,
-    pricing: firestorePricingSource(config.db, config.log),
-    rollups: firestoreRollupStore(config.db, agentViews),
+    pricing,
+    rollups,
+    views,
+    cacheStats: new CacheStats({ views: views.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     log: config.log,
   };
 }
@@ -96,6 +114,7 @@ export function apiServices(): RuntimeServices {
       emulator: isEmulator(),
       log: functionsLogger,
     });
+    deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };
   }
   return api;

@@ -99,10 +99,12 @@ test("interactions written straight to Firestore are counted by the trigger; edi
     agentId: ids.direct, userId: ids.alice, model: "gpt-4.1-mini", inputTokens: tokens, outputTokens: 1, latencyMs: 50, status, occurredAt: Timestamp.now(),
   });
   await Promise.all(refs.map((ref, i) => ref.set(doc(100 * (i + 1)))));
-  await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.count === 3);
+  // Up to 30 s: the 1000 trigger events of the ingestion test may still be queued ahead of these, and
+  // the edge cache adds up to ~5 s before a change shows.
+  await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.count === 3, 30_000);
   await refs[0].update({ status: "timeout", inputTokens: 1000 });
   await refs[1].delete();
-  const view = await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.inputTokens === 1300);
+  const view = await eventually(() => call(`/v1/agents/${ids.direct}/metrics`), (r) => r.body?.data?.interactions?.inputTokens === 1300, 30_000);
   assert.equal(view.body.data.interactions.count, 2);
   assert.equal(view.body.data.interactions.errorCount, 1);
 

@@ -11,7 +11,10 @@ import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { rollUpAgents } from "../../functions/src/domain/rollup";
 import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import type { Logger } from "../../functions/src/config/logger";
-import type { ApiDeps } from "../../functions/src/http/app-env";
+import { viewContext, type ApiDeps } from "../../functions/src/http/app-env";
+import { CacheStats } from "../../functions/src/cache/cache-stats";
+import { storeViewSource } from "../../functions/src/cache/store-view-source";
+import { viewCache } from "../../functions/src/cache/view-cache";
 import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
 import { rollUp, type UsageRecord } from "../../functions/src/domain/usage";
@@ -54,12 +57,17 @@ export interface FakeWorld {
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
   tokens: Map<string, string>;
   recomputes: string[];
+  /** Each batched read of stored agent views the edge cache made, with its ids. */
+  viewReads: string[][];
+  /** Moves the clock every dependency reads (the edge cache included). */
+  advance(ms: number): void;
   /** Usage records stored so far (after `deps.usage.flush()`). */
   usageRecords?: UsageRecord[];
 }
 
-/** An API wired to in-memory stores; `now` is fixed unless a test moves it. */
+/** An API wired to in-memory stores, behind the real edge cache; `now` is fixed unless a test calls `advance`. */
 export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
+  let clock = now;
   const usageRecords: UsageRecord[] = [];
   const usageStore: UsageStore = {
     append: async (records) => void usageRecords.push(...records),
@@ -71,7 +79,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
   };
   const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("test-key")));
   const log = recordingLogger();
-  const world: Omit<FakeWorld, "deps"> = {
+  const world: Omit<FakeWorld, "deps" | "advance"> = {
     keyring,
     log,
     users: new Map(),
@@ -81,13 +89,14 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     keys: new Map(),
     tokens: new Map(),
     recomputes: [],
+    viewReads: [],
   };
   const viewerOf = (uid: string) => {
     const profile = world.users.get(uid);
     return { uid, orgId: profile?.orgId ?? null, role: profile?.role ?? null };
   };
-  const deps: ApiDeps = {
-    now: () => now,
+  const deps: Omit<ApiDeps, "views" | "cacheStats"> = {
+    now: () => clock,
     keyring,
     pepper: "test-pepper",
     keyEnvironment: "test",
@@ -98,6 +107,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         return uid ? { uid, expiresAtMs: now.getTime() + 3_600_000 } : null;
       },
       forgetUser: () => undefined,
+      stats: emptyStats,
     },
     sessionIssuer: {
       inspectIdToken: async (token) => (world.tokens.has(token) ? { uid: world.tokens.get(token) as string, authTimeMs: now.getTime() } : null),
@@ -121,12 +131,14 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         return record;
       },
       forget: () => undefined,
+      stats: emptyStats,
     },
     rateLimiter: new RateLimiter({ add: async (_keyId, _window, delta) => delta }),
     usage: new UsageRecorder(usageStore),
     usageStore,
     directory: {
       viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
+      viewerAndAgents: async (uid, agentIds) => ({ viewer: viewerOf(uid), agents: new Map(agentIds.map((id) => [id, world.agents.get(id) ?? null])) }),
       viewerAndUser: async (uid, targetUid) => ({
         viewer: viewerOf(uid),
         target: world.users.has(targetUid) ? { uid: targetUid, orgId: world.users.get(targetUid)?.orgId ?? null } : null,
@@ -157,5 +169,21 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       },
     },
   };
-  return { ...world, deps, usageRecords };
+  const source = storeViewSource({
+    agentViews: deps.agentViews,
+    rollups: deps.rollups,
+    readAgents: async (ids) => {
+      world.viewReads.push(ids);
+      return new Map(ids.map((id) => [id, world.views.get(id) ?? null]));
+    },
+    context: () => viewContext(deps),
+  });
+  const views = viewCache(source, { keyring, log, now: () => deps.now().getTime() });
+  const cacheStats = new CacheStats({ views: views.stats }, deps.now);
+  const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
+  return { ...world, deps: { ...deps, views, cacheStats }, usageRecords, advance };
+}
+
+function emptyStats() {
+  return { hits: 0, misses: 0, staleServes: 0, evictions: 0, loadFailures: 0, entries: 0, bytes: 0, hitRate: 0 };
 }

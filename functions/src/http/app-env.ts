@@ -17,6 +17,8 @@ import type { SessionIssuer } from "./auth/session-issuer";
 import type { RateLimiter } from "./rate-limiter";
 import type { UsageRecorder } from "./usage-recorder";
 import type { UsageStore } from "../store/usage-store";
+import type { CacheStats } from "../cache/cache-stats";
+import type { ViewCache } from "../cache/view-cache";
 
 export interface ApiDeps {
   now: () => Date;
@@ -34,6 +36,9 @@ export interface ApiDeps {
   agentViews: AgentViewStore;
   pricing: PricingSource;
   rollups: RollupStore;
+  /** Every metrics read goes through this instance's edge cache of views. */
+  views: ViewCache;
+  cacheStats: CacheStats;
   log: Logger;
 }
 

@@ -7,7 +7,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps, AppEnv } from "./app-env";
 import { ApiError } from "./errors";
+import { agentBatchRoutes } from "./routes/agent-batch-routes";
 import { agentMetricsRoutes } from "./routes/agent-metrics-routes";
+import { cacheStatsRoutes } from "./routes/cache-stats-routes";
 import { apiKeyRoutes } from "./routes/api-key-routes";
 import { agentWriteRoutes } from "./routes/agent-write-routes";
 import { publicRoutes } from "./routes/public-routes";
@@ -25,10 +27,12 @@ function v1Routes(deps: ApiDeps) {
     .route("/", publicRoutes(deps))
     .route("/session", sessionRoutes(deps))
     .route("/api-keys", apiKeyRoutes(deps))
+    .route("/agents", agentBatchRoutes(deps))
     .route("/agents", agentMetricsRoutes(deps))
     .route("/agents", agentWriteRoutes(deps))
     .route("/users", userMetricsRoutes(deps))
-    .route("/orgs", orgMetricsRoutes(deps));
+    .route("/orgs", orgMetricsRoutes(deps))
+    .route("/cache", cacheStatsRoutes(deps));
 }
 
 /** Builds the API. Every refusal, including unknown routes and unexpected errors, uses the envelope. */

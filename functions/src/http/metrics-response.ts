@@ -1,40 +1,46 @@
 /**
  * @module metrics-response
- * How every metrics read answers: the view, its signature, and where it came from, with a strong
- * ETag derived from the signature (which changes with every revision) so `If-None-Match` gives 304.
+ * How every metrics read answers: the view's pre-serialized `data` and `signature`, and `meta` saying
+ * where this copy came from and how old it is. The ETag is strong (one per signed revision) and is
+ * compared before any body is built, so a matching `If-None-Match` costs a string comparison, on an
+ * edge hit too. `Cache-Control` comes from the same policy as the edge cache, and a copy served from
+ * memory carries `Age`, so a browser counts the time it already spent in the edge.
  */
-import { createHash } from "node:crypto";
 import type { Context } from "hono";
-import type { SealedView } from "../domain/metrics-view";
+import type { Served } from "../cache/edge-cache";
+import { bodyOf, type ViewEntry, type ViewMeta } from "../cache/view-entry";
+import { ageSecondsOf, cacheControlOf, VIEW_POLICY } from "../domain/cache-policy";
 
-export type CacheLayer = "edge" | "store" | "computed";
-
-/** Seconds a client may reuse a response, and may keep serving it while revalidating. */
-export const CLIENT_MAX_AGE_SECONDS = 5;
-export const CLIENT_STALE_WHILE_REVALIDATE_SECONDS = 30;
-
-/** The strong validator of one sealed revision. */
-export function etagOf(sealed: SealedView): string {
-  return `"${createHash("sha256").update(sealed.signature.value).digest("base64url").slice(0, 27)}"`;
+/** One view as this request serves it. */
+export interface ServedView {
+  entry: ViewEntry;
+  meta: ViewMeta;
 }
+
+/** `meta` for a view read through the edge cache: "edge" when memory answered, else where it was loaded from. */
+export function servedView(served: Served<ViewEntry>): ServedView {
+  const cache = served.fromMemory ? "edge" : served.value.origin;
+  return { entry: served.value, meta: { cache, ageMs: served.ageMs, stale: served.stale } };
+}
+
+/** `meta` for a view this request just computed and signed. */
+export const computedView = (entry: ViewEntry): ServedView => ({ entry, meta: { cache: "computed", ageMs: 0, stale: false } });
 
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   return ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*");
 }
 
-/** The body a metrics read returns, also used per id by batch reads. */
-export function metricsBody(sealed: SealedView, layer: CacheLayer, now: Date) {
-  const ageMs = Math.max(0, now.getTime() - Date.parse(sealed.data.computedAt));
-  return { data: sealed.data, signature: sealed.signature, meta: { cache: layer, ageMs, stale: false } };
-}
+/** The body of one view (also the value of each id in a batch read). */
+export const viewBody = (view: ServedView): string => bodyOf(view.entry, view.meta);
 
 /** Answers 200 with the view, or 304 when the client already holds this revision. */
-export function respondWithView(c: Context, sealed: SealedView, layer: CacheLayer, now: Date) {
-  const etag = etagOf(sealed);
-  c.header("ETag", etag);
-  c.header("Cache-Control", `private, max-age=${CLIENT_MAX_AGE_SECONDS}, stale-while-revalidate=${CLIENT_STALE_WHILE_REVALIDATE_SECONDS}`);
+export function respondWithView(c: Context, view: ServedView) {
+  c.header("ETag", view.entry.etag);
+  c.header("Cache-Control", cacheControlOf(VIEW_POLICY));
   c.header("Vary", "Authorization, Cookie, X-API-Key");
-  if (matches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-  return c.json(metricsBody(sealed, layer, now));
+  if (view.meta.cache === "edge") c.header("Age", String(ageSecondsOf(view.meta.ageMs)));
+  if (matches(c.req.header("if-none-match"), view.entry.etag)) return c.body(null, 304);
+  c.header("Content-Type", "application/json; charset=UTF-8");
+  return c.body(viewBody(view), 200);
 }

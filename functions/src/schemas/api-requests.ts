@@ -20,3 +20,11 @@ export const createApiKeyBody = z.strictObject({
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
 export const agentPath = z.object({ agentId: documentId });
+
+/** Most ids one batch read accepts. */
+export const MAX_BATCH_IDS = 100;
+
+/** `POST /v1/agents/metrics:batchGet`: 1 to 100 agent ids; a repeated id is answered once. */
+export const batchGetBody = z.strictObject({
+  agentIds: z.array(documentId).min(1).max(MAX_BATCH_IDS),
+});

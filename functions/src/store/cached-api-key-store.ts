@@ -1,40 +1,48 @@
 /**
  * @module cached-api-key-store
- * An `ApiKeyStore` that remembers key lookups for a few seconds, so a hot key costs no Firestore
- * read per request, while revocation still reaches every instance quickly:
+ * An `ApiKeyStore` that remembers key lookups (`API_KEY_POLICY`), so a hot key costs no Firestore read
+ * and never waits for one, while revocation still reaches every instance quickly:
  *  - the instance that revokes a key forgets it at once (revocation is immediate there);
- *  - every other instance re-reads it when its entry expires, after at most `ttlMs` (5 s by default,
- *    against Unkey's documented 60 s), so a revoked key is refused everywhere within that bound.
- * Unknown keys are remembered too, so a flood of well-formed guesses costs one read per guess per TTL.
- * Concurrent misses for the same key share one read (lru-cache's `fetchMethod`).
+ *  - elsewhere a lookup is re-read in the background once it is 4 s old and never used past 5 s, so
+ *    a revoked key is refused everywhere within 5 s (against Unkey's documented 60 s).
+ * Unknown keys are remembered too, so a flood of well-formed guesses costs one read per guess per 5 s.
+ * Concurrent misses for the same key share one read.
  */
-import { LRUCache } from "lru-cache";
+import { EdgeCache, type LayerStats } from "../cache/edge-cache";
+import { API_KEY_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
 import type { ApiKeyRecord } from "../domain/api-key-policy";
 import type { ApiKeyStore } from "./api-key-store";
 
-export const KEY_CACHE_TTL_MS = 5_000;
+/** Rough heap cost of one cached lookup (record, hash key, entry), for the stats' byte figure. */
+const LOOKUP_BYTES = 600;
 
 export interface CachedApiKeyStore extends ApiKeyStore {
   /** Drops the cached lookup of `hash` (used after this instance changes the key). */
   forget(hash: string): void;
+  stats(): LayerStats;
 }
 
-export function cachedApiKeyStore(inner: ApiKeyStore, options: { ttlMs?: number; maxEntries?: number } = {}): CachedApiKeyStore {
-  const cache = new LRUCache<string, { record: ApiKeyRecord | null }>({
-    max: options.maxEntries ?? 10_000,
-    ttl: options.ttlMs ?? KEY_CACHE_TTL_MS,
-    fetchMethod: async (hash) => ({ record: await inner.findByHash(hash) }),
+export function cachedApiKeyStore(inner: ApiKeyStore, options: { policy?: FreshnessPolicy; maxEntries?: number; now?: () => number } = {}): CachedApiKeyStore {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const cache = new EdgeCache<{ record: ApiKeyRecord | null }>({
+    policy: options.policy ?? API_KEY_POLICY,
+    maxEntries,
+    maxBytes: maxEntries * LOOKUP_BYTES,
+    sizeOf: () => LOOKUP_BYTES,
+    now: options.now,
+    load: async (hash) => ({ record: await inner.findByHash(hash) }),
   });
   return {
     ...inner,
     async findByHash(hash) {
-      return (await cache.fetch(hash))?.record ?? null;
+      return (await cache.get(hash)).value.record;
     },
     async revoke(hash, at) {
       const record = await inner.revoke(hash, at);
       cache.delete(hash);
       return record;
     },
-    forget: (hash) => void cache.delete(hash),
+    forget: (hash) => cache.delete(hash),
+    stats: () => cache.stats(),
   };
 }

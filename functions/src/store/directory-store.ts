@@ -1,50 +1,68 @@
 /**
  * @module directory-store
- * Reads of the source collections that describe who owns what (`agents`, `users`), parsed with the
- * same schemas the triggers use. A document that does not parse is treated as missing.
+ * The facts access checks need from the source collections that describe who owns what (`users`,
+ * `agents`, `organizations`), parsed with the same schemas the triggers use; a document that does not
+ * parse is treated as missing. The documents are read through `DirectoryDocs`, which the API backs
+ * with a short-lived cache (`cache/directory-cache.ts`), so a hot read makes no directory read.
  */
-import type { Firestore } from "firebase-admin/firestore";
+import type { DocumentData, Firestore } from "firebase-admin/firestore";
 import type { Viewer } from "../domain/access-policy";
-import { agentSchema, userProfileSchema, type Agent } from "../schemas/source-documents";
-import { COLLECTIONS } from "./collections";
+import type { Agent } from "../schemas/source-documents";
+
+/** A user's profile facts; `exists` is false when there is no `users/{uid}` document. */
+export interface ProfileFacts {
+  exists: boolean;
+  orgId: string | null;
+  role: Viewer["role"];
+}
+
+/** Single-document lookups; calls made in the same turn may be served by one batched read. */
+export interface DirectoryDocs {
+  profile(uid: string): Promise<ProfileFacts>;
+  agent(agentId: string): Promise<Agent | null>;
+  orgExists(orgId: string): Promise<boolean>;
+}
 
 export interface DirectoryStore {
-  /** The caller's profile and an agent, in one round trip. */
+  /** The caller's profile and an agent. */
   viewerAndAgent(uid: string, agentId: string): Promise<{ viewer: Viewer; agent: Agent | null }>;
+  /** The caller's profile and many agents (missing ones map to null), in one round trip at most. */
+  viewerAndAgents(uid: string, agentIds: readonly string[]): Promise<{ viewer: Viewer; agents: Map<string, Agent | null> }>;
   /** The caller's profile and another user's organization (null when that user has no profile). */
   viewerAndUser(uid: string, targetUid: string): Promise<{ viewer: Viewer; target: { uid: string; orgId: string | null } | null }>;
   /** The caller's profile and whether the organization exists. */
   viewerAndOrg(uid: string, orgId: string): Promise<{ viewer: Viewer; orgExists: boolean }>;
 }
 
-function toViewer(uid: string, data: unknown): Viewer {
-  const profile = userProfileSchema.safeParse(data ?? {});
+const viewerOf = (uid: string, facts: ProfileFacts): Viewer => ({ uid, orgId: facts.orgId, role: facts.role });
+
+/** The access-check queries, answered from single-document lookups issued together. */
+export function directoryStore(docs: DirectoryDocs): DirectoryStore {
   return {
-    uid,
-    orgId: profile.success ? (profile.data.orgId ?? null) : null,
-    role: profile.success ? (profile.data.role ?? null) : null,
+    async viewerAndAgent(uid, agentId) {
+      const [profile, agent] = await Promise.all([docs.profile(uid), docs.agent(agentId)]);
+      return { viewer: viewerOf(uid, profile), agent };
+    },
+    async viewerAndAgents(uid, agentIds) {
+      const [profile, ...agents] = await Promise.all([docs.profile(uid), ...agentIds.map((id) => docs.agent(id))]);
+      return { viewer: viewerOf(uid, profile), agents: new Map(agentIds.map((id, i) => [id, agents[i]])) };
+    },
+    async viewerAndUser(uid, targetUid) {
+      const [viewer, target] = await Promise.all([docs.profile(uid), docs.profile(targetUid)]);
+      return { viewer: viewerOf(uid, viewer), target: target.exists ? { uid: targetUid, orgId: target.orgId } : null };
+    },
+    async viewerAndOrg(uid, orgId) {
+      const [viewer, orgExists] = await Promise.all([docs.profile(uid), docs.orgExists(orgId)]);
+      return { viewer: viewerOf(uid, viewer), orgExists };
+    },
   };
 }
 
-export function firestoreDirectoryStore(db: Firestore): DirectoryStore {
-  return {
-    async viewerAndAgent(uid, agentId) {
-      const [userSnap, agentSnap] = await db.getAll(
-        db.collection(COLLECTIONS.users).doc(uid),
-        db.collection(COLLECTIONS.agents).doc(agentId),
-      );
-      const agent = agentSchema.safeParse(agentSnap.data());
-      return { viewer: toViewer(uid, userSnap.data()), agent: agentSnap.exists && agent.success ? agent.data : null };
-    },
-    async viewerAndUser(uid, targetUid) {
-      const users = db.collection(COLLECTIONS.users);
-      const [viewerSnap, targetSnap] = await db.getAll(users.doc(uid), users.doc(targetUid));
-      const target = targetSnap.exists ? toViewer(targetUid, targetSnap.data()) : null;
-      return { viewer: toViewer(uid, viewerSnap.data()), target: target ? { uid: targetUid, orgId: target.orgId } : null };
-    },
-    async viewerAndOrg(uid, orgId) {
-      const [viewerSnap, orgSnap] = await db.getAll(db.collection(COLLECTIONS.users).doc(uid), db.collection(COLLECTIONS.organizations).doc(orgId));
-      return { viewer: toViewer(uid, viewerSnap.data()), orgExists: orgSnap.exists };
-    },
+/** Reads documents by path (`users/u1`, `agents/a1`, …) in one `getAll`; a missing one maps to null. */
+export function firestoreDocumentReader(db: Firestore): (paths: string[]) => Promise<Map<string, DocumentData | null>> {
+  return async (paths) => {
+    if (paths.length === 0) return new Map();
+    const snaps = await db.getAll(...paths.map((path) => db.doc(path)));
+    return new Map(snaps.map((snap, i) => [paths[i], snap.exists ? (snap.data() ?? {}) : null]));
   };
 }

@@ -43,9 +43,9 @@ test("concurrent misses for one key cost one read, and hits cost none", async ()
   assert.equal(inner.reads, 1);
 });
 
-test("unknown keys are remembered too, and entries expire after the TTL", async () => {
+test("unknown keys are remembered too, and no lookup is used past its maximum age", async () => {
   const inner = countingKeyStore(null);
-  const cached = cachedApiKeyStore(inner, { ttlMs: 30 });
+  const cached = cachedApiKeyStore(inner, { policy: { freshMs: 20, maxAgeMs: 30 } });
   assert.equal(await cached.findByHash("x"), null);
   assert.equal(await cached.findByHash("x"), null);
   assert.equal(inner.reads, 1);
@@ -68,7 +68,7 @@ test("verified sessions are reused until the recheck bound or the credential's e
   let calls = 0;
   const verifier = cachedSessionVerifier(
     { verify: async () => (calls++, { uid: "alice", expiresAtMs: 1_000_000 + 30_000 }) },
-    { recheckMs: 60_000, now: () => clock },
+    { policy: { freshMs: 50_000, maxAgeMs: 60_000 }, now: () => clock },
   );
   const credential = { kind: "idToken" as const, token: "t" };
   await verifier.verify(credential);
@@ -88,4 +88,24 @@ test("forgetting a user drops their sessions; others stay cached", async () => {
   await verifier.verify({ kind: "idToken", token: "alice" });
   await verifier.verify({ kind: "idToken", token: "bob" });
   assert.equal(calls, 3);
+});
+
+test("a session past its fresh period is used while one background re-check runs; a refused re-check drops it", async () => {
+  let clock = 1_000_000;
+  let calls = 0;
+  let valid = true;
+  const verifier = cachedSessionVerifier(
+    { verify: async () => (calls++, valid ? { uid: "alice", expiresAtMs: clock + 3_600_000 } : null) },
+    { policy: { freshMs: 50_000, maxAgeMs: 60_000 }, now: () => clock },
+  );
+  const credential = { kind: "idToken" as const, token: "t" };
+  await verifier.verify(credential);
+  clock += 55_000;
+  valid = false; // revoked meanwhile
+  const served = await Promise.all([verifier.verify(credential), verifier.verify(credential)]);
+  assert.deepEqual(served.map((s) => s?.uid), ["alice", "alice"], "inside the 60 s bound, without waiting");
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(calls, 2, "one background re-check for both requests");
+  assert.equal(await verifier.verify(credential), null, "the re-check refused it: the next request is refused");
+  assert.deepEqual({ staleServes: verifier.stats().staleServes, hits: verifier.stats().hits }, { staleServes: 2, hits: 0 });
 });

@@ -1,17 +1,17 @@
 /**
  * @module agent-metrics-routes
- * `GET /v1/agents/{agentId}/metrics`. The stored view is served when its signature verifies; a view
- * that is missing or fails verification is recomputed from source (and the failure logged), so a
- * tampered document is never served as is.
+ * `GET /v1/agents/{agentId}/metrics`, served through the edge cache (`cache/view-cache.ts`): a hit
+ * answers from memory with no network call; a miss loads the stored view and checks its signature
+ * once, and a view that is missing or fails verification is recomputed from source (and the failure
+ * logged), so a tampered document is never served.
  */
 import { Hono } from "hono";
 import { canReadAgent } from "../../domain/access-policy";
-import { isAuthentic } from "../../domain/metrics-view";
 import { agentPath } from "../../schemas/api-requests";
-import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
+import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { respondWithView } from "../metrics-response";
+import { respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
 
 const FORBIDDEN = "You may not read this agent's metrics.";
@@ -22,11 +22,6 @@ export function agentMetricsRoutes(deps: ApiDeps) {
     const { viewer, agent } = await deps.directory.viewerAndAgent(c.get("session").uid, agentId);
     // A missing agent cannot be shown to belong to the caller: 403, like an agent of someone else.
     if (!agent || !canReadAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-
-    const stored = await deps.agentViews.read(agentId);
-    if (stored && isAuthentic(stored.sealed, deps.keyring)) return respondWithView(c, stored.sealed, "store", deps.now());
-    if (stored) deps.log.warn("view.signature-invalid", { scope: "agent", id: agentId, keyId: stored.sealed.signature?.keyId ?? null });
-    const sealed = await deps.agentViews.recompute(agentId, await viewContext(deps));
-    return respondWithView(c, sealed, "computed", deps.now());
+    return respondWithView(c, servedView(await deps.views.read("agent", agentId)));
   });
 }

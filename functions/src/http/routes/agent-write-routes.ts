@@ -5,6 +5,8 @@
  * Ingestion validates every item on its own, then stores the new interactions and counts them in
  * the agent's view in one transaction: a batch of 1000 for one busy agent is one contended write,
  * not 1000, and it is all or nothing (the triggers skip documents the route already counted).
+ * Both routes change the agent's view, so this instance's edge copy is replaced (refresh) or dropped
+ * (ingest: the next read loads the new revision) at once.
  */
 import { Hono } from "hono";
 import { canWriteAgent } from "../../domain/access-policy";
@@ -14,7 +16,7 @@ import { ingestBody } from "../../schemas/interaction-documents";
 import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { respondWithView } from "../metrics-response";
+import { computedView, respondWithView } from "../metrics-response";
 import { jsonBody, pathParams } from "../request-body";
 
 const FORBIDDEN = "You may not write to this agent.";
@@ -34,6 +36,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       const batch = sortBatch(agentId, body.interactions, uid, deps.now());
       const { duplicates } = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, await viewContext(deps)) : { duplicates: new Set<string>() };
       const accepted = batch.accepted.length - duplicates.size;
+      if (accepted > 0) deps.views.forget("agent", agentId);
       deps.log.info("interactions.ingested", { agentId, accepted, duplicates: duplicates.size + batch.repeated, rejected: batch.rejected.length });
       return c.json({ accepted, duplicates: duplicates.size + batch.repeated, rejected: batch.rejected }, 202);
     })
@@ -42,6 +45,6 @@ export function agentWriteRoutes(deps: ApiDeps) {
       await requireWriter(c.get("session").uid, agentId);
       const sealed = await deps.agentViews.recompute(agentId, await viewContext(deps));
       deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: sealed.data.version });
-      return respondWithView(c, sealed, "computed", deps.now());
+      return respondWithView(c, computedView(deps.views.remember(sealed, "computed")));
     });
 }

@@ -1,32 +1,24 @@
 /**
  * @module rollup-metrics-routes
- * `GET /v1/users/{uid}/metrics` and `GET /v1/orgs/{orgId}/metrics`. A rollup is served from its
- * cache document when it verifies and was folded within `ROLLUP_MAX_LAG_MS`; otherwise the agents are
- * folded again first. 404 goes only to a caller who could have read the target (the user themself,
- * a member of the organization); everyone else gets 403, so ids cannot be probed.
+ * `GET /v1/users/{uid}/metrics` and `GET /v1/orgs/{orgId}/metrics`, through the edge cache: on a miss
+ * a rollup is served from its cache document when it verifies and was folded within
+ * `ROLLUP_MAX_LAG_MS`; otherwise the agents are folded again first (`cache/view-cache.ts`). 404 goes
+ * only to a caller who could have read the target (the user themself, a member of the organization);
+ * everyone else gets 403, so ids cannot be probed.
  */
 import { Hono } from "hono";
 import { z } from "zod";
 import { canReadOrg, canReadUser } from "../../domain/access-policy";
-import { isAuthentic } from "../../domain/metrics-view";
 import { documentId } from "../../schemas/ids";
-import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../../store/rollup-store";
-import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
+import type { RollupScope } from "../../store/rollup-store";
+import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { respondWithView } from "../metrics-response";
+import { respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
 import type { Context } from "hono";
 
-async function serveRollup(c: Context, deps: ApiDeps, scope: RollupScope, id: string) {
-  const stored = await deps.rollups.read(scope, id);
-  const now = deps.now();
-  const fresh = stored?.foldedAt && now.getTime() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
-  if (stored && fresh && isAuthentic(stored.sealed, deps.keyring)) return respondWithView(c, stored.sealed, "store", now);
-  if (stored && !isAuthentic(stored.sealed, deps.keyring)) deps.log.warn("view.signature-invalid", { scope, id });
-  const sealed = await deps.rollups.fold(scope, id, await viewContext(deps));
-  return respondWithView(c, sealed, "computed", deps.now());
-}
+const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.read(scope, id)));
 
 export function userMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {

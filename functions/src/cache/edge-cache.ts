@@ -1,0 +1,115 @@
+/**
+ * @module edge-cache
+ * An in-memory, per-instance cache with stale-while-revalidate, built on lru-cache's `fetch`:
+ *  - concurrent misses of one key share one load (lru-cache coalesces in-flight fetches);
+ *  - a copy past `freshMs` is served at once, marked stale, while one background load replaces it;
+ *  - a copy past `maxAgeMs` is never served: the caller waits for the load;
+ *  - size is bounded in bytes (`maxBytes` with a per-value size), least recently used first out.
+ * It counts what it does (hits, stale serves, misses, evictions) for `GET /v1/cache/stats`.
+ * Whatever must be checked about a value (a signature) is checked by `load`, once per load, never
+ * on a hit: only values that passed are ever stored.
+ */
+import { LRUCache } from "lru-cache";
+import { freshnessOf, hitRateOf, type FreshnessPolicy } from "../domain/cache-policy";
+
+/** A value as served: whether it came from memory, how old it is, and whether it was past fresh. */
+export interface Served<V> {
+  value: V;
+  fromMemory: boolean;
+  ageMs: number;
+  stale: boolean;
+}
+
+export interface LayerStats {
+  hits: number;
+  misses: number;
+  staleServes: number;
+  evictions: number;
+  loadFailures: number;
+  entries: number;
+  bytes: number;
+  hitRate: number;
+}
+
+export interface EdgeCacheOptions<V> {
+  policy: FreshnessPolicy;
+  /** Loads (and checks) the value of a key; a rejection reaches the waiting callers, not the cache. */
+  load: (key: string) => Promise<V>;
+  /** Approximate heap bytes of one value; the cache holds at most `maxBytes` of them. */
+  sizeOf: (value: V) => number;
+  maxBytes: number;
+  maxEntries?: number;
+  now?: () => number;
+  onLoadError?: (key: string, error: unknown) => void;
+}
+
+interface Entry<V> {
+  value: V;
+  loadedAt: number;
+}
+
+export class EdgeCache<V> {
+  private readonly lru: LRUCache<string, Entry<V>>;
+  private readonly now: () => number;
+  private readonly counts = { hits: 0, misses: 0, staleServes: 0, evictions: 0, loadFailures: 0 };
+
+  constructor(private readonly options: EdgeCacheOptions<V>) {
+    this.now = options.now ?? Date.now;
+    this.lru = new LRUCache<string, Entry<V>>({
+      max: options.maxEntries ?? 0,
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry) => Math.max(1, Math.ceil(options.sizeOf(entry.value))),
+      ttl: options.policy.freshMs,
+      ttlResolution: 0,
+      allowStale: true,
+      noDeleteOnStaleGet: true,
+      perf: { now: this.now },
+      dispose: (_entry, _key, reason) => {
+        if (reason === "evict") this.counts.evictions++;
+      },
+      fetchMethod: async (key) => {
+        try {
+          return { value: await options.load(key), loadedAt: this.now() };
+        } catch (error) {
+          this.counts.loadFailures++;
+          options.onLoadError?.(key, error);
+          throw error;
+        }
+      },
+    });
+  }
+
+  /** The value of `key`: from memory when fresh or servable stale, else loaded (once for all callers). */
+  async get(key: string): Promise<Served<V>> {
+    const held = this.lru.peek(key, { allowStale: true });
+    const expired = held !== undefined && freshnessOf(this.now() - held.loadedAt, this.options.policy) === "expired";
+    const status: LRUCache.Status<string, Entry<V>> = {};
+    // A failed background refresh keeps a servable stale copy; a failed load that callers wait for
+    // rejects with its own error (so an unreachable Firestore still answers 503).
+    const keepOnFailure = held !== undefined && !expired;
+    const entry = await this.lru.fetch(key, { allowStale: !expired, forceRefresh: expired, allowStaleOnFetchRejection: keepOnFailure, status });
+    if (!entry) throw new Error(`edge cache: no value for ${key}`);
+    // A refresh that failed may hand back the held copy: never serve one past its maximum age.
+    if (freshnessOf(this.now() - entry.loadedAt, this.options.policy) === "expired") throw new Error(`edge cache: ${key} could not be refreshed`);
+    const stale = status.returnedStale === true;
+    const fromMemory = status.fetch === "hit" || stale;
+    if (!fromMemory) this.counts.misses++;
+    else if (stale) this.counts.staleServes++;
+    else this.counts.hits++;
+    return { value: entry.value, fromMemory, stale, ageMs: Math.max(0, this.now() - entry.loadedAt) };
+  }
+
+  /** Stores a value this instance just wrote or computed, so its next read is served at once. */
+  set(key: string, value: V): void {
+    this.lru.set(key, { value, loadedAt: this.now() });
+  }
+
+  /** Forgets `key`, so its next read loads it again. */
+  delete(key: string): void {
+    this.lru.delete(key);
+  }
+
+  stats(): LayerStats {
+    return { ...this.counts, entries: this.lru.size, bytes: this.lru.calculatedSize, hitRate: hitRateOf(this.counts) };
+  }
+}

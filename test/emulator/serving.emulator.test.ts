@@ -1,0 +1,172 @@
+/**
+ * The serving path against the real Auth and Firestore emulators, with the app in process so the
+ * test can count every RPC its Firestore client sends and move its clock: an edge hit sends none, a
+ * store hit one (the view), a write made elsewhere (by the trigger in the Functions emulator) shows
+ * through the edge within the documented bound, a matching ETag gives 304, batchGet follows the
+ * contract, and the cache statistics reflect those reads.
+ */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore, Timestamp } from "firebase-admin/firestore";
+import { createApp } from "../../functions/src/http/app";
+import { parseKeyring } from "../../functions/src/domain/signing";
+import { VIEW_POLICY } from "../../functions/src/domain/cache-policy";
+import { apiDeps } from "../../functions/src/services";
+import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { firestoreRateCounterStore } from "../../functions/src/store/rate-counter-store";
+import { readLocalSecrets } from "../harness/local-secrets.mjs";
+import { recordingLogger } from "../support/fakes";
+import { countRpcs } from "../support/rpc-counter";
+import { adminDb, apiBaseUrl, eventually, PROJECT_ID, requireEmulators, signUp, unique } from "../support/emulators";
+
+const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), bob: unique("bob"), a1: unique("agent"), a2: unique("agent"), a3: unique("agent"), b1: unique("agent") };
+let offsetMs = 0;
+let app: ReturnType<typeof createApp>;
+let deps: ReturnType<typeof apiDeps>;
+let rpcs: ReturnType<typeof countRpcs>;
+let headers: Record<string, string>;
+
+type Body = { data: { version: number; sources: { count: number } }; signature: unknown; meta: { cache: string; ageMs: number; stale: boolean } };
+
+const addSource = (agentId: string, sizeBytes = 100) =>
+  adminDb().collection("context_sources").doc(unique("s")).set({ agentId, type: "pdf", sizeBytes, tokenCount: 1, status: "ready", createdAt: Timestamp.now(), updatedAt: Timestamp.now() });
+const storedVersion = async (agentId: string) => ((await adminDb().doc(`agent_metrics_cache/${agentId}`).get()).get("version") as number | undefined) ?? 0;
+
+/** Lets the off-path timers (rate-limit sync, usage flush) finish, so a count covers only the request. */
+async function quiesce() {
+  await deps.rateLimiter.sync();
+  await deps.usage.flush();
+}
+
+/** Sends a request and returns the response with the RPCs the app's Firestore client sent for it. */
+async function measured(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  await quiesce();
+  const start = rpcs.length;
+  const res = await app.request(path, { ...init, headers: { ...headers, ...init.headers } });
+  const sent = rpcs.slice(start);
+  const text = await res.text();
+  return { res, body: text ? JSON.parse(text) : null, sent };
+}
+
+before(async () => {
+  requireEmulators();
+  // The app gets its own Firestore client, so the counter sees only what the app sends.
+  const firebase = initializeApp({ projectId: PROJECT_ID }, unique("serving"));
+  const db = getFirestore(firebase);
+  rpcs = countRpcs(db);
+  const secrets = readLocalSecrets();
+  deps = apiDeps({ db, auth: getAuth(firebase), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log: recordingLogger(), now: () => new Date(Date.now() + offsetMs) });
+  // The rate limiter's background sync runs only when the test asks (`quiesce`), never inside a count.
+  deps.rateLimiter = new RateLimiter(firestoreRateCounterStore(db), undefined, 3_600_000);
+  app = createApp(deps);
+
+  const admin = adminDb();
+  const token = await signUp(ids.alice);
+  await signUp(ids.bob);
+  await admin.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
+  await admin.doc(`users/${ids.bob}`).set({ orgId: ids.otherOrg, role: "owner" });
+  for (const [agent, owner, org] of [[ids.a1, ids.alice, ids.org], [ids.a2, ids.alice, ids.org], [ids.a3, ids.alice, ids.org], [ids.b1, ids.bob, ids.otherOrg]]) {
+    await admin.doc(`agents/${agent}`).set({ name: agent, ownerId: owner, orgId: org, createdAt: Timestamp.now() });
+    await addSource(agent);
+  }
+  for (const agent of [ids.a1, ids.a2, ids.a3, ids.b1]) await eventually(() => storedVersion(agent), (v) => v >= 1, 30_000);
+  const created = await app.request("/v1/api-keys", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ name: "serving", permissions: ["read:agent-metrics", "read:cache-stats"], rateLimitPerMinute: 10_000 }),
+  });
+  headers = { Authorization: `Bearer ${token}`, "X-API-Key": ((await created.json()) as { key: string }).key };
+});
+
+test("the second read is served from the edge with no Firestore call; a store hit costs one read", async () => {
+  const first = await measured(`/v1/agents/${ids.a1}/metrics`);
+  assert.equal(first.res.status, 200);
+  assert.equal((first.body as Body).meta.cache, "store");
+
+  const second = await measured(`/v1/agents/${ids.a1}/metrics`);
+  assert.equal((second.body as Body).meta.cache, "edge");
+  assert.deepEqual(second.body.data, first.body.data);
+  assert.deepEqual(second.sent, [], "an edge hit sends no RPC at all");
+
+  deps.views.forget("agent", ids.a1); // the view leaves the edge; directory, key and session stay cached
+  const storeHit = await measured(`/v1/agents/${ids.a1}/metrics`);
+  assert.equal((storeHit.body as Body).meta.cache, "store");
+  assert.deepEqual(storeHit.sent, [{ method: "batchGetDocuments", documents: 1 }], "one read: the view");
+});
+
+test("a matching ETag gives 304 from the edge, with no Firestore call", async () => {
+  const first = await measured(`/v1/agents/${ids.a1}/metrics`);
+  const etag = first.res.headers.get("etag");
+  assert.ok(etag);
+  const again = await measured(`/v1/agents/${ids.a1}/metrics`, { headers: { "If-None-Match": etag } });
+  assert.equal(again.res.status, 304);
+  assert.deepEqual(again.sent, []);
+});
+
+test(`a write made elsewhere shows through the edge within the bound (${VIEW_POLICY.freshMs} ms fresh, never older than ${VIEW_POLICY.maxAgeMs} ms)`, async () => {
+  const before = (await measured(`/v1/agents/${ids.a1}/metrics`)).body as Body;
+  await addSource(ids.a1, 500);
+  await eventually(() => storedVersion(ids.a1), (v) => v > before.data.version, 30_000);
+
+  // Past fresh: the held copy is served stale once while one refresh loads the new revision.
+  offsetMs += VIEW_POLICY.freshMs;
+  const stale = (await measured(`/v1/agents/${ids.a1}/metrics`)).body as Body;
+  assert.equal(stale.meta.cache, "edge");
+  assert.equal(stale.meta.stale, true);
+  assert.ok(stale.meta.ageMs < VIEW_POLICY.maxAgeMs);
+  const updated = await eventually(async () => (await measured(`/v1/agents/${ids.a1}/metrics`)).body as Body, (b) => b.data.version > before.data.version, 5_000);
+  assert.equal(updated.meta.cache, "edge");
+  assert.equal(updated.meta.stale, false);
+
+  // Nobody reads for longer than the bound: the next read waits for the new revision instead.
+  const held = updated.data.version;
+  await addSource(ids.a1, 700);
+  await eventually(() => storedVersion(ids.a1), (v) => v > held, 30_000);
+  offsetMs += VIEW_POLICY.maxAgeMs;
+  const late = (await measured(`/v1/agents/${ids.a1}/metrics`)).body as Body;
+  assert.ok(late.data.version > held);
+  assert.equal(late.meta.cache, "store");
+});
+
+test("batchGet: readable ids as single reads, misses in one getAll, foreign and missing ids forbidden", async () => {
+  const single = (await measured(`/v1/agents/${ids.a1}/metrics`)).body as Body;
+  const ghost = unique("ghost");
+  const batch = await measured("/v1/agents/metrics:batchGet", { method: "POST", body: JSON.stringify({ agentIds: [ids.a1, ids.a2, ids.a3, ids.b1, ghost] }) });
+  assert.equal(batch.res.status, 200);
+  const body = batch.body as { data: Record<string, Body>; notFound: string[]; forbidden: string[] };
+  assert.deepEqual(Object.keys(body.data).sort(), [ids.a1, ids.a2, ids.a3].sort());
+  assert.deepEqual(body.data[ids.a1].data, single.data);
+  assert.deepEqual(body.data[ids.a1].signature, single.signature);
+  assert.equal(body.data[ids.a1].meta.cache, "edge");
+  assert.equal(body.data[ids.a2].meta.cache, "store");
+  assert.deepEqual(body.forbidden, [ids.b1, ghost]);
+  assert.deepEqual(body.notFound, []);
+  const gets = batch.sent.filter((rpc) => rpc.method === "batchGetDocuments");
+  assert.deepEqual(gets, [
+    { method: "batchGetDocuments", documents: 4 }, // the directory: a2, a3, b1, ghost (the caller and a1 are cached)
+    { method: "batchGetDocuments", documents: 2 }, // the views of a2 and a3, together
+  ]);
+  assert.equal(batch.sent.length, 2, "nothing else");
+});
+
+test("cache stats reflect the reads of this instance, and the deployed function serves the route", async () => {
+  const { res, body } = await measured("/v1/cache/stats");
+  assert.equal(res.status, 200);
+  assert.equal(body.instanceId, deps.cacheStats.instanceId);
+  const { views, directory, apiKeys, sessions } = body.layers;
+  assert.ok(views.hits >= 4, JSON.stringify(views));
+  assert.ok(views.misses >= 4);
+  assert.ok(views.staleServes >= 1);
+  assert.ok(views.entries >= 3 && views.bytes > 0);
+  assert.ok(views.hitRate > 0 && views.hitRate < 1);
+  assert.ok(directory.entries >= 5 && directory.hits > 0);
+  assert.ok(apiKeys.hits > 0 && sessions.hits > 0);
+
+  const deployed = await fetch(`${await apiBaseUrl()}/v1/cache/stats`, { headers });
+  assert.equal(deployed.status, 200);
+  const remote = (await deployed.json()) as { instanceId: string; layers: Record<string, { hits: number }> };
+  assert.notEqual(remote.instanceId, deps.cacheStats.instanceId, "another instance, with its own figures");
+  assert.deepEqual(Object.keys(remote.layers).sort(), ["apiKeys", "directory", "sessions", "views"]);
+});

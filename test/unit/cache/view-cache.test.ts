@@ -1,0 +1,109 @@
+/**
+ * The view cache over an in-memory source: signatures are checked once per load, a view that fails
+ * the check is never kept nor served, and misses issued together share one batched read.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { viewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
+import { nextRevision, seal, type SealedView } from "../../../functions/src/domain/metrics-view";
+import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
+import type { StoredView } from "../../../functions/src/store/view-codec";
+import { emptyAgentView, recordingLogger, storedView } from "../../support/fakes";
+
+const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("k1")));
+
+function setup() {
+  let clock = Date.parse("2026-11-23T10:00:00Z");
+  const stored = new Map<string, StoredView>();
+  const batches: string[][] = [];
+  const recomputes: string[] = [];
+  const sealAgent = (id: string, version: number, count = 0): SealedView => {
+    const content = emptyAgentView(new Date(clock));
+    content.sources.count = count;
+    return seal(nextRevision("agent", id, version > 1 ? ({ version: version - 1 } as never) : null, content, new Date(clock)), keyring, new Date(clock));
+  };
+  const source: ViewSource = {
+    readAgents: async (ids) => (batches.push(ids), new Map(ids.map((id) => [id, stored.get(id) ?? null]))),
+    recomputeAgent: async (id) => {
+      recomputes.push(id);
+      const sealed = sealAgent(id, 99, 7);
+      stored.set(id, storedView(sealed));
+      return sealed;
+    },
+    readRollup: async () => null,
+    foldRollup: async () => {
+      throw new Error("not used");
+    },
+  };
+  const log = recordingLogger();
+  const cache = viewCache(source, { keyring, log, now: () => clock });
+  return { cache, stored, batches, recomputes, log, sealAgent, advance: (ms: number) => void (clock += ms) };
+}
+
+const dataOf = (payload: string) => JSON.parse(`${payload}}`).data;
+
+test("a verified view is loaded once and then served from memory", async () => {
+  const { cache, stored, batches, sealAgent } = setup();
+  stored.set("a", storedView(sealAgent("a", 3, 5)));
+  const first = await cache.read("agent", "a");
+  const second = await cache.read("agent", "a");
+  assert.equal(first.value.origin, "store");
+  assert.equal(second.fromMemory, true);
+  assert.equal(dataOf(second.value.payload).sources.count, 5);
+  assert.equal(batches.length, 1);
+});
+
+test("a tampered stored view is never served: it is recomputed and logged", async () => {
+  const { cache, stored, recomputes, log, sealAgent } = setup();
+  const tampered = storedView(sealAgent("a", 3, 5));
+  tampered.sealed.data.sources.count = 5_000;
+  stored.set("a", tampered);
+  const served = await cache.read("agent", "a");
+  assert.equal(served.value.origin, "computed");
+  assert.equal(dataOf(served.value.payload).sources.count, 7);
+  assert.deepEqual(recomputes, ["a"]);
+  assert.ok(log.entries.some((e) => e.event === "view.signature-invalid" && e.fields?.id === "a"));
+});
+
+test("a refresh that meets a tampered document replaces the copy with a recomputed one, never the tampered one", async () => {
+  const { cache, stored, sealAgent, advance } = setup();
+  stored.set("a", storedView(sealAgent("a", 3, 5)));
+  await cache.read("agent", "a");
+  const tampered = storedView(sealAgent("a", 4, 6));
+  tampered.sealed.data.sources.count = 6_000;
+  stored.set("a", tampered);
+  advance(6_000);
+  const counts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    counts.push(dataOf((await cache.read("agent", "a")).value.payload).sources.count);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(counts.includes(6_000), false);
+  assert.equal(counts.at(-1), 7);
+});
+
+test("what is cached cannot be changed in memory", async () => {
+  const { cache, stored, sealAgent } = setup();
+  stored.set("a", storedView(sealAgent("a", 1)));
+  const entry = (await cache.read("agent", "a")).value;
+  assert.equal(Object.isFrozen(entry), true);
+  assert.equal(typeof entry.payload, "string", "the signed JSON is kept as an immutable string");
+});
+
+test("misses of many agents issued together share one batched read", async () => {
+  const { cache, stored, batches, sealAgent } = setup();
+  const ids = Array.from({ length: 100 }, (_, i) => `agent-${i}`);
+  for (const id of ids) stored.set(id, storedView(sealAgent(id, 1)));
+  await Promise.all(ids.map((id) => cache.read("agent", id)));
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0].length, 100);
+});
+
+test("a view written on this instance is served from memory at once", async () => {
+  const { cache, batches, sealAgent } = setup();
+  cache.remember(sealAgent("a", 2, 9), "computed");
+  const served = await cache.read("agent", "a");
+  assert.equal(served.fromMemory, true);
+  assert.equal(dataOf(served.value.payload).sources.count, 9);
+  assert.equal(batches.length, 0);
+});
