@@ -17,7 +17,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { renderAgent, type AgentState } from "../../functions/src/domain/agent-view";
 import { summarizeInteractions, type InteractionContribution } from "../../functions/src/domain/interaction-metrics";
-import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
+import { nextRevision, seal, type ViewContent } from "../../functions/src/domain/metrics-view";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import { summarizeSources } from "../../functions/src/domain/source-metrics";
@@ -66,14 +66,24 @@ export function interactionOf(i: number, now: number): InteractionContribution {
   };
 }
 
-/** The sealed view of a small agent with a synthetic history, as the product would have written it. */
-function smallAgentView(world: ReadWorld, agentId: string, seed: number, now: Date) {
-  const sources = Array.from({ length: 4 }, (_, i) => ({ ...sourceDocument(agentId, seed + i), createdAt: now, updatedAt: now }));
-  const interactions = Array.from({ length: 30 }, (_, i) => interactionOf(seed + i, now.getTime()));
-  const summary = summarizeInteractions(interactions);
-  const state: AgentState = { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
-  const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, pricingFromConfig(null), now), now), world.keyring, now);
-  return encodeView(sealed, { watermarks: { source: now, interaction: now }, state });
+/** Distinct synthetic histories the small agents cycle through (rendering one costs milliseconds; signing, far less). */
+const HISTORIES = 16;
+
+/** Small agents' synthetic histories (a few sources, a few dozen interactions over three models), with their rendered blocks. */
+function smallAgentStates(now: Date): Array<{ state: AgentState; content: ViewContent }> {
+  return Array.from({ length: HISTORIES }, (_, seed) => {
+    const sources = Array.from({ length: 4 }, (_, i) => ({ ...sourceDocument("synthetic", seed + i), createdAt: now, updatedAt: now }));
+    const interactions = Array.from({ length: 30 }, (_, i) => interactionOf(seed + i, now.getTime()));
+    const summary = summarizeInteractions(interactions);
+    const state = { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
+    return { state, content: renderAgent(state, pricingFromConfig(null), now) };
+  });
+}
+
+/** The stored document of a small agent's view, sealed as the product would have written it. */
+function smallAgentView(world: ReadWorld, agentId: string, history: { state: AgentState; content: ViewContent }, now: Date) {
+  const sealed = seal(nextRevision("agent", agentId, null, history.content, now), world.keyring, now);
+  return encodeView(sealed, { watermarks: { source: now, interaction: now }, state: history.state });
 }
 
 /** Commits `writes` (each adding its documents to a batch) in batches of `BATCH_SIZE`, a few at a time. */
@@ -102,9 +112,10 @@ export async function seedSmallAgents(world: ReadWorld, count: number, onProgres
   const now = new Date();
   const prefix = unique("bench-small");
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  const states = smallAgentStates(now);
   const writes = ids.map((agentId, i): Array<[string, object]> => [
     [`${COLLECTIONS.agents}/${agentId}`, { name: `small ${i}`, ownerId: world.uid, orgId: world.orgId, createdAt: Timestamp.fromDate(now) }],
-    [`${COLLECTIONS.agentViews}/${agentId}`, smallAgentView(world, agentId, i, now)],
+    [`${COLLECTIONS.agentViews}/${agentId}`, smallAgentView(world, agentId, states[i % HISTORIES], now)],
   ]);
   await commitInBatches(world.db, writes, (docs) => onProgress(Math.floor(docs / 2)));
   return ids;
