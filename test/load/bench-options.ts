@@ -38,7 +38,7 @@ export interface BenchOptions {
 export const DEFAULT_OPTIONS: BenchOptions = {
   only: null,
   write: { runs: 30, sizes: [1000, 10_000], batches: 3 },
-  read: { requests: 5000, concurrency: 16, naiveSizes: [1000, 10_000], naiveRequests: 20, agents: 10_000, batchRequests: 50 },
+  read: { requests: 2000, concurrency: 16, naiveSizes: [1000, 10_000], naiveRequests: 20, agents: 10_000, batchRequests: 50 },
 };
 const MAX_SIZE = 50_000;
 const USAGE = "use --only read|write, --runs N, --sizes N[,N...], --batches N, --requests N, --concurrency N, --naive-sizes N[,N...], --naive-requests N, --agents N, --batch-requests N";

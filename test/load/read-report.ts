@@ -38,6 +38,7 @@ export interface ReadResult {
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+const perSecond = (n: number) => (n < 10 ? n.toFixed(1) : int(n));
 const reads = (f: ReadFigure) => (f.reads.mean === 0 ? "0" : `${f.reads.mean < 10 ? f.reads.mean.toFixed(f.reads.mean < 0.1 ? 4 : 2) : int(f.reads.mean)} (median ${int(f.reads.p50)})`);
 
 function figureTable(r: ReadResult): string[] {
@@ -54,7 +55,7 @@ function figureTable(r: ReadResult): string[] {
         ms(f.load.latency.p50),
         ms(f.load.latency.p95),
         ms(f.load.latency.p99),
-        int(f.load.requestsPerSecond),
+        perSecond(f.load.requestsPerSecond),
         reads(f),
         f.id === "floor" || f.id.startsWith("naive") || f.id.startsWith("aggregate") ? "—" : layersOf(f.load.cacheLayers),
         times(f.load.latency.p50 / r.floor.load.latency.p50),
