@@ -1,8 +1,10 @@
 /**
  * @module run-bench
- * `npm run bench`: the write-path benchmark (`test/load/write-path.bench.ts`) inside one
+ * `npm run bench`: the read-path and write-path benchmarks (`test/load/bench.ts`) inside one
  * `firebase emulators:exec --only auth,firestore,functions`, which sets the emulator hosts for it and
- * tears the emulators down afterwards. Arguments are passed through (`--runs 30 --sizes 1000,10000`).
+ * tears the emulators down afterwards. Arguments are passed through (`--only read`, `--runs 30`,
+ * `--requests 5000`…; see test/load/bench-options.ts). Node runs with `--expose-gc` for the read
+ * path's heap figure.
  *
  * The benchmark shares its stdout with the emulators, whose log (one line per function run) would
  * bury the results: it tags its own lines, and this script shows only those (progress lines overwrite
@@ -21,7 +23,7 @@ import { EMULATOR_DIR, FIREBASE_BIN, PROJECT_ID, ROOT, SECRET_FILE } from "./pat
 import { emulatorEnv } from "./emulator-env.mjs";
 import { fail } from "./fail.mjs";
 
-const BENCH_SCRIPT = join(ROOT, "test", "load", "write-path.bench.ts");
+const BENCH_SCRIPT = join(ROOT, "test", "load", "bench.ts");
 const LOG = join(EMULATOR_DIR, "bench-emulators.log");
 const TAG = "@@bench:";
 
@@ -33,7 +35,7 @@ if (config && !existsSync(config)) fail(`BENCH_FIREBASE_CONFIG names ${config}, 
 
 /** Quotes one word for the POSIX shell that emulators:exec runs its command in. */
 const quote = (word) => `'${String(word).replaceAll("'", `'\\''`)}'`;
-const command = `cd ${quote(ROOT)} && ${["node", "--import", "tsx", BENCH_SCRIPT, ...process.argv.slice(2)].map(quote).join(" ")}`;
+const command = `cd ${quote(ROOT)} && ${["node", "--expose-gc", "--import", "tsx", BENCH_SCRIPT, ...process.argv.slice(2)].map(quote).join(" ")}`;
 const firebaseArgs = ["emulators:exec", "--only", "auth,firestore,functions", "--project", PROJECT_ID, ...(config ? ["--config", config] : []), command];
 
 mkdirSync(EMULATOR_DIR, { recursive: true });

@@ -1,12 +1,20 @@
 /**
  * @module naive-read
- * The baseline the derived view replaces: computing an agent's `sources` block on request by reading
- * every source document of the agent with firebase-admin and summing, with the same schema and sum
- * the view uses (so the two differ only in when the work is done).
+ * The baseline the derived view replaces: computing an agent's metrics on request by reading every
+ * source (and, for the whole view, every interaction) of the agent with firebase-admin, with the same
+ * schemas and domain functions the product's full recompute uses, so the two differ only in when the
+ * work is done and the naive read's answer carries the same blocks the product serves.
  */
-import type { Firestore } from "firebase-admin/firestore";
+import type { Firestore, QuerySnapshot } from "firebase-admin/firestore";
+import { renderAgent } from "../../functions/src/domain/agent-view";
+import { summarizeInteractions } from "../../functions/src/domain/interaction-metrics";
+import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
 import { summarizeSources, type SourcesBlock } from "../../functions/src/domain/source-metrics";
+import { summarizeWindows } from "../../functions/src/domain/window-buckets";
+import { metricsBody } from "../../functions/src/http/metrics-response";
+import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
+import type { ViewContext } from "../../functions/src/store/agent-view-store";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 
 export interface NaiveRead {
@@ -16,13 +24,34 @@ export interface NaiveRead {
   elapsedMs: number;
 }
 
+/** The documents of `snap` that parse with `schema`, as the product's recompute keeps them. */
+function parsed<T>(snap: QuerySnapshot, schema: { safeParse(data: unknown): { success: true; data: T } | { success: false } }): T[] {
+  return snap.docs.flatMap((doc) => {
+    const result = schema.safeParse(doc.data());
+    return result.success ? [result.data] : [];
+  });
+}
+
+const ofAgent = (db: Firestore, collection: string, agentId: string) => db.collection(collection).where("agentId", "==", agentId).get();
+
+/** The `sources` block alone, from every source document of the agent. */
 export async function naiveSourcesBlock(db: Firestore, agentId: string): Promise<NaiveRead> {
   const startedAt = performance.now();
-  const snap = await db.collection(COLLECTIONS.contextSources).where("agentId", "==", agentId).get();
-  const sources = snap.docs.flatMap((doc) => {
-    const parsed = contextSourceSchema.safeParse(doc.data());
-    return parsed.success ? [parsed.data] : [];
-  });
-  const block = summarizeSources(sources);
+  const snap = await ofAgent(db, COLLECTIONS.contextSources, agentId);
+  const block = summarizeSources(parsed(snap, contextSourceSchema));
   return { block, documentsRead: snap.size, elapsedMs: performance.now() - startedAt };
+}
+
+/**
+ * The whole response body of a metrics read, computed on request from every source and interaction
+ * of the agent: rendered, versioned and signed as the product does, answered as `meta.cache: "computed"`.
+ */
+export async function naiveMetricsBody(db: Firestore, agentId: string, ctx: ViewContext) {
+  const [sourceSnap, interactionSnap] = await Promise.all([ofAgent(db, COLLECTIONS.contextSources, agentId), ofAgent(db, COLLECTIONS.interactions, agentId)]);
+  const now = ctx.now();
+  const interactions = parsed(interactionSnap, interactionDocumentSchema);
+  const summary = summarizeInteractions(interactions);
+  const state = { sources: summarizeSources(parsed(sourceSnap, contextSourceSchema)), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
+  const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
+  return metricsBody(sealed, "computed", now);
 }

@@ -18,7 +18,7 @@ export const BATCH_SIZE = 500;
 /** A valid source document; the fields vary with `i` so the totals are not all one type. */
 export function sourceDocument(agentId: string, i: number) {
   const now = Timestamp.now();
-  return { agentId, type: SOURCE_TYPES[i % SOURCE_TYPES.length], sizeBytes: 1000 + i, tokenCount: 250 + (i % 100), status: "ready", createdAt: now, updatedAt: now };
+  return { agentId, type: SOURCE_TYPES[i % SOURCE_TYPES.length], sizeBytes: 1000 + i, tokenCount: 250 + (i % 100), status: "ready" as const, createdAt: now, updatedAt: now };
 }
 
 export class SourceWriter {

@@ -1,28 +1,27 @@
 /**
  * @module write-path.bench
- * The write-path benchmark of the derived views, run by `npm run bench` inside `firebase
- * emulators:exec` (see test/harness/run-bench.mjs): upload-to-visible latency, a 1000-interaction
- * batch to visible, and full recompute versus incremental update against the naive on-request read,
- * all from one run. Prints progress and a Markdown table; writes test/results/bench-write-path.{json,md}.
+ * The write-path benchmark of the derived views (run by test/load/bench.ts): upload-to-visible
+ * latency, a 1000-interaction batch to visible, and full recompute versus incremental update against
+ * the naive on-request read, all through the real triggers and the `api` function on the emulators.
+ * Writes test/results/bench-write-path.{json,md}.
  *
  * Order matters: the latency samples come first, on quiet emulators; the large seeding next; the
  * interaction batches last, because the 1000 create events of the last one run on after its figure.
  */
-import { relative } from "node:path";
 import { adminDb } from "../support/emulators";
 import { connectBenchApi } from "./bench-api";
 import { benchEnvironment, loadNow } from "./bench-environment";
-import { parseOptions } from "./bench-options";
-import { done, progress, say } from "./bench-output";
-import { renderMarkdown, writeResults, type BenchResult } from "./bench-report";
+import type { WriteOptions } from "./bench-options";
+import { progress, say, writeResults } from "./bench-output";
 import { measureInteractionBatches } from "./phases/interaction-batch";
 import { measureRecomputeVsIncremental, type SizeResult } from "./phases/recompute-vs-incremental";
 import { measureUploadToVisible } from "./phases/upload-latency";
 import { SourceWriter } from "./source-writer";
 import { POLL_PAUSE_MS } from "./visibility";
+import { renderMarkdown, RESULT_NAME, type BenchResult } from "./write-report";
 
-async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+/** Runs the write-path benchmark; prints its table and returns the paths of its result files. */
+export async function runWritePath(options: WriteOptions, command: string): Promise<string[]> {
   const startedAt = performance.now();
   const loadAtStart = loadNow();
   say(`› Write-path benchmark: ${options.runs} upload runs, sizes ${options.sizes.join(", ")}, ${options.batches} interaction batches`);
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
 
   const result: BenchResult = {
     generatedAt: new Date().toISOString(),
-    command: `node test/harness/run-bench.mjs --runs ${options.runs} --sizes ${options.sizes.join(",")} --batches ${options.batches}`,
+    command,
     durationMs: performance.now() - startedAt,
     environment: benchEnvironment(loadAtStart),
     options,
@@ -48,16 +47,6 @@ async function main(): Promise<void> {
     sizes,
   };
   const markdown = renderMarkdown(result);
-  const paths = writeResults(result, markdown);
   say(`\n${markdown}`);
-  say(`› Results: ${paths.map((p) => relative(process.cwd(), p)).join(", ")}`);
-  done();
+  return writeResults(RESULT_NAME, result, markdown);
 }
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    say(`\n✖ The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);

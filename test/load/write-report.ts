@@ -1,19 +1,16 @@
 /**
- * @module bench-report
- * The result of one benchmark run, as JSON (everything, samples included) and as a Markdown table
+ * @module write-report
+ * The result of one write-path benchmark run, as JSON (everything, samples included) and as a Markdown table
  * (the figures a reader compares). Every figure states whether it was measured or derived from the
  * code path, and every ratio is between figures of the same run.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import type { BenchEnvironment } from "./bench-environment";
-import type { BenchOptions } from "./bench-options";
+import type { WriteOptions } from "./bench-options";
 import type { InteractionBatches } from "./phases/interaction-batch";
 import type { SizeResult, Timed } from "./phases/recompute-vs-incremental";
 import type { UploadLatency } from "./phases/upload-latency";
 import { ms, times, type Summary } from "./stats";
 
-export const RESULTS_DIR = resolve(__dirname, "../results");
 export const RESULT_NAME = "bench-write-path";
 
 export interface BenchResult {
@@ -21,7 +18,7 @@ export interface BenchResult {
   command: string;
   durationMs: number;
   environment: BenchEnvironment;
-  options: BenchOptions;
+  options: WriteOptions;
   pollPauseMs: number;
   uploadToVisible: UploadLatency;
   interactionBatches: InteractionBatches;
@@ -130,13 +127,4 @@ export function renderMarkdown(r: BenchResult): string {
     ...NOTES,
     ``,
   ].join("\n");
-}
-
-/** Writes the JSON and Markdown results; returns their paths. */
-export function writeResults(r: BenchResult, markdown: string): string[] {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const paths = [join(RESULTS_DIR, `${RESULT_NAME}.json`), join(RESULTS_DIR, `${RESULT_NAME}.md`)];
-  writeFileSync(paths[0], JSON.stringify(r, null, 2) + "\n");
-  writeFileSync(paths[1], markdown);
-  return paths;
 }

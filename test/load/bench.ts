@@ -1,0 +1,31 @@
+/**
+ * @module bench
+ * `npm run bench`: the read-path and write-path benchmarks, run inside `firebase emulators:exec` by
+ * test/harness/run-bench.mjs (with `--expose-gc`, which the read path's heap figure needs). Both by
+ * default, the read path first (its figures want emulators with no trigger backlog, and it leaves
+ * none behind); `--only read|write` runs one. Each writes test/results/bench-<name>.{json,md}.
+ */
+import { relative } from "node:path";
+import { benchesToRun, commandOf, parseOptions } from "./bench-options";
+import { done, say } from "./bench-output";
+import { runReadPath } from "./read-path.bench";
+import { runWritePath } from "./write-path.bench";
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const command = commandOf(options);
+  const paths: string[] = [];
+  for (const bench of benchesToRun(options)) {
+    paths.push(...(bench === "read" ? await runReadPath(options.read, command) : await runWritePath(options.write, command)));
+  }
+  say(`› Results: ${paths.map((p) => relative(process.cwd(), p)).join(", ")}`);
+  done();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    say(`\n✖ The benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

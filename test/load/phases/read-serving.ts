@@ -1,0 +1,64 @@
+/**
+ * @module read-serving
+ * The product's single-agent read against the floor:
+ *  - repeated read: one agent read again and again through one instance (an edge hit once the
+ *    instance caches views; the layer served is reported as the responses state it);
+ *  - floor: a minimal Node HTTP server returning the very bytes and headers of that read, with no
+ *    authentication and no cache;
+ *  - store hit: a fresh instance (cold caches, session and key verified once beforehand on another
+ *    agent) reading distinct agents, each once, so no edge can answer.
+ */
+import { expectAll } from "../load-generator";
+import { serveFixedBytes } from "../loopback-server";
+import { startProductInstance, type ProductInstance } from "../product-instance";
+import { measureFigure, WARM_UP_REQUESTS, type ReadFigure } from "../read-figure";
+import type { ReadOptions } from "../bench-options";
+
+/** Response headers that belong to a connection, not to the answer, and are left out of the floor's copy. */
+const CONNECTION_HEADERS = new Set(["connection", "keep-alive", "date", "transfer-encoding", "content-length"]);
+const metricsPath = (agentId: string) => `/v1/agents/${agentId}/metrics`;
+
+export interface ServingFigures {
+  repeated: ReadFigure;
+  floor: ReadFigure;
+  store: ReadFigure;
+  /** Size of the response body all three return. */
+  responseBytes: number;
+}
+
+/** The floor serves exactly what the product answered for this read. */
+async function startFloor(instance: ProductInstance, headers: Record<string, string>, agentId: string) {
+  const res = await fetch(`${instance.server.url}${metricsPath(agentId)}`, { headers });
+  if (res.status !== 200) throw new Error(`reading ${agentId} through the app answered ${res.status}: ${await res.text()}`);
+  const body = Buffer.from(await res.arrayBuffer());
+  const copied: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!CONNECTION_HEADERS.has(name)) copied[name] = value;
+  });
+  return { floor: await serveFixedBytes(body, copied), bytes: body.length };
+}
+
+export async function measureServing(options: ReadOptions, world: Parameters<typeof startProductInstance>[0], agents: readonly string[]): Promise<ServingFigures> {
+  const { requests, concurrency } = options;
+  const hot = agents[0];
+  const warm = await startProductInstance(world);
+  const headers = await warm.headersFor(requests + 2 * WARM_UP_REQUESTS);
+  const repeated = await measureFigure(warm.server, "repeated", "repeated read (same agent, one instance)", "`GET /v1/agents/{id}/metrics` of one agent, again and again, on one warmed instance", { paths: [metricsPath(hot)], headers, requests, concurrency }, WARM_UP_REQUESTS);
+  expectAll(repeated.load, 200, repeated.label);
+
+  const { floor: floorServer, bytes } = await startFloor(warm, headers[0], hot);
+  const floor = await measureFigure(floorServer, "floor", "floor: minimal Node HTTP server, same bytes", "`node:http` answering the bytes and headers of that read, no auth, no cache, no Firestore", { paths: [metricsPath(hot)], requests, concurrency }, WARM_UP_REQUESTS);
+  expectAll(floor.load, 200, floor.label);
+  await Promise.all([floorServer.close(), warm.close()]);
+
+  // Distinct agents on a cold instance; the last agent only verifies the session and key first.
+  const distinct = agents.slice(1, Math.min(agents.length - 1, requests + 1));
+  const cold = await startProductInstance(world);
+  const coldHeaders = await cold.headersFor(distinct.length + 1);
+  const check = await fetch(`${cold.server.url}${metricsPath(agents[agents.length - 1])}`, { headers: coldHeaders[0] });
+  if (check.status !== 200) throw new Error(`the cold instance answered ${check.status}: ${await check.text()}`);
+  const store = await measureFigure(cold.server, "store", "store hit (distinct agents, cold instance)", `\`GET /v1/agents/{id}/metrics\` of ${distinct.length.toLocaleString("en-US")} distinct agents, each once, on a fresh instance`, { paths: distinct.map(metricsPath), headers: coldHeaders, requests: distinct.length, concurrency });
+  expectAll(store.load, 200, store.label);
+  await cold.close();
+  return { repeated, floor, store, responseBytes: bytes };
+}

@@ -1,0 +1,84 @@
+/**
+ * @module read-targets
+ * The read path's targets (issue #5), checked by the benchmark against the figures of one run, never
+ * by a timed test. Targets about edge hits need the repeated read to have been answered from the edge
+ * (`meta.cache: "edge"`, as the responses say): a build without an edge cache fails them, with the
+ * layer it observed in the detail, rather than passing on a store read that merely looks fast.
+ */
+import type { BatchGetFigures } from "./phases/read-batch-get";
+import type { CacheHeap } from "./phases/read-cache-heap";
+import type { ReadFigure } from "./read-figure";
+import { ms, times } from "./stats";
+
+export interface TargetCheck {
+  target: string;
+  pass: boolean;
+  /** The figures the verdict rests on. */
+  detail: string;
+}
+
+export interface TargetInputs {
+  repeated: ReadFigure;
+  floor: ReadFigure;
+  store: ReadFigure;
+  naive: ReadFigure[];
+  batchGet: BatchGetFigures;
+  heap: CacheHeap;
+}
+
+/** Share of responses (or batch items) that must name the edge for a figure to count as edge hits. */
+export const EDGE_SHARE = 0.99;
+/** Reads per request left to amortized refreshes (the API key is re-read every few seconds). */
+const AMORTIZED_READS = 0.01;
+const HEAP_LIMIT_MB = 64;
+const BATCH_P95_LIMIT_MS = 100;
+const NAIVE_SPEEDUP: Record<number, number> = { 1000: 100, 10_000: 1000 };
+
+const total = (layers: Record<string, number>) => Object.values(layers).reduce((sum, n) => sum + n, 0);
+
+/** The layers named by the responses, e.g. `edge 100%` or `store 100%`. */
+export function layersOf(layers: Record<string, number>): string {
+  const n = total(layers);
+  if (n === 0) return "no meta.cache";
+  return Object.entries(layers)
+    .sort(([, a], [, b]) => b - a)
+    .map(([layer, count]) => `${layer} ${((count / n) * 100).toFixed(count === n ? 0 : 1)}%`)
+    .join(", ");
+}
+
+export const isEdge = (layers: Record<string, number>) => total(layers) > 0 && (layers.edge ?? 0) / total(layers) >= EDGE_SHARE;
+
+function edgeCheck(target: string, figure: ReadFigure, met: boolean, detail: string): TargetCheck {
+  if (isEdge(figure.load.cacheLayers)) return { target, pass: met, detail };
+  return { target, pass: false, detail: `${detail}; not edge hits: the responses said ${layersOf(figure.load.cacheLayers)}` };
+}
+
+export function checkTargets(r: TargetInputs): TargetCheck[] {
+  const { repeated: edge, floor, store } = r;
+  const checks: TargetCheck[] = [
+    edgeCheck("edge hit p50 within 2× of the floor's", edge, edge.load.latency.p50 <= 2 * floor.load.latency.p50, `${ms(edge.load.latency.p50)} vs ${ms(floor.load.latency.p50)}: ${times(edge.load.latency.p50 / floor.load.latency.p50)}`),
+    edgeCheck("edge hit throughput ≥ half the floor's", edge, edge.load.requestsPerSecond >= 0.5 * floor.load.requestsPerSecond, `${Math.round(edge.load.requestsPerSecond)} vs ${Math.round(floor.load.requestsPerSecond)} req/s: ${times(edge.load.requestsPerSecond / floor.load.requestsPerSecond)}`),
+  ];
+  for (const naive of r.naive) {
+    const size = Number(naive.id.split("-")[1]);
+    const needed = NAIVE_SPEEDUP[size];
+    if (!needed) continue;
+    const speedup = naive.load.latency.p50 / edge.load.latency.p50;
+    checks.push(edgeCheck(`edge hit ≥ ${needed}× faster than the naive read at ${size.toLocaleString("en-US")} documents (p50)`, edge, speedup >= needed, `${ms(naive.load.latency.p50)} / ${ms(edge.load.latency.p50)} = ${times(speedup)}`));
+  }
+  checks.push(
+    edgeCheck("0 Firestore reads per edge hit", edge, edge.reads.p50 === 0 && edge.reads.mean <= AMORTIZED_READS, `mean ${edge.reads.mean.toFixed(4)}, median ${edge.reads.p50}, max ${edge.reads.max}`),
+    { target: "≤ 1 Firestore read per store hit", pass: store.reads.p50 <= 1 && store.reads.mean <= 1 + AMORTIZED_READS, detail: `mean ${store.reads.mean.toFixed(3)}, median ${store.reads.p50}, max ${store.reads.max}` },
+    r.batchGet.available
+      ? { target: `batchGet of 100 ids from the store < ${BATCH_P95_LIMIT_MS} ms p95`, pass: r.batchGet.fromStore.load.latency.p95 < BATCH_P95_LIMIT_MS && (r.batchGet.fromStore.load.statuses["200"] ?? 0) === r.batchGet.fromStore.load.requests, detail: `p95 ${ms(r.batchGet.fromStore.load.latency.p95)}` }
+      : { target: `batchGet of 100 ids from the store < ${BATCH_P95_LIMIT_MS} ms p95`, pass: false, detail: "route not available (404) in this build" },
+  );
+  const heapMet = r.heap.deltaMB <= HEAP_LIMIT_MB;
+  const heapDetail = `${r.heap.deltaMB.toFixed(1)} MB for ${r.heap.agents.toLocaleString("en-US")} agents`;
+  checks.push(
+    isEdge(r.heap.rereadLayers)
+      ? { target: `${r.heap.agents.toLocaleString("en-US")} cached documents ≤ ${HEAP_LIMIT_MB} MB of heap`, pass: heapMet, detail: heapDetail }
+      : { target: `${r.heap.agents.toLocaleString("en-US")} cached documents ≤ ${HEAP_LIMIT_MB} MB of heap`, pass: false, detail: `${heapDetail}, but they are not cached: a re-read said ${layersOf(r.heap.rereadLayers)}` },
+  );
+  return checks;
+}

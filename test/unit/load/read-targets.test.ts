@@ -1,0 +1,75 @@
+/**
+ * The read benchmark's verdicts: what makes a target PASS or FAIL, on figures made up for the case
+ * (no timing is measured here), and how per-request read counts are summarized.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { BatchGetFigures } from "../../load/phases/read-batch-get";
+import type { CacheHeap } from "../../load/phases/read-cache-heap";
+import type { ReadFigure } from "../../load/read-figure";
+import { summarizeReads } from "../../load/read-counter";
+import { checkTargets, layersOf, type TargetInputs } from "../../load/read-targets";
+import { parseOptions } from "../../load/bench-options";
+
+function figure(id: string, p50: number, rps: number, layers: Record<string, number>, reads: Map<number, number> = new Map([[0, 100]])): ReadFigure {
+  const latency = { n: 100, p50, p95: p50 * 2, p99: p50 * 3, mean: p50, min: p50 / 2, max: p50 * 4 };
+  return { id, label: id, how: id, load: { requests: 100, concurrency: 4, latency, requestsPerSecond: rps, statuses: { 200: 100 }, cacheLayers: layers, firstBody: "" }, reads: summarizeReads(reads) };
+}
+
+const heap = (deltaMB: number, layers: Record<string, number>): CacheHeap => ({ agents: 10_000, heapBeforeMB: 40, heapAfterMB: 40 + deltaMB, deltaMB, rereadLayers: layers, rereadSample: 1000 });
+const batch = (available: boolean, p95: number): BatchGetFigures => {
+  const f = figure("batch-store", p95 / 2, 10, { store: 10_000 }, new Map([[1, 100]]));
+  return { available, fromStore: f, repeated: f };
+};
+
+function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
+  return {
+    repeated: figure("repeated", 0.5, 9000, { edge: 100 }),
+    floor: figure("floor", 0.4, 12_000, {}),
+    store: figure("store", 3, 800, { store: 100 }, new Map([[1, 100]])),
+    naive: [figure("naive-1000", 200, 5, {}, new Map([[1000, 5]])), figure("naive-10000", 900, 1, {}, new Map([[10_000, 5]]))],
+    batchGet: batch(true, 60),
+    heap: heap(30, { edge: 1000 }),
+    ...overrides,
+  };
+}
+
+test("every target passes on figures that meet them all", () => {
+  const checks = checkTargets(inputs());
+  assert.equal(checks.length, 8);
+  assert.deepEqual(checks.filter((c) => !c.pass), []);
+});
+
+test("a repeated read served from the store fails every edge target, whatever its speed", () => {
+  const checks = checkTargets(inputs({ repeated: figure("repeated", 0.5, 9000, { store: 100 }) }));
+  const failed = checks.filter((c) => !c.pass).map((c) => c.target);
+  assert.equal(failed.length, 5);
+  assert.ok(failed.every((t) => t.includes("edge")));
+  assert.match(checks[0].detail, /store 100%/);
+});
+
+test("each numeric bound is checked on its own figure", () => {
+  const verdict = (overrides: Partial<TargetInputs>, target: RegExp) => checkTargets(inputs(overrides)).find((c) => target.test(c.target))?.pass;
+  assert.equal(verdict({ repeated: figure("repeated", 0.9, 9000, { edge: 100 }) }, /within 2×/), false);
+  assert.equal(verdict({ repeated: figure("repeated", 0.5, 5000, { edge: 100 }) }, /half the floor/), false);
+  assert.equal(verdict({ repeated: figure("repeated", 2.1, 9000, { edge: 100 }) }, /naive read at 1,000/), false);
+  assert.equal(verdict({ repeated: figure("repeated", 0.5, 9000, { edge: 100 }, new Map([[0, 90], [1, 10]])) }, /0 Firestore reads/), false);
+  assert.equal(verdict({ store: figure("store", 3, 800, { store: 100 }, new Map([[3, 100]])) }, /per store hit/), false);
+  assert.equal(verdict({ batchGet: batch(true, 100) }, /batchGet/), false);
+  assert.equal(verdict({ batchGet: batch(false, 10) }, /batchGet/), false);
+  assert.equal(verdict({ heap: heap(65, { edge: 1000 }) }, /heap/), false);
+  assert.equal(verdict({ heap: heap(1, { store: 1000 }) }, /heap/), false, "nothing cached is not a cache that fits");
+});
+
+test("reads per request: mean, median, max and requests without reads", () => {
+  assert.deepEqual(summarizeReads(new Map([[0, 98], [1, 1], [3, 1]])), { requests: 100, mean: 0.04, p50: 0, max: 3, withoutReads: 98 });
+  assert.equal(layersOf({ edge: 99, store: 1 }), "edge 99.0%, store 1.0%");
+});
+
+test("options: --only picks one benchmark; unknown or malformed flags are refused with a sentence", () => {
+  assert.equal(parseOptions(["--only", "read", "--requests", "100"]).only, "read");
+  assert.equal(parseOptions(["--requests", "100"]).read.requests, 100);
+  assert.throws(() => parseOptions(["--only", "both"]), /--only needs read or write/);
+  assert.throws(() => parseOptions(["--concurrency", "0"]), /whole number from 1/);
+  assert.throws(() => parseOptions(["--fast"]), /unknown option --fast/);
+});
