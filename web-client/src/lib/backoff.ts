@@ -24,7 +24,7 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: Omit<BackoffOptions, "now" | "sleep" | "random"> = { maxAttempts: 3, baseDelayMs: 500, maxDelayMs: 10_000 };
 
 /** True for the answers that mean "the server is fine, ask again later". */
-export function isRetryable(error: unknown): error is ApiRequestError {
+export function isRetryable(error: unknown): boolean {
   return error instanceof ApiRequestError && (error.status === 429 || error.status === 503);
 }
 
@@ -63,7 +63,7 @@ export class BackoffGate {
       try {
         return await request();
       } catch (error) {
-        if (!isRetryable(error)) throw error;
+        if (!(error instanceof ApiRequestError) || !isRetryable(error)) throw error;
         const delay = retryDelayMs(error, attempt, this.options);
         this.lastRefusal = error;
         this.notBefore = Math.max(this.notBefore, this.options.now() + delay);

@@ -1,0 +1,109 @@
+/**
+ * @module dashboard.browser.test
+ * The dashboard as a user meets it, in Chromium against the emulators through Hosting: sign in and
+ * see an agent's signed metrics; add a source through the Firestore web SDK and watch the count
+ * change without reloading; reload and get every number from localStorage with no metrics request;
+ * tamper with a stored entry and see it refused and refetched.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { forwardPageErrors, hostingUrl, launchChromium, screenshot, seedWorld, signIn, type SeededWorld } from "../support/browser";
+
+const isMetricsRequest = (url: string) => /\/api\/v1\/(agents|users|orgs)\/[^?]*metrics/.test(url);
+const card = (scope: string, id: string) => `article.metrics[data-scope="${scope}"][data-id="${id}"]`;
+
+describe("dashboard", () => {
+  let browser: Browser;
+  let page: Page;
+  let origin: string;
+  let world: SeededWorld;
+  let agent: SeededWorld["agents"][number];
+  const requests: string[] = [];
+
+  before(async () => {
+    [browser, origin, world] = await Promise.all([launchChromium(), hostingUrl(), seedWorld()]);
+    agent = world.agents[0];
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    forwardPageErrors(page);
+    page.on("request", (request) => requests.push(request.url()));
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  const sourcesShown = (id: string) => page.getAttribute(card("agent", id), "data-sources");
+  const badgeOf = (scope: string, id: string) => page.getAttribute(`${card(scope, id)} .badge`, "data-source");
+
+  it("signs in, creates a dashboard key and shows each agent's signed metrics and the totals", async () => {
+    await signIn(page, origin, world.email);
+    await page.click("#create-dashboard-key");
+    for (const seeded of world.agents) {
+      await page.waitForSelector(card("agent", seeded.id), { timeout: 30_000 });
+      assert.equal(await sourcesShown(seeded.id), String(seeded.sources));
+      assert.match((await badgeOf("agent", seeded.id)) ?? "", /^(edge|store|computed)$/);
+    }
+    const text = await page.textContent(card("agent", agent.id));
+    assert.match(text ?? "", /signature verified/);
+    assert.match(text ?? "", /Cost by model/);
+    assert.match(text ?? "", /Latency percentiles/);
+    assert.match(text ?? "", /1h \/ 24h \/ 7d/);
+    await page.waitForSelector(card("user", world.uid));
+    await page.waitForSelector(card("org", world.orgId));
+    assert.equal(await page.getAttribute(card("user", world.uid), "data-sources"), String(world.agents.reduce((n, a) => n + a.sources, 0)));
+    await screenshot(page, "dashboard");
+  });
+
+  it("adds a source through the Firestore SDK and shows the new count without reloading", async () => {
+    let navigations = 0;
+    page.on("framenavigated", () => navigations++);
+    await page.selectOption("#upload-agent", agent.id);
+    await page.selectOption("#upload-type", "csv");
+    await page.click("#upload-form button[type=submit]");
+    await page.waitForSelector(`${card("agent", agent.id)}[data-sources="${agent.sources + 1}"]`, { timeout: 30_000 });
+    assert.match((await page.textContent("#upload-status")) ?? "", new RegExp(`now has ${agent.sources + 1} sources`));
+    assert.equal(navigations, 0, "the page was not reloaded");
+    agent.sources += 1;
+    // The totals follow the agent (rollups are folded again within seconds).
+    await page.waitForSelector(`${card("user", world.uid)}[data-sources="${world.agents.reduce((n, a) => n + a.sources, 0)}"]`, { timeout: 30_000 });
+  });
+
+  it("after a reload, serves every number from localStorage without a metrics request", async () => {
+    requests.length = 0;
+    await page.reload();
+    await page.waitForSelector(`${card("agent", agent.id)}[data-sources="${agent.sources}"]`);
+    await page.waitForSelector(card("org", world.orgId));
+    for (const seeded of world.agents) assert.equal(await badgeOf("agent", seeded.id), "browser");
+    assert.equal(await badgeOf("user", world.uid), "browser");
+    assert.deepEqual(requests.filter(isMetricsRequest), []);
+  });
+
+  it("refuses a tampered localStorage entry and refetches the signed value", async () => {
+    const tampered = await page.evaluate((agentId) => {
+      const key = Object.keys(localStorage).find((k) => k.endsWith(`:agent:${agentId}`));
+      if (!key) return null;
+      const entry = JSON.parse(localStorage.getItem(key)!);
+      entry.response.data.sources.count = 999;
+      localStorage.setItem(key, JSON.stringify(entry));
+      return key;
+    }, agent.id);
+    assert.ok(tampered, "the agent's entry is in localStorage");
+    requests.length = 0;
+    await page.reload();
+    await page.waitForSelector(card("agent", agent.id));
+    assert.equal(await sourcesShown(agent.id), String(agent.sources));
+    assert.notEqual(await badgeOf("agent", agent.id), "browser");
+    assert.ok(requests.some((url) => isMetricsRequest(url)), "the view was fetched again");
+    const restored = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).response.data.sources.count, tampered);
+    assert.equal(restored, agent.sources);
+  });
+
+  it("reads at phone width", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForSelector(card("agent", agent.id));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    await screenshot(page, "dashboard-phone");
+  });
+});
