@@ -131,7 +131,7 @@ export interface KeyUsage {
   lastUsedAt: string | null;
 }
 
-/** The permissions a key may hold (`admin:all` grants every one). */
+/** The permissions a key may hold (`admin:all` grants every one); a unit test keeps it equal to the server's list. */
 export const PERMISSIONS = [
   "read:agent-metrics",
   "write:agent-metrics",
