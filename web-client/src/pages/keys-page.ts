@@ -92,7 +92,8 @@ export function mountKeysPage(deps: KeysDeps): { load: () => Promise<void> } {
       const total = usage.days.reduce((sum, day) => sum + day.total, 0);
       const denied = usage.days.reduce((sum, day) => sum + (day.byOutcome.denied ?? 0) + (day.byOutcome.rate_limited ?? 0), 0);
       const last = usage.lastUsedAt ? `last ${formatTime(usage.lastUsedAt)}` : "never used";
-      return el("td", { className: "usage", text: `${formatNumber(total)} requests in ${USAGE_DAYS} d (${formatNumber(denied)} refused), ${last}` });
+      const requests = `${formatNumber(total)} request${total === 1 ? "" : "s"}`;
+      return el("td", { className: "usage", text: `${requests} in ${USAGE_DAYS} d (${formatNumber(denied)} refused), ${last}` });
     } catch (error) {
       return el("td", { className: "error", text: describeError(error) });
     }
