@@ -66,7 +66,9 @@ describe("dashboard", () => {
     assert.equal(navigations, 0, "the page was not reloaded");
     agent.sources += 1;
     // The totals follow the agent (rollups are folded again within seconds).
-    await page.waitForSelector(`${card("user", world.uid)}[data-sources="${world.agents.reduce((n, a) => n + a.sources, 0)}"]`, { timeout: 30_000 });
+    const total = world.agents.reduce((n, a) => n + a.sources, 0);
+    await page.waitForSelector(`${card("user", world.uid)}[data-sources="${total}"]`, { timeout: 30_000 });
+    await page.waitForSelector(`${card("org", world.orgId)}[data-sources="${total}"]`, { timeout: 30_000 });
   });
 
   it("after a reload, serves every number from localStorage without a metrics request", async () => {
@@ -77,6 +79,14 @@ describe("dashboard", () => {
     for (const seeded of world.agents) assert.equal(await badgeOf("agent", seeded.id), "browser");
     assert.equal(await badgeOf("user", world.uid), "browser");
     assert.deepEqual(requests.filter(isMetricsRequest), []);
+  });
+
+  it("Refresh rereads every card from the API", async () => {
+    requests.length = 0;
+    await page.click("#refresh-metrics");
+    await page.waitForSelector(`${card("agent", agent.id)} .badge:not([data-source="browser"])`);
+    assert.ok(requests.some(isMetricsRequest));
+    assert.equal(await sourcesShown(agent.id), String(agent.sources));
   });
 
   it("refuses a tampered localStorage entry and refetches the signed value", async () => {

@@ -20,6 +20,8 @@ import { byId } from "./view/element";
 
 /** Hosting rewrites `/api/**` to the `api` function, so the API is same-origin. */
 const API_BASE_URL = "/api";
+/** Views change only when their sources do; the badge shows each card's age and Refresh forces a read. */
+const DASHBOARD_MAX_AGE_MS = 120_000;
 const DASHBOARD_PERMISSIONS = ["read:agent-metrics", "read:user-metrics", "read:org-metrics"];
 
 const { auth, db } = await connectFirebase();
@@ -34,7 +36,7 @@ const nav = byId("nav", HTMLElement);
 let route: (() => void) | null = null;
 
 function mountFor(signedIn: SignedInUser) {
-  const cache = new MetricsCache({ api, verify, storage, partition: signedIn.uid });
+  const cache = new MetricsCache({ api, verify, storage, partition: signedIn.uid, maxAgeMs: DASHBOARD_MAX_AGE_MS });
   const stopTabs = cache.listenToOtherTabs(window);
   const dashboard = mountDashboard({
     db,

@@ -270,6 +270,22 @@ describe("MetricsCache", () => {
       assert.deepEqual(api.calls, ["GET agent/a", "BATCH b,c,missing"]);
     });
 
+    it("with force, asks the API even for fresh entries", async () => {
+      const cache = cacheWith();
+      await cache.read(BOT);
+      const { results } = await cache.readAgents(["bot"], { force: true });
+      assert.equal(results.bot.source, "store");
+      assert.deepEqual(api.calls, ["GET agent/bot", "BATCH bot"]);
+    });
+
+    it("falls back to a verified entry when the batch request fails", async () => {
+      const cache = cacheWith();
+      await cache.read(BOT);
+      api.offline = true;
+      const { results } = await cache.readAgents(["bot"], { force: true });
+      assert.deepEqual([results.bot.stale, results.bot.staleReason], [true, "offline"]);
+    });
+
     it("reads one agent at a time from a server without the batch route", async () => {
       await publish("a", 1);
       api.failNext(new ApiRequestError(404, "NOT_FOUND", "No such route."));

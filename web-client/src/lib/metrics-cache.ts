@@ -105,10 +105,11 @@ export class MetricsCache {
   }
 
   /**
-   * Many agents at once: fresh entries from localStorage, the rest in batchGet requests of at most
-   * 100 ids. Ids that could not be read are in `failures` (404/403 per the contract, or the error).
+   * Many agents at once: fresh entries from localStorage (unless `force`), the rest in batchGet
+   * requests of at most 100 ids. Ids that could not be read are in `failures` (404/403 per the
+   * contract, or the error); an id whose request failed falls back to its verified entry, as `read` does.
    */
-  async readAgents(agentIds: readonly string[]): Promise<{ results: Record<string, MetricsResult>; failures: Record<string, ApiRequestError> }> {
+  async readAgents(agentIds: readonly string[], { force = false } = {}): Promise<{ results: Record<string, MetricsResult>; failures: Record<string, ApiRequestError> }> {
     const results: Record<string, MetricsResult> = {};
     const failures: Record<string, ApiRequestError> = {};
     const pending = new Map<string, Promise<MetricsResult>>();
@@ -117,7 +118,7 @@ export class MetricsCache {
       const ref: MetricsRef = { scope: "agent", id };
       const entry = await this.trusted(ref);
       const shared = this.inFlight.get(refKey(ref));
-      if (entry && this.now() - entry.savedAt <= this.maxAgeMs) results[id] = this.fromEntry(entry);
+      if (entry && !force && this.now() - entry.savedAt <= this.maxAgeMs) results[id] = this.fromEntry(entry);
       else if (shared) pending.set(id, shared);
       else toFetch.set(id, entry);
     }

@@ -31,10 +31,10 @@ const TOTALS_FOLLOW_MS = 30_000;
 const refName = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
 
 /**
- * Wires the dashboard section of index.html; `load()` (re)draws it.
+ * Wires the dashboard section of index.html; `load()` (re)draws it, from the API with `force`.
  * @example const dashboard = mountDashboard(deps); await dashboard.load();
  */
-export function mountDashboard(deps: DashboardDeps): { load: () => Promise<void> } {
+export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?: boolean }) => Promise<void> } {
   const keyBar = byId("key-bar", HTMLDivElement);
   const totals = byId("totals", HTMLDivElement);
   const agentsGrid = byId("agents", HTMLDivElement);
@@ -60,7 +60,12 @@ export function mountDashboard(deps: DashboardDeps): { load: () => Promise<void>
   const showKeyBar = () => {
     const key = deps.dashboardKey();
     if (key) {
-      keyBar.replaceChildren(el("p", { className: "muted", text: `Metrics are read with key ${key.slice(0, 12)}… (manage keys on the API keys page).` }));
+      const refresh = el("button", { className: "secondary", text: "Refresh from the API" });
+      refresh.id = "refresh-metrics";
+      refresh.type = "button";
+      refresh.addEventListener("click", () => void load({ force: true }));
+      const note = el("p", { className: "muted", text: `Metrics are read with key ${key.slice(0, 12)}… (manage keys on the API keys page).` });
+      keyBar.replaceChildren(el("div", { className: "row spread" }, note, refresh));
       return true;
     }
     const create = el("button", { text: "Create a dashboard key" });
@@ -91,24 +96,26 @@ export function mountDashboard(deps: DashboardDeps): { load: () => Promise<void>
     totals.replaceChildren(...cards);
   }
 
-  /** Rollups are refolded within seconds of an agent change: reread them until the user's moves. */
+  /** Rollups are refolded within seconds of an agent change: reread them until each has moved. */
   async function followTotals(orgId: string | null) {
-    const before = slots.get(`user:${deps.user.uid}`)?.dataset.version;
+    const names = [`user:${deps.user.uid}`, ...(orgId ? [`org:${orgId}`] : [])];
+    const versionOf = (name: string) => slots.get(name)?.dataset.version;
+    const before = new Map(names.map((name) => [name, versionOf(name)]));
     const deadline = Date.now() + TOTALS_FOLLOW_MS;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, TOTALS_POLL_MS));
       await readTotals(orgId, true);
-      if (slots.get(`user:${deps.user.uid}`)?.dataset.version !== before) return;
+      if (names.every((name) => versionOf(name) !== before.get(name))) return;
     }
   }
 
-  async function readAgents(agents: AgentSummary[]) {
+  async function readAgents(agents: AgentSummary[], force: boolean) {
     if (agents.length === 0) {
       agentsGrid.replaceChildren(stateMessage("empty", "You own no agents yet."));
       return;
     }
     for (const agent of agents) titles.set(`agent:${agent.id}`, agent.name);
-    const { results, failures } = await deps.cache.readAgents(agents.map((a) => a.id));
+    const { results, failures } = await deps.cache.readAgents(agents.map((a) => a.id), { force });
     agentsGrid.replaceChildren(
       ...agents.map((agent) => {
         const ref: MetricsRef = { scope: "agent", id: agent.id };
@@ -130,7 +137,7 @@ export function mountDashboard(deps: DashboardDeps): { load: () => Promise<void>
     versionOf: (agentId) => Number(slots.get(`agent:${agentId}`)?.dataset.version ?? NaN),
   });
 
-  async function load() {
+  async function load({ force = false } = {}) {
     slots.clear();
     totals.replaceChildren(stateMessage("loading", "Loading your totals…"));
     agentsGrid.replaceChildren(stateMessage("loading", "Loading your agents…"));
@@ -142,7 +149,7 @@ export function mountDashboard(deps: DashboardDeps): { load: () => Promise<void>
     try {
       const [profile, agents] = await Promise.all([readProfile(deps.db, deps.user.uid), listOwnedAgents(deps.db, deps.user.uid)]);
       upload.setAgents(agents);
-      await Promise.all([readTotals(profile.orgId), readAgents(agents)]);
+      await Promise.all([readTotals(profile.orgId, force), readAgents(agents, force)]);
     } catch (error) {
       agentsGrid.replaceChildren(stateMessage(errorState(error), `Could not load your agents: ${describeError(error)}`));
     }
