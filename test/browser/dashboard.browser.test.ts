@@ -3,7 +3,8 @@
  * The dashboard as a user meets it, in Chromium against the emulators through Hosting: sign in and
  * see an agent's signed metrics; add a source through the Firestore web SDK and watch the count
  * change without reloading; reload and get every number from localStorage with no metrics request;
- * tamper with a stored entry and see it refused and refetched.
+ * tamper with a stored entry and see it refused and refetched; run out of rate limit and keep the
+ * last verified numbers, marked stale.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -107,6 +108,20 @@ describe("dashboard", () => {
     assert.ok(requests.some((url) => isMetricsRequest(url)), "the view was fetched again");
     const restored = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)!).response.data.sources.count, tampered);
     assert.equal(restored, agent.sources);
+  });
+
+  it("when the key's rate limit runs out, shows the last verified numbers marked rate limited", async () => {
+    await page.goto(`${origin}/#/keys`);
+    await page.fill("#create-key-form input[name=name]", "tight");
+    await page.fill("#create-key-form input[name=rateLimitPerMinute]", "1");
+    await page.click("#create-key-form button[type=submit]");
+    await page.click("#use-key");
+    await page.goto(`${origin}/#/dashboard`);
+    await page.waitForSelector(card("agent", agent.id));
+    await page.click("#refresh-metrics");
+    const limited = await page.waitForSelector('.badge[data-stale="true"]', { timeout: 30_000 });
+    assert.match((await limited.textContent()) ?? "", /stale: rate limited/);
+    assert.equal(await sourcesShown(agent.id), String(agent.sources), "the verified numbers stay on screen");
   });
 
   it("reads at phone width", async () => {
