@@ -56,7 +56,12 @@ describe("dashboard", () => {
     await screenshot(page, "dashboard");
   });
 
-  it("adds a source through the Firestore SDK and shows the new count without reloading", async () => {
+  it("adds a source through the Firestore SDK and shows the new count without reloading, in other tabs too", async () => {
+    // A second tab of the same visit (window.open copies sessionStorage, so it has the dashboard key).
+    const [otherTab] = await Promise.all([page.waitForEvent("popup"), page.evaluate(() => window.open(location.href))]);
+    await otherTab.waitForSelector(`${card("agent", agent.id)}[data-sources="${agent.sources}"]`);
+    const otherTabRequests: string[] = [];
+    otherTab.on("request", (request) => otherTabRequests.push(request.url()));
     let navigations = 0;
     page.on("framenavigated", () => navigations++);
     await page.selectOption("#upload-agent", agent.id);
@@ -65,6 +70,10 @@ describe("dashboard", () => {
     await page.waitForSelector(`${card("agent", agent.id)}[data-sources="${agent.sources + 1}"]`, { timeout: 30_000 });
     assert.match((await page.textContent("#upload-status")) ?? "", new RegExp(`now has ${agent.sources + 1} sources`));
     assert.equal(navigations, 0, "the page was not reloaded");
+    // The other tab hears the new entry through the storage event, verifies it and redraws.
+    await otherTab.waitForSelector(`${card("agent", agent.id)}[data-sources="${agent.sources + 1}"]`, { timeout: 10_000 });
+    assert.deepEqual(otherTabRequests.filter(isMetricsRequest), [], "the other tab did not fetch it itself");
+    await otherTab.close();
     agent.sources += 1;
     // The totals follow the agent (rollups are folded again within seconds).
     const total = world.agents.reduce((n, a) => n + a.sources, 0);
@@ -130,5 +139,12 @@ describe("dashboard", () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
     await screenshot(page, "dashboard-phone");
+  });
+
+  it("signing out drops the user's cached metrics", async () => {
+    assert.ok(await page.evaluate((uid) => Object.keys(localStorage).some((k) => k.includes(`:${uid}:`)), world.uid));
+    await page.click("#sign-out");
+    await page.waitForSelector("#sign-in-view:not([hidden])");
+    assert.equal(await page.evaluate((uid) => Object.keys(localStorage).some((k) => k.includes(`:${uid}:`)), world.uid), false);
   });
 });
