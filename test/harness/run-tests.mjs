@@ -2,7 +2,9 @@
  * @module run-tests
  * `npm test`: the unit suites first (no emulator, seconds), then every emulator-backed suite inside
  * one `firebase emulators:exec`, which sets FIRESTORE_EMULATOR_HOST and friends for the tests and
- * tears the emulators down afterwards. `--unit` runs only the first part.
+ * tears the emulators down afterwards: the emulator and rules suites, and the browser suites, which
+ * drive Chromium against the pages Hosting serves from web-client/dist (built by bootstrap).
+ * `--unit` runs only the first part.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -39,9 +41,15 @@ const unit = spawnSync(unitCommand[0], unitCommand.slice(1), {
 });
 if (unit.status !== 0 || process.argv.includes("--unit")) process.exit(unit.status ?? 1);
 
-section("Emulator tests (Auth, Firestore and Functions emulators)");
+section("Emulator and browser tests (Auth, Firestore, Functions and Hosting emulators)");
 const emulatorFiles = [...findTests(join(ROOT, "test", "emulator"), ".emulator.test.ts"), ...findTests(join(ROOT, "test", "rules"), ".rules.test.ts")];
-const command = nodeTest(emulatorFiles).join(" ");
+const browserFiles = findTests(join(ROOT, "test", "browser"), ".browser.test.ts");
+// The browser suites run after the others, in the same emulators: Chromium's load would otherwise
+// slow the triggers that the emulator suites poll with rate-limited keys. Both parts always run;
+// the command fails when either does.
+const command = browserFiles.length
+  ? `${nodeTest(emulatorFiles).join(" ")}; status=$?; ${nodeTest(browserFiles).join(" ")} && exit $status`
+  : nodeTest(emulatorFiles).join(" ");
 const emulated = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore,functions,hosting", "--project", PROJECT_ID, command], {
   cwd: ROOT,
   stdio: "inherit",

@@ -11,7 +11,6 @@ import { summarizeInteractions } from "../../functions/src/domain/interaction-me
 import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
 import { summarizeSources, type SourcesBlock } from "../../functions/src/domain/source-metrics";
 import { summarizeWindows } from "../../functions/src/domain/window-buckets";
-import { metricsBody } from "../../functions/src/http/metrics-response";
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
 import type { ViewContext } from "../../functions/src/store/agent-view-store";
@@ -53,5 +52,6 @@ export async function naiveMetricsBody(db: Firestore, agentId: string, ctx: View
   const summary = summarizeInteractions(interactions);
   const state = { sources: summarizeSources(parsed(sourceSnap, contextSourceSchema)), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
   const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
-  return metricsBody(sealed, "computed", now);
+  // The shape of a metrics answer (`http/metrics-response.ts`) for a view computed on this request.
+  return { data: sealed.data, signature: sealed.signature, meta: { cache: "computed", ageMs: 0, stale: false } };
 }

@@ -18,14 +18,18 @@ import {
   type RulesTestEnvironment,
 } from "@firebase/rules-unit-testing";
 import {
+  collection,
   deleteDoc,
   doc,
   getDoc,
+  getDocs,
+  query,
   serverTimestamp,
   setDoc,
   setLogLevel,
   Timestamp,
   updateDoc,
+  where,
   writeBatch,
   type DocumentData,
   type Firestore,
@@ -351,6 +355,16 @@ describe("users, agents and organizations", () => {
   });
   test("a user of another org cannot read the agent", async () => {
     await assertFails(getDoc(doc(dbAs("mallory"), `agents/${AGENT_A}`)));
+  });
+
+  test("a user lists the agents they own", async () => {
+    const mine = await assertSucceeds(getDocs(query(collection(dbAs("alice"), "agents"), where("ownerId", "==", "alice"))));
+    assert.deepEqual(mine.docs.map((d) => d.id).sort(), [AGENT_A, AGENT_A2]);
+  });
+  test("a user cannot list someone else's agents, nor every agent", async () => {
+    await assertFails(getDocs(query(collection(dbAs("bob"), "agents"), where("ownerId", "==", "alice"))));
+    await assertFails(getDocs(collection(dbAs("alice"), "agents")));
+    await assertFails(getDocs(query(collection(dbAs(null), "agents"), where("ownerId", "==", "alice"))));
   });
 
   test("a member reads their organization", async () => {

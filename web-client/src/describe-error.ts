@@ -1,7 +1,7 @@
 /**
  * @module describe-error
- * One wording for failed API calls across the page: the envelope's code first, since that is what
- * a developer searches the contract for, then its message and any wait the server asked for.
+ * One wording for failed calls across the page: the envelope's code first, since that is what a
+ * developer searches the contract for, then its message and any wait the server asked for.
  */
 import { ApiRequestError } from "./lib/api-client";
 
@@ -16,4 +16,11 @@ export function describeError(error: unknown): string {
     return `${error.code}${status}: ${error.message}${retry}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The CSS state class of a failure: rate limits and outages read differently from refusals. */
+export function errorState(error: unknown): "rate-limited" | "offline" | "error" {
+  if (error instanceof ApiRequestError && error.status === 429) return "rate-limited";
+  if (error instanceof ApiRequestError && (error.code === "NETWORK_ERROR" || error.status === 503)) return "offline";
+  return "error";
 }

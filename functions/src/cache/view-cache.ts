@@ -14,7 +14,7 @@ import { VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../doma
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
-import type { StoredView } from "../store/view-codec";
+import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
 import { EdgeCache, type LayerStats, type Served } from "./edge-cache";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";

@@ -5,7 +5,8 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS } from "./collections";
-import { decodeView, type StoredView } from "./view-codec";
+import type { StoredView } from "../views/stored-view";
+import { decodeView } from "./view-codec";
 
 export type AgentViewReader = (agentIds: string[]) => Promise<Map<string, StoredView | null>>;
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { viewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
 import { nextRevision, seal, type SealedView } from "../../../functions/src/domain/metrics-view";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
-import type { StoredView } from "../../../functions/src/store/view-codec";
+import type { StoredView } from "../../../functions/src/views/stored-view";
 import { emptyAgentView, recordingLogger, storedView } from "../../support/fakes";
 
 const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("k1")));

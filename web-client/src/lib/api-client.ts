@@ -1,22 +1,35 @@
 /**
  * @module api-client
- * A small typed client for the metrics API. Credentials are read per request through callbacks,
- * so a refreshed ID token or a newly pasted API key is used without rebuilding the client. Every
- * non-2xx answer becomes one `ApiRequestError`, so callers handle failures in a single place.
+ * A small typed client for every route of the metrics API. Credentials are read per request through
+ * callbacks, so a refreshed ID token or a newly chosen API key is used without rebuilding the client,
+ * and `fetch` is injectable so the client runs under tests without a browser. Every non-2xx answer
+ * becomes one `ApiRequestError`, so callers handle failures in a single place.
  */
-import type { CreateApiKeyRequest, CreatedApiKey, MetricsResponse, SigningKey } from "./api-types";
+import type {
+  BatchGetResponse,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  KeyUsage,
+  ListedApiKey,
+  MetricsResponse,
+  SigningKey,
+} from "./api-types";
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export interface ApiClientOptions {
   /** Prefix of every route, e.g. "/api" behind Hosting; routes start with "/v1". */
   baseUrl: string;
   getIdToken: () => Promise<string | null>;
   apiKey: () => string | null;
+  /** Defaults to the global `fetch`. */
+  fetch?: FetchLike;
 }
 
-/** Codes of the contract's error envelope, plus two for failures that never reached the API. */
+/** Codes of the contract's error envelope, plus those for failures the API never answered. */
 export type ApiErrorCode =
   | "INVALID_ARGUMENT" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "NOT_FOUND"
-  | "RESOURCE_EXHAUSTED" | "UNAVAILABLE" | "INTERNAL" | "NETWORK_ERROR" | "BAD_RESPONSE";
+  | "RESOURCE_EXHAUSTED" | "UNAVAILABLE" | "INTERNAL" | "NETWORK_ERROR" | "BAD_RESPONSE" | "BAD_SIGNATURE";
 
 /** A request that failed: `status` is 0 when no HTTP answer arrived. */
 export class ApiRequestError extends Error {
@@ -32,15 +45,28 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** A conditional metrics read: the new revision with its ETag, or "you already hold it" (304). */
+export type ConditionalMetrics = { notModified: true } | { notModified: false; response: MetricsResponse; etag: string | null };
+
+/** The scopes of a metrics read, and the route of each. */
+export type MetricsScope = "agent" | "user" | "org";
+const SCOPE_ROUTES: Record<MetricsScope, string> = { agent: "/v1/agents", user: "/v1/users", org: "/v1/orgs" };
+
 type Credentials = "none" | "session" | "session+key";
+
+function retryAfterHeader(response: Response): number | undefined {
+  const seconds = Number(response.headers.get("Retry-After"));
+  return response.headers.has("Retry-After") && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
 
 async function errorFrom(response: Response): Promise<ApiRequestError> {
   const body: unknown = await response.json().catch(() => null);
   const error = (body as { error?: Record<string, unknown> } | null)?.error;
+  const headerRetry = retryAfterHeader(response);
   if (typeof error?.code !== "string" || typeof error.message !== "string") {
-    return new ApiRequestError(response.status, "BAD_RESPONSE", `HTTP ${response.status} without an error envelope`);
+    return new ApiRequestError(response.status, "BAD_RESPONSE", `HTTP ${response.status} without an error envelope`, headerRetry);
   }
-  const retry = typeof error.retryAfterSeconds === "number" ? error.retryAfterSeconds : undefined;
+  const retry = typeof error.retryAfterSeconds === "number" ? error.retryAfterSeconds : headerRetry;
   return new ApiRequestError(response.status, error.code as ApiErrorCode, error.message, retry, error.details);
 }
 
@@ -51,30 +77,83 @@ async function errorFrom(response: Response): Promise<ApiRequestError> {
  * const { data } = await api.agentMetrics("agent-1");
  */
 export class ApiClient {
-  constructor(private readonly options: ApiClientOptions) {}
+  private readonly fetch: FetchLike;
+
+  constructor(private readonly options: ApiClientOptions) {
+    // Called through a wrapper: a bare `window.fetch` reference loses its receiver and throws.
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
 
   /** `GET /v1/health`: answers once the API can serve. */
   health(): Promise<{ status: string; time: string }> {
-    return this.request("GET", "/v1/health", "none");
+    return this.json("GET", "/v1/health", "none");
   }
 
   /** `GET /v1/signing-keys`: the public keys that verify view signatures. */
   signingKeys(): Promise<{ keys: SigningKey[] }> {
-    return this.request("GET", "/v1/signing-keys", "none");
+    return this.json("GET", "/v1/signing-keys", "none");
   }
 
   /** `GET /v1/agents/{agentId}/metrics`: needs a session and a key with `read:agent-metrics`. */
-  agentMetrics(agentId: string): Promise<MetricsResponse> {
-    return this.request("GET", `/v1/agents/${encodeURIComponent(agentId)}/metrics`, "session+key");
+  async agentMetrics(agentId: string): Promise<MetricsResponse> {
+    const result = await this.metrics("agent", agentId);
+    if (result.notModified) throw new ApiRequestError(304, "BAD_RESPONSE", "304 to a read without If-None-Match");
+    return result.response;
+  }
+
+  /**
+   * A metrics read of any scope; with `etag`, sends `If-None-Match` and may answer `notModified`.
+   * Needs a key with `read:agent-metrics`, `read:user-metrics` or `read:org-metrics` respectively.
+   */
+  async metrics(scope: MetricsScope, id: string, etag?: string | null): Promise<ConditionalMetrics> {
+    const headers = etag ? { "If-None-Match": etag } : undefined;
+    const response = await this.send("GET", `${SCOPE_ROUTES[scope]}/${encodeURIComponent(id)}/metrics`, "session+key", undefined, headers);
+    if (response.status === 304) return { notModified: true };
+    return { notModified: false, response: await bodyOf<MetricsResponse>(response), etag: response.headers.get("ETag") };
+  }
+
+  /** `POST /v1/agents/metrics:batchGet` with 1..100 ids: every readable view in one request. */
+  batchGetAgentMetrics(agentIds: readonly string[]): Promise<BatchGetResponse> {
+    return this.json("POST", "/v1/agents/metrics:batchGet", "session+key", { agentIds });
   }
 
   /** `POST /v1/api-keys`: session only; the answer holds the plaintext key, shown this once. */
   createApiKey(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
-    return this.request("POST", "/v1/api-keys", "session", body);
+    return this.json("POST", "/v1/api-keys", "session", body);
   }
 
-  private async request<T>(method: string, path: string, credentials: Credentials, body?: unknown): Promise<T> {
-    const headers = new Headers({ Accept: "application/json" });
+  /** `GET /v1/api-keys`: the caller's keys, newest first, without plaintext or hash. */
+  async listApiKeys(): Promise<ListedApiKey[]> {
+    return (await this.json<{ apiKeys: ListedApiKey[] }>("GET", "/v1/api-keys", "session")).apiKeys;
+  }
+
+  /** `DELETE /v1/api-keys/{keyId}`: revokes the caller's key (idempotent). */
+  async revokeApiKey(keyId: string): Promise<ListedApiKey> {
+    return (await this.json<{ apiKey: ListedApiKey }>("DELETE", `/v1/api-keys/${encodeURIComponent(keyId)}`, "session")).apiKey;
+  }
+
+  /** `GET /v1/api-keys/{keyId}/usage?days=`: daily request counts by outcome. */
+  apiKeyUsage(keyId: string, days = 7): Promise<KeyUsage> {
+    return this.json("GET", `/v1/api-keys/${encodeURIComponent(keyId)}/usage?days=${days}`, "session");
+  }
+
+  /** `POST /v1/session`: trades a recent ID token for the `__session` cookie. */
+  createSession(idToken: string): Promise<{ uid: string; expiresAt: string }> {
+    return this.json("POST", "/v1/session", "none", { idToken });
+  }
+
+  /** `DELETE /v1/session`: clears the cookie and revokes every session of the user. */
+  async deleteSession(): Promise<void> {
+    await this.send("DELETE", "/v1/session", "session");
+  }
+
+  private async json<T>(method: string, path: string, credentials: Credentials, body?: unknown): Promise<T> {
+    return bodyOf<T>(await this.send(method, path, credentials, body));
+  }
+
+  /** Sends one request; answers the response when it is 2xx or 304, throws `ApiRequestError` otherwise. */
+  private async send(method: string, path: string, credentials: Credentials, body?: unknown, extra?: Record<string, string>): Promise<Response> {
+    const headers = new Headers({ Accept: "application/json", ...extra });
     if (credentials !== "none") {
       // Sent only when present: without a token the `__session` cookie may still authenticate.
       const idToken = await this.options.getIdToken();
@@ -88,21 +167,28 @@ export class ApiClient {
 
     let response: Response;
     try {
-      response = await fetch(this.options.baseUrl + path, {
+      response = await this.fetch(this.options.baseUrl + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: "same-origin",
+        // The library keeps its own validators; the HTTP cache must not answer 200 for a 304 it hid.
+        cache: "no-store",
       });
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new ApiRequestError(0, "NETWORK_ERROR", `The API could not be reached: ${reason}`);
     }
-    if (!response.ok) throw await errorFrom(response);
-    try {
-      return (await response.json()) as T;
-    } catch {
-      throw new ApiRequestError(response.status, "BAD_RESPONSE", `HTTP ${response.status} with a body that is not JSON`);
-    }
+    if (!response.ok && response.status !== 304) throw await errorFrom(response);
+    return response;
+  }
+}
+
+async function bodyOf<T>(response: Response): Promise<T> {
+  if (response.status === 204) return undefined as T;
+  try {
+    return (await response.json()) as T;
+  } catch {
+    throw new ApiRequestError(response.status, "BAD_RESPONSE", `HTTP ${response.status} with a body that is not JSON`);
   }
 }

@@ -69,11 +69,21 @@ export interface MetricsData {
   version: number;
 }
 
+/** The server layer that answered a metrics read. */
+export type ServerCacheLayer = "edge" | "store" | "computed";
+
 /** A 200 answer of a metrics read. */
 export interface MetricsResponse {
   data: MetricsData;
   signature: ViewSignature;
-  meta: { cache: "edge" | "store" | "computed"; ageMs: number; stale: boolean };
+  meta: { cache: ServerCacheLayer; ageMs: number; stale: boolean };
+}
+
+/** The 200 answer of `POST /v1/agents/metrics:batchGet`: one metrics response per readable id. */
+export interface BatchGetResponse {
+  data: Record<string, MetricsResponse>;
+  notFound: string[];
+  forbidden: string[];
 }
 
 /** The body of `POST /v1/api-keys`. */
@@ -84,16 +94,50 @@ export interface CreateApiKeyRequest {
   rateLimitPerMinute?: number;
 }
 
+/** The public view of a key: never its plaintext or its hash. */
+export interface ApiKeyView {
+  id: string;
+  prefix: string;
+  name: string;
+  permissions: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  rateLimitPerMinute: number;
+}
+
 /** The 201 answer of `POST /v1/api-keys`: `key` is the plaintext, shown this once. */
 export interface CreatedApiKey {
   key: string;
-  apiKey: {
-    id: string;
-    prefix: string;
-    name: string;
-    permissions: string[];
-    createdAt: string;
-    expiresAt: string | null;
-    rateLimitPerMinute: number;
-  };
+  apiKey: ApiKeyView;
 }
+
+/** One key as `GET /v1/api-keys` lists it. */
+export interface ListedApiKey extends ApiKeyView {
+  status: "active" | "revoked" | "expired";
+  revokedAt: string | null;
+}
+
+/** One day of a key's use, from `GET /v1/api-keys/{keyId}/usage`. */
+export interface DailyKeyUsage {
+  day: string;
+  total: number;
+  byOutcome: Record<string, number>;
+}
+
+/** The answer of `GET /v1/api-keys/{keyId}/usage`, newest day first. */
+export interface KeyUsage {
+  keyId: string;
+  days: DailyKeyUsage[];
+  lastUsedAt: string | null;
+}
+
+/** The permissions a key may hold (`admin:all` grants every one); a unit test keeps it equal to the server's list. */
+export const PERMISSIONS = [
+  "read:agent-metrics",
+  "write:agent-metrics",
+  "read:user-metrics",
+  "read:org-metrics",
+  "write:interactions",
+  "read:cache-stats",
+  "admin:all",
+] as const;

@@ -5,7 +5,7 @@
  * server's `signedMessage`: header, key id, signing time, canonical JSON of `data`, one per line.
  * Any malformed input answers false rather than throwing: to the user it is simply "not verified".
  */
-import type { SigningKey } from "./api-types";
+import type { MetricsResponse, SigningKey } from "./api-types";
 import { fromBase64Url } from "./base64url";
 import { canonicalJson } from "./canonical-json";
 
@@ -50,4 +50,18 @@ export async function verifyMetricsSignature(response: unknown, keys: readonly S
     // Data that cannot be canonical was never signed; a browser without Ed25519 cannot vouch for it.
     return false;
   }
+}
+
+/**
+ * A verifier bound to a key source (e.g. a `SigningKeyCache`), as the metrics cache takes it. It
+ * answers false for a bad signature and throws when the keys cannot be fetched, so a caller can tell
+ * "forged" from "cannot check right now".
+ * @example const verify = signatureVerifier(new SigningKeyCache(() => api.signingKeys()));
+ */
+export function signatureVerifier(keys: { keysFor(keyId: string): Promise<SigningKey[]> }): (response: MetricsResponse) => Promise<boolean> {
+  return async (response) => {
+    const keyId: unknown = response?.signature?.keyId;
+    if (typeof keyId !== "string") return false;
+    return verifyMetricsSignature(response, await keys.keysFor(keyId));
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * @module data-blocks
- * The two shapes every metrics block is drawn with: a list of labelled facts, and a table of counts
- * with proportional bars. Bars are plain styled elements so they scale to phone width without a
- * charting library.
+ * The shapes every metrics block is drawn with: a list of labelled facts, and a chart of
+ * proportional bars. Bars are plain styled elements with their value written beside them, so they
+ * read without colour, scale to phone width and need no charting library.
  */
 import { el } from "./element";
 import { formatNumber } from "./format-value";
@@ -17,23 +17,35 @@ export function factList(rows: ReadonlyArray<readonly [string, string]>): HTMLDL
   return list;
 }
 
+export interface BarRow {
+  label: string;
+  value: number;
+  /** The value as the reader sees it, e.g. "$0.12" or "812 ms". */
+  text: string;
+}
+
 /**
- * A table with one row per key of `counts`: label, a bar as wide as its share of the largest count,
- * and the count. Zero rows stay visible so every type and status is accounted for.
+ * A table with one bar per row, each as wide as its share of the largest value. Zero rows stay
+ * visible so every type and status is accounted for.
+ * @example barChart("Latency", [{ label: "p50", value: 420, text: "420 ms" }])
+ */
+export function barChart(caption: string, rows: readonly BarRow[]): HTMLTableElement {
+  const table = el("table", { className: "bars" }, el("caption", { text: caption }));
+  const largest = Math.max(0, ...rows.map((r) => (Number.isFinite(r.value) ? r.value : 0)));
+  for (const row of rows) {
+    const bar = el("span", { className: "bar" });
+    bar.style.width = `${largest > 0 && row.value > 0 ? (row.value / largest) * 100 : 0}%`;
+    table.append(el("tr", {}, el("th", { text: row.label }), el("td", { className: "bar-cell" }, bar), el("td", { className: "value", text: row.text })));
+  }
+  if (rows.length === 0) table.append(el("tr", {}, el("td", { className: "empty", text: "none yet" })));
+  return table;
+}
+
+/**
+ * `barChart` over a map of counts, e.g. sources by type.
  * @example countBars("Sources by type", { pdf: 2, text: 1 })
  */
-export function countBars(caption: string, counts: unknown): HTMLTableElement {
-  const table = el("table", { className: "count-bars" }, el("caption", { text: caption }));
-  const entries = typeof counts === "object" && counts !== null ? Object.entries(counts as Record<string, unknown>) : [];
-  const largest = Math.max(1, ...entries.map(([, n]) => (typeof n === "number" ? n : 0)));
-  for (const [label, count] of entries) {
-    const share = typeof count === "number" && count > 0 ? (count / largest) * 100 : 0;
-    const bar = el("span", { className: "bar" });
-    bar.style.width = `${share}%`;
-    table.append(
-      el("tr", {}, el("th", { text: label }), el("td", { className: "bar-cell" }, bar), el("td", { className: "count", text: formatNumber(count) })),
-    );
-  }
-  if (entries.length === 0) table.append(el("tr", {}, el("td", { text: "none" })));
-  return table;
+export function countBars(caption: string, counts: Record<string, number> | undefined): HTMLTableElement {
+  const rows = Object.entries(counts ?? {}).map(([label, value]) => ({ label, value, text: formatNumber(value) }));
+  return barChart(caption, rows);
 }

@@ -30,11 +30,11 @@ export function formatNumber(value: unknown, maximumFractionDigits = 2): string 
 }
 
 /**
- * A USD amount to the micro-dollar, the precision the server keeps costs at.
+ * A USD amount, by default to the micro-dollar, the precision the server keeps costs at.
  * @example formatUsd(0.0123) // "$0.0123"
  */
-export function formatUsd(value: unknown): string {
-  const amount = formatNumber(value, 6);
+export function formatUsd(value: unknown, maximumFractionDigits = 6): string {
+  const amount = formatNumber(value, maximumFractionDigits);
   return amount === "—" ? amount : `$${amount}`;
 }
 

@@ -1,0 +1,277 @@
+/**
+ * @module metrics-cache
+ * The browser's localStorage layer over the metrics API: "calculate once, use many times" carried
+ * into the page. A read is answered from an entry younger than `maxAgeMs` without any request; an
+ * older one (within `staleWhileRevalidateMs`) is answered at once, marked stale, while one
+ * `If-None-Match` request confirms it (a 304 only refreshes its age) or replaces it. An entry is
+ * trusted only once its Ed25519 signature verifies, every time it is read: localStorage is writable
+ * by any script and any person at the keyboard, so a tampered entry is dropped and refetched. When
+ * the network is down, or the server keeps answering 429/503, the last verified value is served,
+ * marked stale, rather than an error. Concurrent reads of one view share one request.
+ */
+import { ApiRequestError, type ApiClient, type MetricsScope } from "./api-client";
+import type { MetricsResponse, ServerCacheLayer } from "./api-types";
+import { BackoffGate, DEFAULT_BACKOFF, isRetryable, type BackoffOptions } from "./backoff";
+import { EntryStore, type CacheEntry, type StorageLike } from "./entry-store";
+import { readAgentsInBatches } from "./batch-read";
+
+/** Bump when the entry format changes: entries of any other version are dropped on open. */
+export const CACHE_FORMAT_VERSION = "v1";
+
+export interface MetricsRef {
+  scope: MetricsScope;
+  id: string;
+}
+
+/** Why a served value is stale. */
+export type StaleReason = "revalidating" | "offline" | "rate-limited" | "unavailable";
+
+/** One read's answer: the verified response and where its numbers came from. */
+export interface MetricsResult {
+  response: MetricsResponse;
+  /** The server layer that produced it, or "browser" when it came out of localStorage. */
+  source: ServerCacheLayer | "browser";
+  stale: boolean;
+  staleReason?: StaleReason;
+  /** Milliseconds since the server last confirmed this revision to this browser. */
+  ageMs: number;
+  /** The failure that made the cache fall back to this value, when it did. */
+  error?: ApiRequestError;
+}
+
+export interface MetricsCacheOptions {
+  api: Pick<ApiClient, "metrics" | "agentMetrics" | "batchGetAgentMetrics">;
+  /** True when the response's signature verifies against the published keys. */
+  verify: (response: MetricsResponse) => Promise<boolean>;
+  storage: StorageLike;
+  /** Keeps users of one browser apart: the signed-in uid. */
+  partition: string;
+  namespace?: string;
+  version?: string;
+  maxAgeMs?: number;
+  staleWhileRevalidateMs?: number;
+  now?: () => number;
+  backoff?: Partial<Omit<BackoffOptions, "now">>;
+}
+
+export type MetricsListener = (ref: MetricsRef, result: MetricsResult) => void;
+
+const refKey = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
+
+/**
+ * A verified, shared, offline-tolerant cache of metrics views.
+ * @example
+ * const cache = new MetricsCache({ api, verify, storage: localStorage, partition: uid });
+ * const { response, source, stale } = await cache.read({ scope: "agent", id: "support-bot" });
+ */
+export class MetricsCache {
+  readonly maxAgeMs: number;
+  readonly staleWhileRevalidateMs: number;
+  private readonly store: EntryStore;
+  private readonly gate: BackoffGate;
+  private readonly now: () => number;
+  private readonly inFlight = new Map<string, Promise<MetricsResult>>();
+  private readonly listeners = new Set<MetricsListener>();
+
+  constructor(private readonly options: MetricsCacheOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    this.staleWhileRevalidateMs = options.staleWhileRevalidateMs ?? 10 * 60_000;
+    this.store = new EntryStore(options.storage, options.namespace ?? "agent-metrics", options.version ?? CACHE_FORMAT_VERSION);
+    this.gate = new BackoffGate({
+      ...DEFAULT_BACKOFF,
+      now: this.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+      ...options.backoff,
+    });
+  }
+
+  /**
+   * The view of `ref`: from localStorage when fresh (no request), else from the API. `force` skips
+   * the freshness check but still revalidates with the entry's ETag.
+   */
+  async read(ref: MetricsRef, { force = false } = {}): Promise<MetricsResult> {
+    const entry = await this.trusted(ref);
+    if (entry && !force) {
+      const age = this.now() - entry.savedAt;
+      if (age <= this.maxAgeMs) return this.fromEntry(entry);
+      if (age <= this.maxAgeMs + this.staleWhileRevalidateMs) {
+        this.revalidate(ref, entry).catch(() => undefined);
+        return { ...this.fromEntry(entry), stale: true, staleReason: "revalidating" };
+      }
+    }
+    return this.revalidate(ref, entry);
+  }
+
+  /**
+   * Many agents at once: fresh entries from localStorage (unless `force`), the rest in batchGet
+   * requests of at most 100 ids. Ids that could not be read are in `failures` (404/403 per the
+   * contract, or the error); an id whose request failed falls back to its verified entry, as `read` does.
+   */
+  async readAgents(agentIds: readonly string[], { force = false } = {}): Promise<{ results: Record<string, MetricsResult>; failures: Record<string, ApiRequestError> }> {
+    const results: Record<string, MetricsResult> = {};
+    const failures: Record<string, ApiRequestError> = {};
+    const pending = new Map<string, Promise<MetricsResult>>();
+    const toFetch = new Map<string, CacheEntry | null>();
+    for (const id of new Set(agentIds)) {
+      const ref: MetricsRef = { scope: "agent", id };
+      const entry = await this.trusted(ref);
+      const shared = this.inFlight.get(refKey(ref));
+      if (entry && !force && this.now() - entry.savedAt <= this.maxAgeMs) results[id] = this.fromEntry(entry);
+      else if (shared) pending.set(id, shared);
+      else toFetch.set(id, entry);
+    }
+    const { api } = this.options;
+    const fetched = readAgentsInBatches(
+      [...toFetch.keys()],
+      (ids) => this.gate.run(() => api.batchGetAgentMetrics(ids)),
+      (id) => this.gate.run(() => api.agentMetrics(id)),
+    );
+    for (const [id, entry] of toFetch) {
+      const ref: MetricsRef = { scope: "agent", id };
+      const answer = fetched.then((outcomes) => {
+        const outcome = outcomes.get(id);
+        if (!outcome) throw new ApiRequestError(0, "BAD_RESPONSE", `The batch read lost agent ${id}.`);
+        if ("error" in outcome) throw outcome.error;
+        return { notModified: false as const, response: outcome.response, etag: null };
+      });
+      // Another reader may already hold this id's request; then this answer is never awaited.
+      answer.catch(() => undefined);
+      pending.set(id, this.share(ref, () => this.settle(ref, entry, answer)));
+    }
+    const ids = [...pending.keys()];
+    const settled = await Promise.allSettled(pending.values());
+    settled.forEach((outcome, i) => {
+      if (outcome.status === "fulfilled") results[ids[i]] = outcome.value;
+      else failures[ids[i]] = outcome.reason instanceof ApiRequestError ? outcome.reason : new ApiRequestError(0, "BAD_RESPONSE", String(outcome.reason));
+    });
+    return { results, failures };
+  }
+
+  /** Calls `listener` when a view changes behind a read: a background revalidation or another tab. */
+  subscribe(listener: MetricsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Follows other tabs' writes through the `storage` event (which fires only in the *other* tabs);
+   * each new value is verified before listeners hear of it.
+   * @example const stop = cache.listenToOtherTabs(window);
+   */
+  listenToOtherTabs(target: Pick<EventTarget, "addEventListener" | "removeEventListener">): () => void {
+    const onStorage = (event: Event) => void this.onStorage(event as StorageEvent);
+    target.addEventListener("storage", onStorage);
+    return () => target.removeEventListener("storage", onStorage);
+  }
+
+  /** Drops this partition's entries (on sign-out, so the next user of the browser sees none). */
+  clear(): void {
+    this.store.clear(this.options.partition);
+  }
+
+  /** Milliseconds until the server allows another request (after a 429/503 with Retry-After). */
+  backedOffForMs(): number {
+    return this.gate.closedForMs();
+  }
+
+  private keyOf(ref: MetricsRef): string {
+    return this.store.keyOf(this.options.partition, ref.scope, ref.id);
+  }
+
+  /**
+   * The stored entry of `ref` if its signature verifies; a tampered one is removed. When `verify`
+   * throws (the signing keys cannot be fetched) the entry is kept but not used: it is unproven, not
+   * proven false.
+   */
+  private async trusted(ref: MetricsRef): Promise<CacheEntry | null> {
+    const key = this.keyOf(ref);
+    const entry = this.store.read(key);
+    if (!entry) return null;
+    const forThisView = entry.response.data?.scope === ref.scope && entry.response.data.id === ref.id;
+    let authentic: boolean;
+    try {
+      authentic = forThisView && (await this.options.verify(entry.response));
+    } catch {
+      return null;
+    }
+    if (authentic) return entry;
+    this.store.remove(key);
+    return null;
+  }
+
+  private fromEntry(entry: CacheEntry): MetricsResult {
+    return { response: entry.response, source: "browser", stale: false, ageMs: Math.max(0, this.now() - entry.savedAt) };
+  }
+
+  /** One request per view at a time: a second reader joins the first one's promise. */
+  private share(ref: MetricsRef, request: () => Promise<MetricsResult>): Promise<MetricsResult> {
+    const key = refKey(ref);
+    const existing = this.inFlight.get(key);
+    if (existing) return existing;
+    const promise = request().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  private revalidate(ref: MetricsRef, entry: CacheEntry | null): Promise<MetricsResult> {
+    return this.share(ref, () => {
+      const answer = this.gate.run(() => this.options.api.metrics(ref.scope, ref.id, entry?.etag));
+      return this.settle(ref, entry, answer.then((a) => (a.notModified ? { notModified: true as const } : { ...a, notModified: false as const })));
+    });
+  }
+
+  /** Turns a network answer into a result: verify and store it, or fall back to `entry`. */
+  private async settle(
+    ref: MetricsRef,
+    entry: CacheEntry | null,
+    answer: Promise<{ notModified: true } | { notModified: false; response: MetricsResponse; etag: string | null }>,
+  ): Promise<MetricsResult> {
+    let outcome: Awaited<typeof answer>;
+    try {
+      outcome = await answer;
+    } catch (error) {
+      return this.fallBack(ref, entry, error);
+    }
+    const key = this.keyOf(ref);
+    if (outcome.notModified) {
+      if (!entry) throw new ApiRequestError(304, "BAD_RESPONSE", "304 without a cached revision");
+      const refreshed = { ...entry, savedAt: this.now() };
+      this.store.write(key, refreshed);
+      return { ...this.fromEntry(refreshed), source: "browser" };
+    }
+    const { response, etag } = outcome;
+    if (!(await this.options.verify(response))) {
+      throw new ApiRequestError(200, "BAD_SIGNATURE", `The ${ref.scope} ${ref.id} metrics did not verify against the published signing keys.`);
+    }
+    this.store.write(key, { response, etag, savedAt: this.now() });
+    const result: MetricsResult = { response, source: response.meta?.cache ?? "store", stale: false, ageMs: 0 };
+    if (response.signature.value !== entry?.response.signature.value) this.notify(ref, result);
+    return result;
+  }
+
+  private fallBack(ref: MetricsRef, entry: CacheEntry | null, error: unknown): MetricsResult {
+    if (!(error instanceof ApiRequestError)) throw error;
+    const offline = error.code === "NETWORK_ERROR";
+    if (entry && (offline || isRetryable(error) || error.status >= 500)) {
+      const staleReason: StaleReason = offline ? "offline" : error.status === 429 ? "rate-limited" : "unavailable";
+      return { ...this.fromEntry(entry), stale: true, staleReason, error };
+    }
+    // Refused outright (key revoked, access withdrawn, view gone): what we hold may no longer be shown.
+    if (error.status === 401 || error.status === 403 || error.status === 404) this.store.remove(this.keyOf(ref));
+    throw error;
+  }
+
+  private notify(ref: MetricsRef, result: MetricsResult): void {
+    for (const listener of this.listeners) listener(ref, result);
+  }
+
+  private async onStorage(event: StorageEvent): Promise<void> {
+    const ref = this.store.refOf(event.key, this.options.partition);
+    const entry = ref ? this.store.parse(event.newValue) : null;
+    if (!ref || !entry) return;
+    if (entry.response.data?.id !== ref.id || !(await this.options.verify(entry.response))) return;
+    this.notify(ref, this.fromEntry(entry));
+  }
+}
