@@ -133,7 +133,8 @@ export function renderInteractions(state: InteractionsState, pricing: Pricing, e
   const sum = (pick: (t: ModelTotals) => number): number => state.models.reduce((total, t) => total + pick(t), 0);
   const count = sum((t) => t.count);
   const femto = state.models.reduce((total, t) => total + costFemtoUsd(pricing, t.model, t), 0n);
-  const quantile = (q: number): number => histogramQuantile(state.latency, q) ?? 0;
+  // A bucket's representative value can lie above the largest latency seen; no percentile can.
+  const quantile = (q: number): number => Math.min(histogramQuantile(state.latency, q) ?? 0, extremes.maxLatencyMs);
   return {
     count,
     errorCount: state.errorCount,

@@ -93,6 +93,7 @@ test("deltas applied once each in any order equal a full recompute (random histo
       for (const [q, got] of [[0.5, block.latencyMs.p50], [0.95, block.latencyMs.p95], [0.99, block.latencyMs.p99]] as const) {
         const exact = nearestRank(latencies, q);
         assert.ok(exact === 0 ? got === 0 : Math.abs(got - exact) / exact <= 0.02, `seed ${seed}: p${q * 100} ${got} vs ${exact}`);
+        assert.ok(got <= block.latencyMs.max, `seed ${seed}: p${q * 100} ${got} above the max ${block.latencyMs.max}`);
       }
       assert.ok(Math.abs(block.latencyMs.avg - latencies.reduce((a, b) => a + b, 0) / list.length) <= 0.001, `seed ${seed}: avg`);
     }
