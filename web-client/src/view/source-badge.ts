@@ -10,7 +10,7 @@ import { el } from "./element";
 const SOURCE_LABELS: Record<MetricsResult["source"], string> = {
   edge: "API edge cache",
   store: "API store",
-  computed: "computed by the API now",
+  computed: "a fresh computation by the API",
   browser: "browser cache",
 };
 
