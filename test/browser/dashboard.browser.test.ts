@@ -127,8 +127,14 @@ describe("dashboard", () => {
     await page.click("#use-key");
     await page.goto(`${origin}/#/dashboard`);
     await page.waitForSelector(card("agent", agent.id));
-    await page.click("#refresh-metrics");
-    const limited = await page.waitForSelector('.badge[data-stale="true"]', { timeout: 30_000 });
+    // Several function instances each admit requests until their counters sync (about a second; the
+    // overshoot bound in docs/SECURITY.md), so refresh until the limit shows rather than exactly once.
+    let limited = null;
+    for (let attempt = 0; !limited && attempt < 15; attempt++) {
+      await page.click("#refresh-metrics");
+      limited = await page.waitForSelector('.badge[data-stale="true"]', { timeout: 2_000 }).catch(() => null);
+    }
+    assert.ok(limited, "a stale, rate-limited badge appeared");
     assert.match((await limited.textContent()) ?? "", /stale: rate limited/);
     assert.equal(await sourcesShown(agent.id), String(agent.sources), "the verified numbers stay on screen");
   });

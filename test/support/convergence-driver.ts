@@ -218,7 +218,9 @@ export class ConvergenceDriver {
       await this.handlers[item.kind](item.event);
       this.report.deliveries += 1;
       item.deliveriesLeft -= 1;
-      if (item.deliveriesLeft <= 0) this.pending.splice(this.pending.indexOf(item), 1);
+      // Two deliverers may hold the same event at once (a concurrent redelivery): remove it only once.
+      const at = this.pending.indexOf(item);
+      if (item.deliveriesLeft <= 0 && at >= 0) this.pending.splice(at, 1);
       else this.report.redeliveries += 1;
     } catch (error) {
       if (!isConflict(error)) throw error;
