@@ -13,9 +13,9 @@ import { fail } from "./fail.mjs";
 
 const { values } = parseArgs({
   options: {
-    operations: { type: "string", default: "3000" },
-    agents: { type: "string", default: "24" },
-    concurrency: { type: "string", default: "8" },
+    operations: { type: "string", default: "1000" },
+    agents: { type: "string", default: "12" },
+    concurrency: { type: "string", default: "6" },
     seed: { type: "string", default: String(Date.now() % 100_000) },
   },
 });
