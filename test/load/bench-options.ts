@@ -16,6 +16,8 @@ export interface WriteOptions {
   runs: number;
   sizes: number[];
   batches: number;
+  /** Agents the hourly reconcile is timed over. */
+  reconcileAgents: number;
 }
 
 export interface ReadOptions {
@@ -37,11 +39,11 @@ export interface BenchOptions {
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   only: null,
-  write: { runs: 30, sizes: [1000, 10_000], batches: 3 },
+  write: { runs: 30, sizes: [1000, 10_000], batches: 3, reconcileAgents: 10_000 },
   read: { requests: 2000, concurrency: 16, naiveSizes: [1000, 10_000], naiveRequests: 20, agents: 10_000, batchRequests: 50 },
 };
 const MAX_SIZE = 50_000;
-const USAGE = "use --only read|write, --runs N, --sizes N[,N...], --batches N, --requests N, --concurrency N, --naive-sizes N[,N...], --naive-requests N, --agents N, --batch-requests N";
+const USAGE = "use --only read|write, --runs N, --sizes N[,N...], --batches N, --reconcile-agents N, --requests N, --concurrency N, --naive-sizes N[,N...], --naive-requests N, --agents N, --batch-requests N";
 
 function positiveInt(flag: string, text: string | undefined, max: number): number {
   const value = Number(text);
@@ -64,6 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     } else if (flag === "--runs") write.runs = positiveInt(flag, value, 1000);
     else if (flag === "--batches") write.batches = positiveInt(flag, value, 20);
     else if (flag === "--sizes") write.sizes = sizes(flag, value);
+    else if (flag === "--reconcile-agents") write.reconcileAgents = positiveInt(flag, value, MAX_SIZE);
     else if (flag === "--requests") read.requests = positiveInt(flag, value, 1_000_000);
     else if (flag === "--concurrency") read.concurrency = positiveInt(flag, value, 256);
     else if (flag === "--naive-sizes") read.naiveSizes = sizes(flag, value);
@@ -82,7 +85,7 @@ export const benchesToRun = (options: BenchOptions): BenchName[] => (options.onl
 export function commandOf(options: BenchOptions): string {
   const { write: w, read: r } = options;
   const parts = options.only ? [`--only ${options.only}`] : [];
-  if (options.only !== "read") parts.push(`--runs ${w.runs} --sizes ${w.sizes.join(",")} --batches ${w.batches}`);
+  if (options.only !== "read") parts.push(`--runs ${w.runs} --sizes ${w.sizes.join(",")} --batches ${w.batches} --reconcile-agents ${w.reconcileAgents}`);
   if (options.only !== "write") {
     parts.push(`--requests ${r.requests} --concurrency ${r.concurrency} --naive-sizes ${r.naiveSizes.join(",")} --naive-requests ${r.naiveRequests} --agents ${r.agents} --batch-requests ${r.batchRequests}`);
   }

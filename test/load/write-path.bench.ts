@@ -14,6 +14,7 @@ import { benchEnvironment, loadNow } from "./bench-environment";
 import type { WriteOptions } from "./bench-options";
 import { progress, say, writeResults } from "./bench-output";
 import { measureInteractionBatches } from "./phases/interaction-batch";
+import { measureReconcileScale } from "./phases/reconcile-scale";
 import { measureRecomputeVsIncremental, type SizeResult } from "./phases/recompute-vs-incremental";
 import { measureUploadToVisible } from "./phases/upload-latency";
 import { SourceWriter } from "./source-writer";
@@ -34,6 +35,7 @@ export async function runWritePath(options: WriteOptions, command: string): Prom
   const sizes: SizeResult[] = [];
   for (const size of options.sizes) sizes.push(await measureRecomputeVsIncremental(api, db, writer, size));
   const interactionBatches = await measureInteractionBatches(api, db, options.batches);
+  const reconcileScale = await measureReconcileScale(options.reconcileAgents);
 
   const result: BenchResult = {
     generatedAt: new Date().toISOString(),
@@ -45,6 +47,7 @@ export async function runWritePath(options: WriteOptions, command: string): Prom
     uploadToVisible,
     interactionBatches,
     sizes,
+    reconcileScale,
   };
   const markdown = renderMarkdown(result);
   say(`\n${markdown}`);

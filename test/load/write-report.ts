@@ -9,6 +9,7 @@ import type { WriteOptions } from "./bench-options";
 import type { InteractionBatches } from "./phases/interaction-batch";
 import type { SizeResult, Timed } from "./phases/recompute-vs-incremental";
 import type { UploadLatency } from "./phases/upload-latency";
+import type { ReconcilePass, ReconcileScale } from "./phases/reconcile-scale";
 import { ms, times, type Summary } from "./stats";
 
 export const RESULT_NAME = "bench-write-path";
@@ -23,6 +24,7 @@ export interface BenchResult {
   uploadToVisible: UploadLatency;
   interactionBatches: InteractionBatches;
   sizes: SizeResult[];
+  reconcileScale: ReconcileScale;
 }
 
 const int = (n: number) => n.toLocaleString("en-US");
@@ -101,6 +103,25 @@ function sizeSection(r: BenchResult): string[] {
   return lines;
 }
 
+function passRow(name: string, p: ReconcilePass, budgetMs: number): string {
+  const verdicts = Object.entries(p.agents).filter(([, n]) => n > 0).map(([verdict, n]) => `${int(n)} ${verdict}`).join(", ");
+  return row([name, ms(p.durationMs), p.complete ? "yes" : "**no** (resumes from its cursor next hour)", times(p.durationMs / budgetMs), verdicts, int(p.rollups)]);
+}
+
+function reconcileSection(r: BenchResult): string[] {
+  const s = r.reconcileScale;
+  return [
+    `## 4. Hourly reconcile over ${int(s.agents)} agents (measured, in process)`,
+    ``,
+    `The real \`reconcile()\` with its production options (pages of ${s.pageSize}, ${s.parallelism} agents in parallel, a ${ms(s.budgetMs)} budget inside the function's 540 s timeout) over ${int(s.agents)} agents with ${s.sourcesPerAgent} sources each, seeded in ${ms(s.seedMs)} in a project of their own. The first pass builds every view (the worst case: every agent written); the steady pass is the hourly run that finds nothing to fix.`,
+    ``,
+    row(["pass", "time", "complete in one invocation", "× budget", "verdicts", "rollups refolded"]),
+    row(["---", "---:", "---", "---:", "---", "---:"]),
+    passRow("first (builds every view)", s.firstPass, s.budgetMs),
+    passRow("steady (hourly)", s.steadyPass, s.budgetMs),
+  ];
+}
+
 const NOTES = [
   `## Measured and derived`,
   ``,
@@ -123,6 +144,8 @@ export function renderMarkdown(r: BenchResult): string {
     ...batchSection(r),
     ``,
     ...sizeSection(r),
+    ``,
+    ...reconcileSection(r),
     ``,
     ...NOTES,
     ``,

@@ -61,6 +61,14 @@ export class MemoryViewDatabase implements ViewDatabase {
     return this.views.get(agentId) ?? null;
   }
 
+  /** A read-only transaction: any write fails it, as it would in Firestore. */
+  snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
+    const refuse = () => {
+      throw new Error("write in a read-only snapshot");
+    };
+    return this.transact((tx) => work({ ...tx, writeView: refuse, deleteView: refuse, writeMarker: refuse, createIngestedInteraction: refuse }));
+  }
+
   async transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
     const pending: Array<() => void> = [];
     const read = <R>(value: () => R): Promise<R> => {

@@ -19,7 +19,7 @@ import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../fun
 import type { ViewContext } from "../../functions/src/views/agent-view-updates";
 import { agentViewsOver } from "../../functions/src/views/agent-views";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import type { ViewDatabase } from "../../functions/src/views/view-transaction";
+import type { ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
 import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
 import { mulberry32 } from "./seeded-random";
 import { mismatchesOf } from "./view-model-check";
@@ -82,12 +82,14 @@ function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
 
 /** The database with every full recompute's read time dropped. */
 function withoutWatermarks(db: ViewDatabase): ViewDatabase {
+  const dropped = (tx: ViewTransaction): ViewTransaction => ({
+    ...tx,
+    readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermarks: { source: null, interaction: null } }),
+  });
   return {
     readView: (agentId) => db.readView(agentId),
-    transact: (work) =>
-      db.transact((tx) =>
-        work({ ...tx, readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermarks: { source: null, interaction: null } }) }),
-      ),
+    transact: (work) => db.transact((tx) => work(dropped(tx))),
+    snapshot: (work) => db.snapshot((tx) => work(dropped(tx))),
   };
 }
 

@@ -68,6 +68,7 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
   const latest = new LatestFinder(db);
   return {
     transact: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest))),
+    snapshot: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest)), { readOnly: true }),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
   };
 }

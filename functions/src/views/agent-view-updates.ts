@@ -151,8 +151,19 @@ export async function removeViewIn(tx: ViewTransaction, agentId: string): Promis
   return true;
 }
 
+/** What the reconcile concludes about the stored view of `agentId`, compared with a recompute from source; writes nothing. */
+export async function verdictIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<Verdict> {
+  return (await judge(tx, agentId, ctx)).verdict;
+}
+
 /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
 export async function reconcileIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<Verdict> {
+  const { verdict, stored, state, watermarks } = await judge(tx, agentId, ctx);
+  if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
+  return verdict;
+}
+
+async function judge(tx: ViewTransaction, agentId: string, ctx: ViewContext) {
   const stored = await tx.readView(agentId);
   const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
   const now = ctx.now();
@@ -164,6 +175,5 @@ export async function reconcileIn(tx: ViewTransaction, agentId: string, ctx: Vie
     truth: renderAgent(state, ctx.pricing, now),
     signedWithActiveKey: stored?.sealed.signature?.keyId === ctx.keyring.activeKeyId,
   });
-  if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
-  return verdict;
+  return { verdict, stored, state, watermarks };
 }

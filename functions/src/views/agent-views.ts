@@ -7,7 +7,7 @@
 import type { AgentChange, ChangeKind } from "../domain/agent-change";
 import type { SealedView } from "../domain/metrics-view";
 import type { Verdict } from "../domain/reconcile-verdict";
-import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, removeViewIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
+import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, removeViewIn, verdictIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
 import type { StoredView } from "./stored-view";
 import type { IngestItem, ViewDatabase } from "./view-transaction";
 
@@ -31,7 +31,10 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     applyChange: (kind, change, ctx) => database.transact((tx) => applyChangeIn(tx, kind, change, ctx)),
     ingest: (agentId, items, ctx) => database.transact((tx) => ingestIn(tx, agentId, items, ctx)),
     recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
-    reconcile: (agentId, ctx) => database.transact((tx) => reconcileIn(tx, agentId, ctx)),
+    // Most hourly checks find nothing to fix: judge on a lock-free snapshot first, so they never
+    // contend with the triggers, and take the read-write transaction only to write.
+    reconcile: async (agentId, ctx) =>
+      (await database.snapshot((tx) => verdictIn(tx, agentId, ctx))) === "unchanged" ? "unchanged" : database.transact((tx) => reconcileIn(tx, agentId, ctx)),
     removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
   };
 }

@@ -59,6 +59,8 @@ export interface ViewTransaction {
 export interface ViewDatabase {
   /** Runs `work` in one transaction (which the database may retry) and commits its writes. */
   transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
+  /** Runs `work` over one consistent snapshot that takes no locks; `work` must not write. */
+  snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
   /** The stored view of `agentId`, read outside any transaction. */
   readView(agentId: string): Promise<StoredView | null>;
 }
