@@ -41,6 +41,8 @@ export interface ServiceConfig {
   emulator: boolean;
   log: Logger;
   now?: () => Date;
+  /** Overrides the request deadline (request-deadline.ts); tests of an outage shorten it. */
+  requestDeadlineMs?: number;
 }
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
@@ -79,6 +81,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     views,
     cacheStats: new CacheStats({ views: views.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     log: config.log,
+    requestDeadlineMs: config.requestDeadlineMs,
   };
 }
 

@@ -3,7 +3,9 @@
  * `npm run test:soak`: the long reliability runs, sized by arguments, inside one `firebase
  * emulators:exec`. Today: the convergence run of `test/emulator/convergence.emulator.test.ts` at the
  * size given (the fast size runs in `npm test`).
+ * And the mixed load with a Firestore outage in the middle (test/load/load-outage.soak.test.ts).
  *   npm run test:soak -- --operations 5000 --agents 40 --concurrency 12 --seed 42
+ *   npm run test:soak -- --only load --load-seconds 120 --load-concurrency 24
  */
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -17,14 +19,21 @@ const { values } = parseArgs({
     agents: { type: "string", default: "12" },
     concurrency: { type: "string", default: "6" },
     seed: { type: "string", default: String(Date.now() % 100_000) },
+    "load-seconds": { type: "string", default: "60" },
+    "load-concurrency": { type: "string", default: "16" },
+    only: { type: "string" },
   },
 });
+const only = values.only;
+delete values.only;
+if (only !== undefined && only !== "convergence" && only !== "load") fail(`--only must be convergence or load (got ${JSON.stringify(only)}).`);
 for (const [name, value] of Object.entries(values)) {
   if (!/^\d+$/.test(value) || Number(value) < 1) fail(`--${name} must be a positive whole number (got ${JSON.stringify(value)}).`);
 }
 
 process.stdout.write(`› Soak: ${values.operations} operations over ${values.agents} agents, concurrency ${values.concurrency}, seed ${values.seed}\n`);
-const command = "node --import tsx --test --test-reporter=spec test/emulator/convergence.emulator.test.ts";
+const files = [only !== "load" && "test/emulator/convergence.emulator.test.ts", only !== "convergence" && "test/load/load-outage.soak.test.ts"].filter(Boolean);
+const command = `node --import tsx --test --test-concurrency=1 --test-reporter=spec ${files.join(" ")}`;
 const run = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore,functions", "--project", PROJECT_ID, command], {
   cwd: ROOT,
   stdio: "inherit",
@@ -33,6 +42,8 @@ const run = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore
     CONVERGENCE_AGENTS: values.agents,
     CONVERGENCE_CONCURRENCY: values.concurrency,
     CONVERGENCE_SEED: values.seed,
+    LOAD_SECONDS: values["load-seconds"],
+    LOAD_CONCURRENCY: values["load-concurrency"],
   }),
 });
 process.exit(run.status ?? 1);

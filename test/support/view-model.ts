@@ -75,7 +75,7 @@ const BAD_SOURCE: RawDocument[] = [{ sizeBytes: -1 }, { status: "archived" }, { 
 const BAD_INTERACTION: RawDocument[] = [{ latencyMs: -5 }, { status: "weird" }, { inputTokens: "12" }, { occurredAt: "2026-03-01T00:00:00Z" }, { userId: "" }, { model: "" }, { ingested: false }];
 
 /** A trigger event for a committed write, shaped as Cloud Functions delivers it. */
-function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
+export function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
   const snapshot = (data: RawDocument | null) => ({ exists: data !== null, data: () => data ?? undefined, updateTime: data ? { toDate: () => write.committedAt } : undefined });
   return { id, time: write.committedAt.toISOString(), params: { docId: write.docId }, data: { before: snapshot(write.before), after: snapshot(write.after) } } as unknown as DocumentWrittenEvent;
 }

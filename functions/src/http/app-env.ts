@@ -40,6 +40,8 @@ export interface ApiDeps {
   views: ViewCache;
   cacheStats: CacheStats;
   log: Logger;
+  /** How long a request may wait for its backends before it answers 503 (request-deadline.ts). */
+  requestDeadlineMs?: number;
 }
 
 export interface Session {

@@ -15,6 +15,7 @@ import { agentWriteRoutes } from "./routes/agent-write-routes";
 import { publicRoutes } from "./routes/public-routes";
 import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
 import { sessionRoutes } from "./routes/session-routes";
+import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps) {
       },
     }),
   );
+  app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS, deps.log));
   const v1 = v1Routes(deps);
   app.route("/v1", v1);
   app.route("/api/v1", v1);

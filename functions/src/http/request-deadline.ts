@@ -1,0 +1,38 @@
+/**
+ * @module request-deadline
+ * A bound on how long one request may wait for its backends. When Firestore cannot be reached, its
+ * client does not fail: it reconnects and retries each call for up to a minute (a document read was
+ * seen waiting 45 s, a write longer), so without a bound every request of an outage would hang until
+ * the function's own timeout. Past the deadline the request answers 503 `UNAVAILABLE` with
+ * `Retry-After`, in the contract's envelope; the work it started is left to finish or fail on its own
+ * (a write that commits late is safe: ingestion is idempotent by client id, and views are reconciled).
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Logger } from "../config/logger";
+import { ApiError } from "./errors";
+
+/** Well above a normal request (tens of ms) and a large recompute, well below the function's 60 s timeout. */
+export const DEFAULT_REQUEST_DEADLINE_MS = 10_000;
+
+/** Seconds a client is told to wait before retrying a request that ran out of time. */
+const RETRY_AFTER_SECONDS = 1;
+
+/** Fails the request with 503 `UNAVAILABLE` once it has run for `deadlineMs`. */
+export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        log.warn("api.deadline-exceeded", { path: c.req.path, deadlineMs });
+        reject(new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, RETRY_AFTER_SECONDS));
+      }, deadlineMs);
+    });
+    try {
+      // Hono settles `next()` through its own error handler, so work abandoned here that fails later
+      // rejects nothing (request-deadline.test.ts checks that no rejection goes unhandled).
+      await Promise.race([next(), expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

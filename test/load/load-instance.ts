@@ -1,0 +1,97 @@
+/**
+ * @module load-instance
+ * The product's API (`createApp(apiDeps(config))`, as a function instance builds it) on a loopback
+ * server, whose Firestore client reaches the emulator only through an outage proxy, so a run can
+ * take Firestore away from the app and give it back. Each user of the world gets two keys through
+ * the app's own `POST /v1/api-keys`: a busy one with a high limit, and a limited one whose
+ * per-minute limit the load deliberately exceeds.
+ */
+import { Firestore } from "firebase-admin/firestore";
+import { createApp } from "../../functions/src/http/app";
+import { apiDeps } from "../../functions/src/services";
+import { adminAuth } from "../support/emulators";
+import type { Logger } from "../../functions/src/config/logger";
+import { serveFetchApp, type LoopbackServer } from "./loopback-server";
+import { startOutageProxy, type OutageProxy } from "./outage-proxy";
+import { LOAD_PROJECT_ID, type LoadWorld } from "./load-world";
+
+export interface UserKeys {
+  uid: string;
+  session: Record<string, string>;
+  busyKey: string;
+  limitedKey: { key: string; limit: number };
+}
+
+export interface LoadInstance {
+  server: LoopbackServer;
+  proxy: OutageProxy;
+  /** The app's own Firestore client (through the proxy): source uploads go through it too. */
+  db: Firestore;
+  keys: UserKeys[];
+  close(): Promise<void>;
+}
+
+const BUSY_LIMIT = 100_000;
+
+/** Warnings and errors the instance logged: how many of each event, and the fields of its first occurrence. */
+export const loadEvents = new Map<string, { count: number; first: unknown }>();
+const note = (level: string) => (event: string, fields?: unknown) => {
+  const seen = loadEvents.get(`${level} ${event}`);
+  if (seen) seen.count += 1;
+  else loadEvents.set(`${level} ${event}`, { count: 1, first: fields });
+};
+const eventLogger: Logger = { info: () => undefined, warn: note("warn"), error: note("error") };
+
+/** A Firestore client of the load project that connects to `address` (the proxy), not to the emulator. */
+function firestoreAt(address: string): Firestore {
+  // The client takes FIRESTORE_EMULATOR_HOST over any host setting, and reads it only when built.
+  const emulator = process.env.FIRESTORE_EMULATOR_HOST;
+  process.env.FIRESTORE_EMULATOR_HOST = address;
+  try {
+    return new Firestore({ projectId: LOAD_PROJECT_ID });
+  } finally {
+    process.env.FIRESTORE_EMULATOR_HOST = emulator;
+  }
+}
+
+export async function startLoadInstance(world: LoadWorld, options: { limitedKeyLimit: number; requestDeadlineMs?: number }): Promise<LoadInstance> {
+  const target = process.env.FIRESTORE_EMULATOR_HOST;
+  if (!target) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run the load inside firebase emulators:exec.");
+  const proxy = await startOutageProxy(target);
+  const db = firestoreAt(proxy.address);
+  const deps = apiDeps({ db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: eventLogger, requestDeadlineMs: options.requestDeadlineMs });
+  const app = createApp(deps);
+  const server = await serveFetchApp(app.fetch);
+
+  const createKey = async (session: Record<string, string>, name: string, permissions: string[], rateLimitPerMinute: number) => {
+    const res = await app.request("/v1/api-keys", { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ name, permissions, rateLimitPerMinute }) });
+    if (res.status !== 201) throw new Error(`creating an API key answered ${res.status}: ${await res.text()}`);
+    return ((await res.json()) as { key: string }).key;
+  };
+  const keys = await Promise.all(
+    world.users.map(async (user): Promise<UserKeys> => {
+      const session = { Authorization: `Bearer ${user.idToken}` };
+      return {
+        uid: user.uid,
+        session,
+        busyKey: await createKey(session, "load busy", ["read:agent-metrics", "write:interactions"], BUSY_LIMIT),
+        limitedKey: { key: await createKey(session, "load limited", ["read:agent-metrics"], options.limitedKeyLimit), limit: options.limitedKeyLimit },
+      };
+    }),
+  );
+
+  return {
+    server,
+    proxy,
+    db,
+    keys,
+    async close() {
+      await server.close();
+      await deps.usage.flush();
+      await proxy.close();
+      // Work abandoned at the request deadline may still be using the client: let it finish first.
+      await new Promise((resolve) => setTimeout(resolve, (options.requestDeadlineMs ?? 10_000) + 1_000));
+      await db.terminate();
+    },
+  };
+}
