@@ -48,6 +48,11 @@ interface Entry<V> {
   loadedAt: number;
 }
 
+/** What lru-cache rejects an aborted fetch with (`AbortController.abort(new Error(reason))`). */
+const ABORT_REASONS = new Set(["deleted", "replaced", "evicted"]);
+const isAbortedLoad = (error: unknown) => error instanceof Error && ABORT_REASONS.has(error.message);
+const MAX_LOAD_ATTEMPTS = 3;
+
 export class EdgeCache<V> {
   private readonly lru: LRUCache<string, Entry<V>>;
   private readonly now: () => number;
@@ -81,6 +86,18 @@ export class EdgeCache<V> {
 
   /** The value of `key`: from memory when fresh or servable stale, else loaded (once for all callers). */
   async get(key: string): Promise<Served<V>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.getOnce(key);
+      } catch (error) {
+        // lru-cache aborts a load in flight when its key is deleted or set meanwhile (an ingestion on this
+        // instance forgets the view it is loading): that copy may predate the write, so load again.
+        if (attempt >= MAX_LOAD_ATTEMPTS || !isAbortedLoad(error)) throw error;
+      }
+    }
+  }
+
+  private async getOnce(key: string): Promise<Served<V>> {
     const held = this.lru.peek(key, { allowStale: true });
     const expired = held !== undefined && freshnessOf(this.now() - held.loadedAt, this.options.policy) === "expired";
     const status: LRUCache.Status<string, Entry<V>> = {};

@@ -28,6 +28,8 @@ export interface CacheHeap {
   /** Layers named by the responses of a second read of a sample of the agents. */
   rereadLayers: Record<string, number>;
   rereadSample: number;
+  /** View entries the instance's edge cache held right after the load (`GET /v1/cache/stats`). */
+  cachedEntries: number;
 }
 
 function usedHeapAfterGc(): number {
@@ -50,10 +52,13 @@ export async function measureCacheHeap(options: ReadOptions, world: ReadWorld, a
   progress(`heap: reading ${measured.length.toLocaleString("en-US")} distinct agents once`);
   expectAll(await runLoad({ url: instance.server.url, paths, headers, requests: paths.length, concurrency: options.concurrency }), 200, "the heap load");
   const after = usedHeapAfterGc();
+  // What the instance holds now, by its own count (entries past their maximum age stay in memory until reused).
+  const stats = (await (await fetch(`${instance.server.url}/v1/cache/stats`, { headers: headers[0] })).json()) as { layers?: { views?: { entries?: number } } };
+  const cachedEntries = stats.layers?.views?.entries ?? 0;
 
   const sample = paths.filter((_, i) => i % Math.max(1, Math.floor(paths.length / REREAD_SAMPLE)) === 0).slice(0, REREAD_SAMPLE);
   progress(`heap: reading ${sample.length} of them again to see which layer answers`);
   const reread = expectAll(await runLoad({ url: instance.server.url, paths: sample, headers, requests: sample.length, concurrency: options.concurrency }), 200, "the re-read");
   await instance.close();
-  return { agents: measured.length, heapBeforeMB: before / MB, heapAfterMB: after / MB, deltaMB: (after - before) / MB, rereadLayers: reread.cacheLayers, rereadSample: sample.length };
+  return { agents: measured.length, heapBeforeMB: before / MB, heapAfterMB: after / MB, deltaMB: (after - before) / MB, rereadLayers: reread.cacheLayers, rereadSample: sample.length, cachedEntries };
 }

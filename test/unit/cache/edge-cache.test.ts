@@ -130,3 +130,15 @@ test("when the refresh of an expired copy fails, the copy is not served either",
   failNext();
   await assert.rejects(cache.get("a"));
 });
+
+test("a key forgotten while its load is in flight is loaded again, not failed", async () => {
+  const { cache, loads, hold } = setup();
+  const release = hold();
+  const reading = cache.get("a");
+  await new Promise((resolve) => setImmediate(resolve));
+  cache.delete("a"); // an ingestion on this instance forgets the view being loaded
+  release();
+  const served = await reading;
+  assert.deepEqual(loads, ["a", "a"]);
+  assert.equal(served.value, "a@2", "the copy loaded after the forget is served");
+});

@@ -16,7 +16,7 @@ function figure(id: string, p50: number, rps: number, layers: Record<string, num
   return { id, label: id, how: id, load: { requests: 100, concurrency: 4, latency, requestsPerSecond: rps, statuses: { 200: 100 }, cacheLayers: layers, firstBody: "" }, reads: summarizeReads(reads) };
 }
 
-const heap = (deltaMB: number, layers: Record<string, number>): CacheHeap => ({ agents: 10_000, heapBeforeMB: 40, heapAfterMB: 40 + deltaMB, deltaMB, rereadLayers: layers, rereadSample: 1000 });
+const heap = (deltaMB: number, layers: Record<string, number>, cachedEntries = 10_000): CacheHeap => ({ agents: 10_000, heapBeforeMB: 40, heapAfterMB: 40 + deltaMB, deltaMB, rereadLayers: layers, rereadSample: 1000, cachedEntries });
 const batch = (available: boolean, p95: number): BatchGetFigures => {
   const f = figure("batch-store", p95 / 2, 10, { store: 10_000 }, new Map([[1, 100]]));
   return { available, fromStore: f, repeated: f };
@@ -58,7 +58,8 @@ test("each numeric bound is checked on its own figure", () => {
   assert.equal(verdict({ batchGet: batch(true, 100) }, /batchGet/), false);
   assert.equal(verdict({ batchGet: batch(false, 10) }, /batchGet/), false);
   assert.equal(verdict({ heap: heap(65, { edge: 1000 }) }, /heap/), false);
-  assert.equal(verdict({ heap: heap(1, { store: 1000 }) }, /heap/), false, "nothing cached is not a cache that fits");
+  assert.equal(verdict({ heap: heap(1, { store: 1000 }, 0) }, /heap/), false, "nothing cached is not a cache that fits");
+  assert.equal(verdict({ heap: heap(20, { store: 1000 }, 4_000) }, /heap/), false, "a cache holding part of them does not show they fit");
 });
 
 test("reads per request: mean, median, max and requests without reads", () => {

@@ -24,6 +24,7 @@ function failingOnce(db: MemoryViewDatabase, failure: Failure): ViewDatabase {
   let failed = false;
   return {
     readView: (agentId) => db.readView(agentId),
+    snapshot: (work) => db.snapshot(work),
     transact: async (work) => {
       if (failed) return db.transact(work);
       failed = true;
