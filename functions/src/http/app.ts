@@ -16,12 +16,10 @@ import { publicRoutes } from "./routes/public-routes";
 import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
 import { sessionRoutes } from "./routes/session-routes";
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
+import { isTransientStoreError } from "./transient-errors";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** gRPC status of a Firestore backend that cannot be reached. */
-const GRPC_UNAVAILABLE = 14;
 
 function v1Routes(deps: ApiDeps) {
   return new Hono<AppEnv>()
@@ -58,8 +56,8 @@ export function createApp(deps: ApiDeps) {
       if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
       return c.json(err.toEnvelope(), err.status);
     }
-    if ((err as { code?: unknown }).code === GRPC_UNAVAILABLE) {
-      deps.log.warn("api.backend-unavailable", { path: c.req.path });
+    if (isTransientStoreError(err)) {
+      deps.log.warn("api.backend-unavailable", { path: c.req.path, grpcCode: (err as { code?: unknown }).code });
       c.header("Retry-After", "1");
       return c.json(new ApiError("UNAVAILABLE", "The metrics store is unavailable; retry shortly.", undefined, 1).toEnvelope(), 503);
     }
