@@ -5,11 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { DocumentReference, DocumentSnapshot } from "firebase-admin/firestore";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import type { DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import { handleAgentWritten } from "../../functions/src/triggers/agent-written";
 import { recordingLogger } from "../support/fakes";
+import { writeWithEvent as write } from "../support/written-event";
 import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 
 const db = adminDb(ISOLATED_PROJECT_ID);
@@ -17,14 +16,6 @@ const log = recordingLogger();
 const views = firestoreAgentViewStore(db);
 const handle = handleAgentWritten({ removeView: (agentId) => views.removeIfAgentGone(agentId), log });
 
-/** Performs a write and returns the event Firestore would deliver for it. */
-async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<DocumentWrittenEvent> {
-  const before: DocumentSnapshot = await ref.get();
-  if (data) await ref.set(data);
-  else await ref.delete();
-  const after: DocumentSnapshot = await ref.get();
-  return { id: unique("event"), time: new Date().toISOString(), params: { docId: ref.id }, data: { before, after } } as unknown as DocumentWrittenEvent;
-}
 
 async function agentWithView() {
   const agent = db.collection("agents").doc(unique("agent"));

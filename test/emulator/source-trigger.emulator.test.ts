@@ -5,12 +5,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Timestamp, type DocumentReference, type DocumentSnapshot } from "firebase-admin/firestore";
+import { Timestamp } from "firebase-admin/firestore";
 import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
-import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
+import { handleAgentDocumentWritten } from "../../functions/src/triggers/agent-document-written";
 import { recordingLogger } from "../support/fakes";
+import { writeWithEvent as write } from "../support/written-event";
 import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 
 const db = adminDb(ISOLATED_PROJECT_ID);
@@ -27,14 +28,6 @@ async function newAgent(): Promise<string> {
   return id;
 }
 
-/** Performs a write and returns the event Firestore would deliver for it. */
-async function write(ref: DocumentReference, data: Record<string, unknown> | null): Promise<DocumentWrittenEvent> {
-  const before: DocumentSnapshot = await ref.get();
-  if (data) await ref.set(data);
-  else await ref.delete();
-  const after: DocumentSnapshot = await ref.get();
-  return { id: unique("event"), time: new Date().toISOString(), params: { docId: ref.id }, data: { before, after } } as unknown as DocumentWrittenEvent;
-}
 
 function source(agentId: string, sizeBytes: number, extra: Record<string, unknown> = {}) {
   const now = Timestamp.now();
