@@ -133,8 +133,10 @@ export function renderInteractions(state: InteractionsState, pricing: Pricing, e
   const sum = (pick: (t: ModelTotals) => number): number => state.models.reduce((total, t) => total + pick(t), 0);
   const count = sum((t) => t.count);
   const femto = state.models.reduce((total, t) => total + costFemtoUsd(pricing, t.model, t), 0n);
-  // A bucket's representative value can lie above the largest latency seen; no percentile can.
-  const quantile = (q: number): number => Math.min(histogramQuantile(state.latency, q) ?? 0, extremes.maxLatencyMs);
+  // A bucket's representative value can lie above the largest latency seen; no percentile can. The
+  // windows know no maximum (they pass 0, which a non-empty histogram never has as its true max).
+  const ceiling = extremes.maxLatencyMs > 0 ? extremes.maxLatencyMs : Number.POSITIVE_INFINITY;
+  const quantile = (q: number): number => Math.min(histogramQuantile(state.latency, q) ?? 0, ceiling);
   return {
     count,
     errorCount: state.errorCount,
