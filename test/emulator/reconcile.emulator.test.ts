@@ -105,3 +105,15 @@ test("a run out of time stops after a page and the next run resumes from its cur
   assert.equal(seen, 3, "every agent checked exactly once across the two runs");
   assert.ok(log.entries.some((e) => e.event === "reconcile.finished"));
 });
+
+test("a run over exact views finds nothing to fix: the page read agrees with a per-agent recompute", async () => {
+  const log = recordingLogger();
+  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log };
+  await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
+  const again = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
+  assert.deepEqual(again.agents, { repaired: 0, rolled: 0, resigned: 0, unchanged: 3, failed: 0 });
+  // And the page read still catches a drift planted after the first run.
+  await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
+  const third = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
+  assert.equal(third.agents.repaired, 1);
+});

@@ -159,6 +159,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       applyChange: async () => "applied",
       ingest: async () => ({ duplicates: new Set<string>() }),
       reconcile: async () => "unchanged",
+      verdicts: async (agentIds) => new Map(agentIds.map((id) => [id, "unchanged" as const])),
       removeIfAgentGone: async (agentId) => !world.agents.has(agentId) && world.views.delete(agentId),
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);

@@ -12,6 +12,7 @@ import { interactionDocumentSchema } from "../../functions/src/schemas/interacti
 import { contextSourceSchema, type ContextSource } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
 import type { ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
+import type { AgentSnapshot } from "../../functions/src/views/prefetched-transaction";
 
 export type RawDocument = Record<string, unknown>;
 
@@ -59,6 +60,14 @@ export class MemoryViewDatabase implements ViewDatabase {
 
   async readView(agentId: string): Promise<StoredView | null> {
     return this.views.get(agentId) ?? null;
+  }
+
+  async readAgentSnapshots(agentIds: readonly string[]): Promise<Map<string, AgentSnapshot>> {
+    return this.snapshot(async (tx) => {
+      const snapshots = new Map<string, AgentSnapshot>();
+      for (const agentId of agentIds) snapshots.set(agentId, { view: await tx.readView(agentId), documents: await tx.readAgentDocuments(agentId) });
+      return snapshots;
+    });
   }
 
   /** A read-only transaction: any write fails it, as it would in Firestore. */

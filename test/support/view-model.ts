@@ -90,6 +90,7 @@ function withoutWatermarks(db: ViewDatabase): ViewDatabase {
     readView: (agentId) => db.readView(agentId),
     transact: (work) => db.transact((tx) => work(dropped(tx))),
     snapshot: (work) => db.snapshot((tx) => work(dropped(tx))),
+    readAgentSnapshots: (agentIds) => db.readAgentSnapshots(agentIds),
   };
 }
 
@@ -194,9 +195,11 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       const agentId = existingAgent();
       if (agentId) return views.recompute(agentId, ctx);
     }],
-    [2, () => {
+    [2, async () => {
       const agentId = existingAgent();
-      if (agentId) return views.reconcile(agentId, ctx);
+      // As the hourly run does: a first look from one read, then the transaction only when needed.
+      if (!agentId) return;
+      if ((await views.verdicts([agentId], ctx)).get(agentId) !== "unchanged") await views.reconcile(agentId, ctx);
     }],
     [2, () => {
       const agentId = pick(AGENTS);

@@ -1,8 +1,9 @@
 /**
  * @module reconciler
- * The hourly reconcile: pages through every agent (bounded parallelism), recomputes each view from
- * source and repairs, rolls or re-signs it as `verdictFor` decides; refolds the rollups of the owners
- * and organizations it met; deletes event markers, usage records and rate counters past retention;
+ * The hourly reconcile: pages through every agent, judges each page's views against source from one
+ * consistent read (two range queries and a `getAll` per page, not queries per agent), and repairs,
+ * rolls or re-signs each view `verdictFor` finds wrong, in its own transaction with bounded
+ * parallelism; refolds the rollups of the owners and organizations it met; deletes event markers, usage records and rate counters past retention;
  * and logs what it found and fixed. It stops before its time budget runs out and leaves a cursor in
  * `reconcile_state/agents`, so the next run resumes where this one stopped: 10,000 agents fit in one
  * invocation when they are small, and any number fit across invocations.
@@ -71,12 +72,20 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     let page = deps.db.collection(COLLECTIONS.agents).orderBy(FieldPath.documentId()).limit(options.pageSize);
     if (cursor) page = page.startAfter(cursor);
     const snap = await page.get();
+    // A first look at the whole page from one consistent read; only the agents it finds wrong are
+    // checked again and rewritten in their own read-write transaction.
+    let verdicts = new Map<string, Verdict>();
+    try {
+      verdicts = await deps.agentViews.verdicts(snap.docs.map((agent) => agent.id), ctx);
+    } catch (error) {
+      deps.log.warn("reconcile.page-read-failed", { first: snap.docs[0]?.id ?? null, error: error instanceof Error ? error.message : String(error) });
+    }
     await eachLimited(snap.docs, options.parallelism, async (agent) => {
       const { ownerId, orgId } = agent.data();
       if (typeof ownerId === "string") scopes.user.add(ownerId);
       if (typeof orgId === "string") scopes.org.add(orgId);
       try {
-        const verdict = await deps.agentViews.reconcile(agent.id, ctx);
+        const verdict = verdicts.get(agent.id) === "unchanged" ? "unchanged" : await deps.agentViews.reconcile(agent.id, ctx);
         report.agents[verdict] += 1;
         if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
       } catch (error) {

@@ -8,6 +8,7 @@
  */
 import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
+import type { AgentSnapshot } from "../views/prefetched-transaction";
 import type { ViewDatabase, ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
@@ -70,6 +71,22 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
     transact: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest))),
     snapshot: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest)), { readOnly: true }),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
+    readAgentSnapshots: (agentIds) =>
+      db.runTransaction(
+        async (tx) => {
+          const snapshots = new Map<string, AgentSnapshot>();
+          if (agentIds.length === 0) return snapshots;
+          const sorted = [...agentIds].sort();
+          const views = db.collection(COLLECTIONS.agentViews);
+          const [viewSnaps, page] = await Promise.all([tx.getAll(...sorted.map((id) => views.doc(id))), latest.documentsInRange(tx, sorted[0], sorted[sorted.length - 1])]);
+          sorted.forEach((agentId, i) => {
+            const documents = { sources: page.sources.get(agentId) ?? [], interactions: page.interactions.get(agentId) ?? [], watermarks: page.readTimes };
+            snapshots.set(agentId, { view: decodeView(viewSnaps[i].data()), documents });
+          });
+          return snapshots;
+        },
+        { readOnly: true },
+      ),
   };
 }
 

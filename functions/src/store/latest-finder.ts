@@ -64,6 +64,29 @@ export class LatestFinder {
     return { values: parseAll(snap.docs, parseInteraction), readTime: snap.readTime.toDate() };
   }
 
+  /**
+   * Every valid source and interaction of the agents whose ids lie in [`first`, `last`], grouped by
+   * agent: two range queries for a whole page of agents (callers drop the ids they did not ask for).
+   */
+  async documentsInRange(tx: Transaction, first: string, last: string) {
+    const range = (collection: string) => this.db.collection(collection).where("agentId", ">=", first).where("agentId", "<=", last);
+    const [sources, interactions] = await Promise.all([tx.get(range(COLLECTIONS.contextSources)), tx.get(range(COLLECTIONS.interactions))]);
+    const group = <T extends { agentId: string }>(values: T[]) => {
+      const byAgent = new Map<string, T[]>();
+      for (const value of values) {
+        const list = byAgent.get(value.agentId);
+        if (list) list.push(value);
+        else byAgent.set(value.agentId, [value]);
+      }
+      return byAgent;
+    };
+    return {
+      sources: group(parseAll(sources.docs, parseSource)),
+      interactions: group(parseAll(interactions.docs, parseInteraction)),
+      readTimes: { source: sources.readTime.toDate(), interaction: interactions.readTime.toDate() },
+    };
+  }
+
   /** The newest `createdAt` among the agent's valid sources. */
   async lastAddedAt(tx: Transaction, agentId: string): Promise<Date | null> {
     const newest = await firstValid(tx, this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc"), parseSource);

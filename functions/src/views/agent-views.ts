@@ -8,6 +8,7 @@ import type { AgentChange, ChangeKind } from "../domain/agent-change";
 import type { SealedView } from "../domain/metrics-view";
 import type { Verdict } from "../domain/reconcile-verdict";
 import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, removeViewIn, verdictIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
+import { prefetchedTransaction } from "./prefetched-transaction";
 import type { StoredView } from "./stored-view";
 import type { IngestItem, ViewDatabase } from "./view-transaction";
 
@@ -20,6 +21,11 @@ export interface AgentViewStore {
   recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
   /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
   reconcile(agentId: string, ctx: ViewContext): Promise<Verdict>;
+  /**
+   * The reconcile's verdicts for many agents, judged from one consistent read of their documents;
+   * writes nothing (follow with `reconcile` for those not "unchanged").
+   */
+  verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Verdict>>;
   /** Deletes the view of an agent that no longer exists; true when a view was deleted. */
   removeIfAgentGone(agentId: string): Promise<boolean>;
 }
@@ -35,6 +41,12 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     // contend with the triggers, and take the read-write transaction only to write.
     reconcile: async (agentId, ctx) =>
       (await database.snapshot((tx) => verdictIn(tx, agentId, ctx))) === "unchanged" ? "unchanged" : database.transact((tx) => reconcileIn(tx, agentId, ctx)),
+    verdicts: async (agentIds, ctx) => {
+      const snapshots = await database.readAgentSnapshots(agentIds);
+      const verdicts = new Map<string, Verdict>();
+      for (const [agentId, snapshot] of snapshots) verdicts.set(agentId, await verdictIn(prefetchedTransaction(agentId, snapshot), agentId, ctx));
+      return verdicts;
+    },
     removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
   };
 }

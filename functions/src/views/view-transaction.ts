@@ -10,6 +10,7 @@ import type { AgentState } from "../domain/agent-view";
 import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
 import type { SealedView } from "../domain/metrics-view";
 import type { ContextSource } from "../schemas/source-documents";
+import type { AgentSnapshot } from "./prefetched-transaction";
 import type { StoredView, Watermarks } from "./stored-view";
 
 /** Every valid source document of an agent (invalid ones count as absent), with when they were read. */
@@ -61,6 +62,11 @@ export interface ViewDatabase {
   transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
   /** Runs `work` over one consistent snapshot that takes no locks; `work` must not write. */
   snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
+  /**
+   * The stored views and documents of `agentIds` from one consistent, lock-free read: a few range
+   * queries for the lot rather than queries per agent (for the reconcile's first look at a page).
+   */
+  readAgentSnapshots(agentIds: readonly string[]): Promise<Map<string, AgentSnapshot>>;
   /** The stored view of `agentId`, read outside any transaction. */
   readView(agentId: string): Promise<StoredView | null>;
 }

@@ -25,6 +25,7 @@ function failingOnce(db: MemoryViewDatabase, failure: Failure): ViewDatabase {
   return {
     readView: (agentId) => db.readView(agentId),
     snapshot: (work) => db.snapshot(work),
+    readAgentSnapshots: (agentIds) => db.readAgentSnapshots(agentIds),
     transact: async (work) => {
       if (failed) return db.transact(work);
       failed = true;
