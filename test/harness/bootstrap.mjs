@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ROOT } from "./paths.mjs";
 import { fail } from "./fail.mjs";
 import { prepareFirestoreLauncher, requireJava } from "./emulator-env.mjs";
-import { ensureLocalSecrets } from "./local-secrets.mjs";
+import { ensureLocalParams, ensureLocalSecrets } from "./local-secrets.mjs";
 
 function run(label, command, args) {
   process.stdout.write(`› ${label}\n`);
@@ -44,4 +44,5 @@ if (!installIsCurrent()) {
 }
 run("Building functions and web-client", "npm", ["run", "build", "--silent"]);
 ensureLocalSecrets();
+ensureLocalParams();
 prepareFirestoreLauncher();

@@ -9,6 +9,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const PROJECT_ID = "demo-metrics";
 export const EMULATOR_DIR = join(ROOT, ".emulator");
 export const SECRET_FILE = join(ROOT, "functions", ".secret.local");
+export const PARAMS_FILE = join(ROOT, "functions", ".env.local");
 export const FIREBASE_BIN = join(ROOT, "node_modules", ".bin", "firebase");
 /** Google's Firestore emulator as the machine image installs it (Debian package google-cloud-cli-firestore-emulator). */
 export const SYSTEM_FIRESTORE_JAR = "/usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";

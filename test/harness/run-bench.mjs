@@ -83,7 +83,7 @@ child.stdout.on("data", (chunk) => {
   // A functions param without a value makes firebase-tools prompt for it, which nobody can answer here.
   const prompt = /Enter an? \w+ value for (\w+)/.exec(chunk.toString());
   if (prompt && !stopReason) {
-    stopReason = `The Functions emulator asked for a value of ${prompt[1]} (a functions param with no value in a dotenv file), which cannot be answered here: add ${prompt[1]}=<value> to functions/.env and run again.`;
+    stopReason = `The Functions emulator asked for a value of ${prompt[1]} (a functions param with no value in a dotenv file), which cannot be answered here: add ${prompt[1]}=<value> to functions/.env.local (see test/harness/local-secrets.mjs) and run again.`;
     stop();
   }
 });
