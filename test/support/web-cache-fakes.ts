@@ -5,7 +5,7 @@
  * that signs its views with a real Ed25519 key and answers If-None-Match, and a hand-moved clock.
  */
 import { webcrypto } from "node:crypto";
-import { ApiRequestError, type ConditionalMetrics, type MetricsScope } from "../../web-client/src/lib/api-client";
+import { ApiRequestError, type ConditionalMetrics, type MetricsScope, type ReadOptions } from "../../web-client/src/lib/api-client";
 import type { BatchGetResponse, MetricsData, MetricsResponse, SigningKey } from "../../web-client/src/lib/api-types";
 import { canonicalJson } from "../../web-client/src/lib/canonical-json";
 
@@ -77,6 +77,9 @@ export function agentView(id: string, count: number, version = 1): MetricsData {
 type Fault = ApiRequestError | "offline";
 
 /** The API as the cache sees it: views held per id, with scripted faults and a request log. */
+/** How a call is recorded when it asked the server to skip its memory (`Cache-Control: no-cache`). */
+const noCache = (options: ReadOptions) => (options.revalidate ? " no-cache" : "");
+
 export class FakeMetricsApi {
   readonly views = new Map<string, MetricsResponse>();
   readonly calls: string[] = [];
@@ -110,17 +113,17 @@ export class FakeMetricsApi {
     return structuredClone(view);
   }
 
-  metrics = (scope: MetricsScope, id: string, etag?: string | null): Promise<ConditionalMetrics> =>
-    this.answer(`GET ${scope}/${id}${etag ? " If-None-Match" : ""}`, () => {
+  metrics = (scope: MetricsScope, id: string, etag?: string | null, options: ReadOptions = {}): Promise<ConditionalMetrics> =>
+    this.answer(`GET ${scope}/${id}${etag ? " If-None-Match" : ""}${noCache(options)}`, () => {
       const response = this.viewOf(id);
       if (etag && etag === this.etagOf(id)) return { notModified: true as const };
       return { notModified: false as const, response, etag: this.etagOf(id) };
     });
 
-  agentMetrics = (id: string): Promise<MetricsResponse> => this.answer(`GET agent/${id}`, () => this.viewOf(id));
+  agentMetrics = (id: string, options: ReadOptions = {}): Promise<MetricsResponse> => this.answer(`GET agent/${id}${noCache(options)}`, () => this.viewOf(id));
 
-  batchGetAgentMetrics = (ids: readonly string[]): Promise<BatchGetResponse> =>
-    this.answer(`BATCH ${ids.join(",")}`, () => {
+  batchGetAgentMetrics = (ids: readonly string[], options: ReadOptions = {}): Promise<BatchGetResponse> =>
+    this.answer(`BATCH ${ids.join(",")}${noCache(options)}`, () => {
       const body: BatchGetResponse = { data: {}, notFound: [], forbidden: [] };
       for (const id of ids) {
         const view = this.views.get(id);

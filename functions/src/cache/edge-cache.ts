@@ -43,6 +43,11 @@ export interface EdgeCacheOptions<V> {
   onLoadError?: (key: string, error: unknown) => void;
 }
 
+export interface GetOptions {
+  /** Serve nothing held: wait for a fresh load (a client's `Cache-Control: no-cache`). */
+  revalidate?: boolean;
+}
+
 interface Entry<V> {
   value: V;
   loadedAt: number;
@@ -84,11 +89,14 @@ export class EdgeCache<V> {
     });
   }
 
-  /** The value of `key`: from memory when fresh or servable stale, else loaded (once for all callers). */
-  async get(key: string): Promise<Served<V>> {
+  /**
+   * The value of `key`: from memory when fresh or servable stale, else loaded (once for all callers).
+   * `revalidate` never serves the held copy: it waits for a load (joining one already in flight).
+   */
+  async get(key: string, { revalidate = false }: GetOptions = {}): Promise<Served<V>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.getOnce(key);
+        return await this.getOnce(key, revalidate);
       } catch (error) {
         // lru-cache aborts a load in flight when its key is deleted or set meanwhile (an ingestion on this
         // instance forgets the view it is loading): that copy may predate the write, so load again.
@@ -97,14 +105,22 @@ export class EdgeCache<V> {
     }
   }
 
-  private async getOnce(key: string): Promise<Served<V>> {
+  private async getOnce(key: string, revalidate: boolean): Promise<Served<V>> {
     const held = this.lru.peek(key, { allowStale: true });
     const expired = held !== undefined && freshnessOf(this.now() - held.loadedAt, this.options.policy) === "expired";
+    const reload = expired || revalidate;
     const status: LRUCache.Status<string, Entry<V>> = {};
     // A failed background refresh keeps a servable stale copy; a failed load that callers wait for
     // rejects with its own error (so an unreachable Firestore still answers 503).
-    const keepOnFailure = held !== undefined && !expired;
-    const entry = await this.lru.fetch(key, { allowStale: !expired, forceRefresh: expired, allowStaleOnFetchRejection: keepOnFailure, status });
+    // A failed revalidation answers its caller with the error but leaves a servable copy to plain reads.
+    const servable = held !== undefined && !expired;
+    const entry = await this.lru.fetch(key, {
+      allowStale: !reload,
+      forceRefresh: reload,
+      allowStaleOnFetchRejection: servable && !revalidate,
+      noDeleteOnFetchRejection: servable,
+      status,
+    });
     if (!entry) throw new Error(`edge cache: no value for ${key}`);
     // A refresh that failed may hand back the held copy: never serve one past its maximum age.
     if (freshnessOf(this.now() - entry.loadedAt, this.options.policy) === "expired") throw new Error(`edge cache: ${key} could not be refreshed`);

@@ -16,7 +16,7 @@ import type { Keyring } from "../domain/signing";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
-import { EdgeCache, type LayerStats, type Served } from "./edge-cache";
+import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";
 
 /** Where views come from on a miss. */
@@ -37,7 +37,8 @@ export interface ViewCacheOptions {
 }
 
 export interface ViewCache {
-  read(scope: Scope, id: string): Promise<Served<ViewEntry>>;
+  /** The view through the edge; `revalidate` skips the held copy and reads the store. */
+  read(scope: Scope, id: string, options?: GetOptions): Promise<Served<ViewEntry>>;
   /** Keeps a view this instance just wrote, so the next read serves it from memory. */
   remember(sealed: SealedView, origin: ViewOrigin): ViewEntry;
   /** Drops a view this instance changed without holding the result (the next read loads it). */
@@ -85,7 +86,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
   });
 
   return {
-    read: (scope, id) => edge.get(keyOf(scope, id)),
+    read: (scope, id, options) => edge.get(keyOf(scope, id), options),
     remember(sealed, origin) {
       const entry = viewEntryOf(sealed, origin);
       edge.set(keyOf(entry.scope, entry.id), entry);

@@ -64,6 +64,22 @@ export function cacheControlOf(policy: FreshnessPolicy): string {
   return `private, max-age=${maxAge}, stale-while-revalidate=${swr}`;
 }
 
+/**
+ * Whether a request's `Cache-Control` asks for a copy validated at the origin (RFC 9111 §5.2.1:
+ * `no-cache`, or `max-age=0`): then the edge re-reads the stored view instead of serving the copy it
+ * holds. A "Refresh" button needs this: another instance may still hold a copy from before a change
+ * for up to `maxAgeMs`. Such reads cost one Firestore read each and count against the key's rate limit.
+ * @example requestsRevalidation("no-cache") // true
+ */
+export function requestsRevalidation(cacheControl: string | undefined): boolean {
+  if (!cacheControl) return false;
+  return cacheControl
+    .toLowerCase()
+    .split(",")
+    .map((directive) => directive.trim().replace(/\s*=\s*/, "="))
+    .some((directive) => directive === "no-cache" || directive === "max-age=0" || directive === 'max-age="0"');
+}
+
 /** The HTTP `Age` header (whole seconds) of a copy served from memory, so clients count its age too. */
 export function ageSecondsOf(ageMs: number): number {
   return Math.max(0, Math.floor(ageMs / 1000));

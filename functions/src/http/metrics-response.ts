@@ -9,7 +9,8 @@
 import type { Context } from "hono";
 import type { Served } from "../cache/edge-cache";
 import { bodyOf, type ViewEntry, type ViewMeta } from "../cache/view-entry";
-import { ageSecondsOf, cacheControlOf, VIEW_POLICY } from "../domain/cache-policy";
+import type { GetOptions } from "../cache/edge-cache";
+import { ageSecondsOf, cacheControlOf, requestsRevalidation, VIEW_POLICY } from "../domain/cache-policy";
 
 /** One view as this request serves it. */
 export interface ServedView {
@@ -22,6 +23,9 @@ export function servedView(served: Served<ViewEntry>): ServedView {
   const cache = served.fromMemory ? "edge" : served.value.origin;
   return { entry: served.value, meta: { cache, ageMs: served.ageMs, stale: served.stale } };
 }
+
+/** How this request wants views read: `Cache-Control: no-cache` skips the copy held in memory. */
+export const readOptionsOf = (c: Context): GetOptions => ({ revalidate: requestsRevalidation(c.req.header("cache-control")) });
 
 /** `meta` for a view this request just computed and signed. */
 export const computedView = (entry: ViewEntry): ServedView => ({ entry, meta: { cache: "computed", ageMs: 0, stale: false } });

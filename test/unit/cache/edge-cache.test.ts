@@ -142,3 +142,22 @@ test("a key forgotten while its load is in flight is loaded again, not failed", 
   assert.deepEqual(loads, ["a", "a"]);
   assert.equal(served.value, "a@2", "the copy loaded after the forget is served");
 });
+
+test("revalidate skips a fresh held copy and waits for a load, which then serves plain reads", async () => {
+  const { cache, loads, advance } = setup();
+  await cache.get("a");
+  advance(1_000);
+  const reread = await cache.get("a", { revalidate: true });
+  assert.deepEqual([reread.value, reread.fromMemory, reread.ageMs], ["a@2", false, 0]);
+  const next = await cache.get("a");
+  assert.deepEqual([next.value, next.fromMemory], ["a@2", true]);
+  assert.deepEqual(loads, ["a", "a"]);
+});
+
+test("a revalidating read that fails is not answered with the held copy", async () => {
+  const { cache, failNext } = setup();
+  await cache.get("a");
+  failNext();
+  await assert.rejects(cache.get("a", { revalidate: true }), /backend down/);
+  assert.equal((await cache.get("a")).value, "a@1", "plain reads still have it");
+});

@@ -69,6 +69,25 @@ test("a matching If-None-Match gives 304 on an edge hit, and a changed revision 
 const batchGet = (app: Awaited<ReturnType<typeof setup>>["app"], headers: Record<string, string>, body: unknown) =>
   app.request("/v1/agents/metrics:batchGet", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 
+test("Cache-Control: no-cache reads the stored view past a copy held in memory (the Refresh button)", async () => {
+  const { world, app, headers } = await setup();
+  await app.request("/v1/agents/a1/metrics", { headers });
+  // Another instance changed the view: this one still holds revision 1, fresh.
+  const now = world.deps.now();
+  world.views.set("a1", storedView(seal(nextRevision("agent", "a1", { version: 1 } as never, emptyAgentView(now), now), world.keyring, now)));
+  const held = (await (await app.request("/v1/agents/a1/metrics", { headers })).json()) as { data: { version: number }; meta: Meta };
+  assert.deepEqual([held.data.version, held.meta.cache], [1, "edge"]);
+  for (const cacheControl of ["no-cache", "max-age=0"]) {
+    const reread = (await (await app.request("/v1/agents/a1/metrics", { headers: { ...headers, "Cache-Control": cacheControl } })).json()) as { data: { version: number }; meta: Meta };
+    assert.deepEqual([reread.data.version, reread.meta.cache], [2, "store"], cacheControl);
+  }
+  const batch = (await (await batchGet(app, { ...headers, "Cache-Control": "no-cache" }, { agentIds: ["a1"] })).json()) as { data: Record<string, { meta: Meta }> };
+  assert.equal(batch.data.a1.meta.cache, "store");
+  assert.equal(world.viewReads.length, 4, "each no-cache read went to the store");
+  const after = (await (await app.request("/v1/agents/a1/metrics", { headers })).json()) as { data: { version: number }; meta: Meta };
+  assert.deepEqual([after.data.version, after.meta.cache], [2, "edge"], "and the reread copy is what plain reads get next");
+});
+
 test("batchGet answers each readable id like a single read; foreign and missing ids are forbidden", async () => {
   const { world, app, headers } = await setup();
   const single = (await (await app.request("/v1/agents/a1/metrics", { headers })).json()) as Record<string, unknown>;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { ApiRequestError } from "../../../web-client/src/lib/api-client";
-import { MetricsCache, type MetricsCacheOptions, type MetricsRef } from "../../../web-client/src/lib/metrics-cache";
+import { MetricsCache, SERVER_MAX_STALE_MS, type MetricsCacheOptions, type MetricsRef } from "../../../web-client/src/lib/metrics-cache";
 import { signatureVerifier } from "../../../web-client/src/lib/verify-signature";
 import { agentView, FakeClock, FakeMetricsApi, makeSigner, QuotaStorage } from "../../support/web-cache-fakes";
 
@@ -98,11 +98,37 @@ describe("MetricsCache", () => {
       assert.deepEqual([result.stale, result.response.data.sources.count], [false, 9]);
     });
 
-    it("force skips the freshness check but still sends the ETag", async () => {
+    it("force skips the freshness check, asks past the server's memory, and still sends the ETag", async () => {
       const cache = cacheWith();
       await cache.read(BOT);
       await cache.read(BOT, { force: true });
-      assert.deepEqual(api.calls, ["GET agent/bot", "GET agent/bot If-None-Match"]);
+      assert.deepEqual(api.calls, ["GET agent/bot", "GET agent/bot If-None-Match no-cache"]);
+    });
+
+    it("a forced read does not join a plain read already in flight", async () => {
+      const cache = cacheWith();
+      let open!: () => void;
+      api.gate = new Promise((resolve) => (open = resolve));
+      const plain = cache.read(BOT);
+      const forced = cache.read(BOT, { force: true });
+      open();
+      await Promise.all([plain, forced]);
+      assert.deepEqual(api.calls, ["GET agent/bot", "GET agent/bot no-cache"]);
+    });
+
+    it("keeps a later revision when an older copy comes back soon after, but not for ever", async () => {
+      const cache = cacheWith();
+      await publish("bot", 4, 2);
+      await cache.read(BOT);
+      // Another server instance still holds revision 1 in memory and answers the next read with it.
+      await publish("bot", 3, 1);
+      clock.advance(SERVER_MAX_STALE_MS - 1);
+      const soon = await cache.read(BOT, { force: true });
+      assert.deepEqual([soon.response.data.version, soon.response.data.sources.count, soon.source], [2, 4, "browser"]);
+      // Past any instance's staleness bound, a lower revision is the truth (the view was recreated).
+      clock.advance(2);
+      const later = await cache.read(BOT, { force: true });
+      assert.deepEqual([later.response.data.version, later.response.data.sources.count], [1, 3]);
     });
   });
 
@@ -270,12 +296,12 @@ describe("MetricsCache", () => {
       assert.deepEqual(api.calls, ["GET agent/a", "BATCH b,c,missing"]);
     });
 
-    it("with force, asks the API even for fresh entries", async () => {
+    it("with force, asks the API even for fresh entries, past the server's memory", async () => {
       const cache = cacheWith();
       await cache.read(BOT);
       const { results } = await cache.readAgents(["bot"], { force: true });
       assert.equal(results.bot.source, "store");
-      assert.deepEqual(api.calls, ["GET agent/bot", "BATCH bot"]);
+      assert.deepEqual(api.calls, ["GET agent/bot", "BATCH bot no-cache"]);
     });
 
     it("falls back to a verified entry when the batch request fails", async () => {

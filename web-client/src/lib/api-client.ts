@@ -95,8 +95,8 @@ export class ApiClient {
   }
 
   /** `GET /v1/agents/{agentId}/metrics`: needs a session and a key with `read:agent-metrics`. */
-  async agentMetrics(agentId: string): Promise<MetricsResponse> {
-    const result = await this.metrics("agent", agentId);
+  async agentMetrics(agentId: string, options: ReadOptions = {}): Promise<MetricsResponse> {
+    const result = await this.metrics("agent", agentId, null, options);
     if (result.notModified) throw new ApiRequestError(304, "BAD_RESPONSE", "304 to a read without If-None-Match");
     return result.response;
   }
@@ -105,16 +105,16 @@ export class ApiClient {
    * A metrics read of any scope; with `etag`, sends `If-None-Match` and may answer `notModified`.
    * Needs a key with `read:agent-metrics`, `read:user-metrics` or `read:org-metrics` respectively.
    */
-  async metrics(scope: MetricsScope, id: string, etag?: string | null): Promise<ConditionalMetrics> {
-    const headers = etag ? { "If-None-Match": etag } : undefined;
+  async metrics(scope: MetricsScope, id: string, etag?: string | null, options: ReadOptions = {}): Promise<ConditionalMetrics> {
+    const headers = { ...revalidation(options), ...(etag ? { "If-None-Match": etag } : {}) };
     const response = await this.send("GET", `${SCOPE_ROUTES[scope]}/${encodeURIComponent(id)}/metrics`, "session+key", undefined, headers);
     if (response.status === 304) return { notModified: true };
     return { notModified: false, response: await bodyOf<MetricsResponse>(response), etag: response.headers.get("ETag") };
   }
 
   /** `POST /v1/agents/metrics:batchGet` with 1..100 ids: every readable view in one request. */
-  batchGetAgentMetrics(agentIds: readonly string[]): Promise<BatchGetResponse> {
-    return this.json("POST", "/v1/agents/metrics:batchGet", "session+key", { agentIds });
+  batchGetAgentMetrics(agentIds: readonly string[], options: ReadOptions = {}): Promise<BatchGetResponse> {
+    return this.json("POST", "/v1/agents/metrics:batchGet", "session+key", { agentIds }, revalidation(options));
   }
 
   /** `POST /v1/api-keys`: session only; the answer holds the plaintext key, shown this once. */
@@ -147,8 +147,8 @@ export class ApiClient {
     await this.send("DELETE", "/v1/session", "session");
   }
 
-  private async json<T>(method: string, path: string, credentials: Credentials, body?: unknown): Promise<T> {
-    return bodyOf<T>(await this.send(method, path, credentials, body));
+  private async json<T>(method: string, path: string, credentials: Credentials, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    return bodyOf<T>(await this.send(method, path, credentials, body, extra));
   }
 
   /** Sends one request; answers the response when it is 2xx or 304, throws `ApiRequestError` otherwise. */
@@ -183,6 +183,18 @@ export class ApiClient {
     return response;
   }
 }
+
+/** How a metrics read may be answered. */
+export interface ReadOptions {
+  /**
+   * Ask the server for the stored view rather than the copy its instance holds in memory (which may
+   * predate a change by up to 35 s): sends `Cache-Control: no-cache`. For an explicit refresh only;
+   * such reads cost the server a Firestore read each.
+   */
+  revalidate?: boolean;
+}
+
+const revalidation = (options: ReadOptions): Record<string, string> => (options.revalidate ? { "Cache-Control": "no-cache" } : {});
 
 async function bodyOf<T>(response: Response): Promise<T> {
   if (response.status === 204) return undefined as T;

@@ -18,6 +18,12 @@ import { readAgentsInBatches } from "./batch-read";
 /** Bump when the entry format changes: entries of any other version are dropped on open. */
 export const CACHE_FORMAT_VERSION = "v1";
 
+/**
+ * The oldest copy a server instance may serve (its edge cache's `maxAgeMs`, functions'
+ * `VIEW_POLICY`): a lower revision than one this browser saw more recently than that is an old copy.
+ */
+export const SERVER_MAX_STALE_MS = 35_000;
+
 export interface MetricsRef {
   scope: MetricsScope;
   id: string;
@@ -88,8 +94,9 @@ export class MetricsCache {
   }
 
   /**
-   * The view of `ref`: from localStorage when fresh (no request), else from the API. `force` skips
-   * the freshness check but still revalidates with the entry's ETag.
+   * The view of `ref`: from localStorage when fresh (no request), else from the API. `force` (a
+   * "Refresh" button) skips the freshness check and asks the server for its stored view rather than
+   * the copy an instance holds in memory; it still sends the entry's ETag.
    */
   async read(ref: MetricsRef, { force = false } = {}): Promise<MetricsResult> {
     const entry = await this.trusted(ref);
@@ -101,7 +108,7 @@ export class MetricsCache {
         return { ...this.fromEntry(entry), stale: true, staleReason: "revalidating" };
       }
     }
-    return this.revalidate(ref, entry);
+    return this.revalidate(ref, entry, force);
   }
 
   /**
@@ -119,14 +126,15 @@ export class MetricsCache {
       const entry = await this.trusted(ref);
       const shared = this.inFlight.get(refKey(ref));
       if (entry && !force && this.now() - entry.savedAt <= this.maxAgeMs) results[id] = this.fromEntry(entry);
-      else if (shared) pending.set(id, shared);
+      // A forced read does not join a plain one in flight: that one may be answered from an instance's memory.
+      else if (shared && !force) pending.set(id, shared);
       else toFetch.set(id, entry);
     }
     const { api } = this.options;
     const fetched = readAgentsInBatches(
       [...toFetch.keys()],
-      (ids) => this.gate.run(() => api.batchGetAgentMetrics(ids)),
-      (id) => this.gate.run(() => api.agentMetrics(id)),
+      (ids) => this.gate.run(() => api.batchGetAgentMetrics(ids, { revalidate: force })),
+      (id) => this.gate.run(() => api.agentMetrics(id, { revalidate: force })),
     );
     for (const [id, entry] of toFetch) {
       const ref: MetricsRef = { scope: "agent", id };
@@ -138,7 +146,7 @@ export class MetricsCache {
       });
       // Another reader may already hold this id's request; then this answer is never awaited.
       answer.catch(() => undefined);
-      pending.set(id, this.share(ref, () => this.settle(ref, entry, answer)));
+      pending.set(id, this.share(ref, () => this.settle(ref, entry, answer), force));
     }
     const ids = [...pending.keys()];
     const settled = await Promise.allSettled(pending.values());
@@ -205,21 +213,27 @@ export class MetricsCache {
     return { response: entry.response, source: "browser", stale: false, ageMs: Math.max(0, this.now() - entry.savedAt) };
   }
 
-  /** One request per view at a time: a second reader joins the first one's promise. */
-  private share(ref: MetricsRef, request: () => Promise<MetricsResult>): Promise<MetricsResult> {
+  /** One request per view at a time: a second reader joins the first one's promise (unless `forced`). */
+  private share(ref: MetricsRef, request: () => Promise<MetricsResult>, forced = false): Promise<MetricsResult> {
     const key = refKey(ref);
     const existing = this.inFlight.get(key);
-    if (existing) return existing;
-    const promise = request().finally(() => this.inFlight.delete(key));
+    if (existing && !forced) return existing;
+    const promise = request().finally(() => {
+      if (this.inFlight.get(key) === promise) this.inFlight.delete(key);
+    });
     this.inFlight.set(key, promise);
     return promise;
   }
 
-  private revalidate(ref: MetricsRef, entry: CacheEntry | null): Promise<MetricsResult> {
-    return this.share(ref, () => {
-      const answer = this.gate.run(() => this.options.api.metrics(ref.scope, ref.id, entry?.etag));
-      return this.settle(ref, entry, answer.then((a) => (a.notModified ? { notModified: true as const } : { ...a, notModified: false as const })));
-    });
+  private revalidate(ref: MetricsRef, entry: CacheEntry | null, forced = false): Promise<MetricsResult> {
+    return this.share(
+      ref,
+      () => {
+        const answer = this.gate.run(() => this.options.api.metrics(ref.scope, ref.id, entry?.etag, { revalidate: forced }));
+        return this.settle(ref, entry, answer.then((a) => (a.notModified ? { notModified: true as const } : { ...a, notModified: false as const })));
+      },
+      forced,
+    );
   }
 
   /** Turns a network answer into a result: verify and store it, or fall back to `entry`. */
@@ -245,10 +259,24 @@ export class MetricsCache {
     if (!(await this.options.verify(response))) {
       throw new ApiRequestError(200, "BAD_SIGNATURE", `The ${ref.scope} ${ref.id} metrics did not verify against the published signing keys.`);
     }
+    const newer = await this.newerHeld(ref, response);
+    if (newer) return this.fromEntry(newer);
     this.store.write(key, { response, etag, savedAt: this.now() });
     const result: MetricsResult = { response, source: response.meta?.cache ?? "store", stale: false, ageMs: 0 };
     if (response.signature.value !== entry?.response.signature.value) this.notify(ref, result);
     return result;
+  }
+
+  /**
+   * A verified entry holding a later revision than `response`, saved so recently that `response` must
+   * be an older copy still held by some server instance (an instance serves copies up to
+   * `SERVER_MAX_STALE_MS` old) rather than a view that really went back (deleted and recreated).
+   * Keeping it means a card never shows a count that goes back and forth.
+   */
+  private async newerHeld(ref: MetricsRef, response: MetricsResponse): Promise<CacheEntry | null> {
+    const held = await this.trusted(ref);
+    if (!held || held.response.data.version <= response.data.version) return null;
+    return this.now() - held.savedAt < SERVER_MAX_STALE_MS ? held : null;
   }
 
   private fallBack(ref: MetricsRef, entry: CacheEntry | null, error: unknown): MetricsResult {

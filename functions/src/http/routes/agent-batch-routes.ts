@@ -12,7 +12,7 @@ import { canReadAgent } from "../../domain/access-policy";
 import { batchGetBody } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
-import { servedView, viewBody } from "../metrics-response";
+import { readOptionsOf, servedView, viewBody } from "../metrics-response";
 import { jsonBody } from "../request-body";
 
 export function agentBatchRoutes(deps: ApiDeps) {
@@ -25,7 +25,8 @@ export function agentBatchRoutes(deps: ApiDeps) {
     });
     const allowed = new Set(readable);
     const forbidden = agentIds.filter((id) => !allowed.has(id));
-    const views = await Promise.all(readable.map(async (id) => servedView(await deps.views.read("agent", id))));
+    const options = readOptionsOf(c);
+    const views = await Promise.all(readable.map(async (id) => servedView(await deps.views.read("agent", id, options))));
     const data = readable.map((id, i) => `${JSON.stringify(id)}:${viewBody(views[i])}`).join(",");
     c.header("Content-Type", "application/json; charset=UTF-8");
     c.header("Cache-Control", "no-store");

@@ -11,7 +11,7 @@ import { agentPath } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { respondWithView, servedView } from "../metrics-response";
+import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
 
 const FORBIDDEN = "You may not read this agent's metrics.";
@@ -22,6 +22,6 @@ export function agentMetricsRoutes(deps: ApiDeps) {
     const { viewer, agent } = await deps.directory.viewerAndAgent(c.get("session").uid, agentId);
     // A missing agent cannot be shown to belong to the caller: 403, like an agent of someone else.
     if (!agent || !canReadAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-    return respondWithView(c, servedView(await deps.views.read("agent", agentId)));
+    return respondWithView(c, servedView(await deps.views.read("agent", agentId, readOptionsOf(c))));
   });
 }

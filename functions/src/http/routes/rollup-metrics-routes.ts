@@ -14,11 +14,11 @@ import type { RollupScope } from "../../store/rollup-store";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { respondWithView, servedView } from "../metrics-response";
+import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
 import type { Context } from "hono";
 
-const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.read(scope, id)));
+const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.read(scope, id, readOptionsOf(c))));
 
 export function userMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
