@@ -111,9 +111,29 @@ test("a run over exact views finds nothing to fix: the page read agrees with a p
   const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log };
   await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
   const again = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  assert.deepEqual(again.agents, { repaired: 0, rolled: 0, resigned: 0, unchanged: 3, failed: 0 });
+  assert.deepEqual(again.agents, { repaired: 0, rolled: 0, resigned: 0, unchanged: 3, gone: 0, failed: 0 });
   // And the page read still catches a drift planted after the first run.
   await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
   const third = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
   assert.equal(third.agents.repaired, 1);
+});
+
+test("a repair made after the view changed judges it again from a full read; an agent deleted since gets no view back", async () => {
+  await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
+  await db.doc("agent_metrics_cache/healthy").update({ "sources.count": 42 });
+  const look = await views.verdicts(["drifted", "healthy"], ctx());
+  assert.deepEqual([look.get("drifted")?.verdict, look.get("healthy")?.verdict], ["repaired", "repaired"]);
+
+  // Since that look: a source was added to "drifted" and a trigger rewrote its view from source...
+  await db.doc("context_sources/late").set({ agentId: "drifted", type: "csv", sizeBytes: 7, tokenCount: 1, status: "ready", createdAt: now, updatedAt: now });
+  await views.recompute("drifted", ctx());
+  // ...and "healthy" was deleted, its view removed by the agent trigger.
+  await db.doc("agents/healthy").delete();
+  await views.removeIfAgentGone("healthy");
+
+  assert.equal(await views.repair("drifted", look.get("drifted")!, ctx()), "unchanged", "the view is judged again, not rewritten from the look");
+  const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());
+  assert.equal(drifted?.sealed.data.sources.count, 2, "the source added after the look is still counted");
+  assert.equal(await views.repair("healthy", look.get("healthy")!, ctx()), "gone");
+  assert.equal((await db.doc("agent_metrics_cache/healthy").get()).exists, false, "the deleted agent's view did not come back");
 });

@@ -11,8 +11,7 @@ import type { InteractionContribution } from "../../functions/src/domain/interac
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema, type ContextSource } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import type { ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
-import type { AgentSnapshot } from "../../functions/src/views/prefetched-transaction";
+import type { AgentSnapshot, ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
 
 export type RawDocument = Record<string, unknown>;
 
@@ -71,7 +70,7 @@ export class MemoryViewDatabase implements ViewDatabase {
   }
 
   /** A read-only transaction: any write fails it, as it would in Firestore. */
-  snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
+  private snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
     const refuse = () => {
       throw new Error("write in a read-only snapshot");
     };

@@ -17,7 +17,7 @@ import { INTERACTION_STATUSES } from "../../functions/src/schemas/interaction-do
 import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import type { ViewContext } from "../../functions/src/views/agent-view-updates";
-import { agentViewsOver } from "../../functions/src/views/agent-views";
+import { agentViewsOver, type Judged } from "../../functions/src/views/agent-views";
 import type { StoredView } from "../../functions/src/views/stored-view";
 import type { ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
 import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
@@ -89,8 +89,8 @@ function withoutWatermarks(db: ViewDatabase): ViewDatabase {
   return {
     readView: (agentId) => db.readView(agentId),
     transact: (work) => db.transact((tx) => work(dropped(tx))),
-    snapshot: (work) => db.snapshot((tx) => work(dropped(tx))),
-    readAgentSnapshots: (agentIds) => db.readAgentSnapshots(agentIds),
+    readAgentSnapshots: async (agentIds) =>
+      new Map([...(await db.readAgentSnapshots(agentIds))].map(([id, seen]) => [id, { ...seen, documents: { ...seen.documents, watermarks: { source: null, interaction: null } } }])),
   };
 }
 
@@ -118,6 +118,11 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   const result: ModelResult = { mismatches: [], deliveries: 0, duplicates: 0 };
   let nextDoc = 0;
   let nextEvent = 0;
+  /** Pages the reconcile has judged but not repaired yet. */
+  const looks: Array<Map<string, Judged>> = [];
+  const repairAll = async (look: Map<string, Judged>) => {
+    for (const [agentId, judged] of look) if (judged.verdict !== "unchanged") await views.repair(agentId, judged, ctx);
+  };
 
   const malformed = (doc: RawDocument, bad: RawDocument[]) => (chance(0.1) ? { ...doc, ...pick(bad) } : doc);
   const sourceDoc = (agentId: string): RawDocument => {
@@ -195,12 +200,17 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       const agentId = existingAgent();
       if (agentId) return views.recompute(agentId, ctx);
     }],
-    [2, async () => {
+    [1, async () => {
       const agentId = existingAgent();
-      // As the hourly run does: a first look from one read, then the transaction only when needed.
-      if (!agentId) return;
-      if ((await views.verdicts([agentId], ctx)).get(agentId) !== "unchanged") await views.reconcile(agentId, ctx);
+      if (agentId) await views.reconcile(agentId, ctx);
     }],
+    [2, async () => {
+      // The hourly run's first look at a page of agents, from one read. Its repairs run later, after
+      // other writes, events, deletions and repairs: each must notice what changed since.
+      const page = AGENTS.filter(() => chance(0.5));
+      if (page.length) looks.push(await views.verdicts(page, ctx));
+    }],
+    [2, () => (looks.length ? repairAll(looks.splice(int(looks.length), 1)[0]) : undefined)],
     [2, () => {
       const agentId = pick(AGENTS);
       const stored = db.views.get(agentId);
@@ -245,6 +255,7 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     const inFlight = int(30);
     while (pending.length + removals.length > inFlight) await deliver();
   }
+  for (const look of looks) await repairAll(look);
   while (pending.length + removals.length) await deliver();
 
   result.mismatches = mismatchesOf({

@@ -3,16 +3,15 @@
  * The hourly reconcile: pages through every agent, judges each page's views against source from one
  * consistent read (two range queries and a `getAll` per page, not queries per agent), and repairs,
  * rolls or re-signs each view `verdictFor` finds wrong, in its own transaction with bounded
- * parallelism; refolds the rollups of the owners and organizations it met; deletes event markers, usage records and rate counters past retention;
+ * parallelism, from the documents that read returned unless the view changed since; refolds the rollups of the owners and organizations it met; deletes event markers, usage records and rate counters past retention;
  * and logs what it found and fixed. It stops before its time budget runs out and leaves a cursor in
  * `reconcile_state/agents`, so the next run resumes where this one stopped: 10,000 agents fit in one
  * invocation when they are small, and any number fit across invocations.
  */
 import { Timestamp, FieldPath, type Firestore } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import type { Verdict } from "../domain/reconcile-verdict";
-import type { ViewContext } from "../views/agent-view-updates";
-import type { AgentViewStore } from "../views/agent-views";
+import type { RepairOutcome, ViewContext } from "../views/agent-view-updates";
+import type { AgentViewStore, Judged } from "../views/agent-views";
 import { COLLECTIONS } from "../store/collections";
 import type { RollupStore } from "../store/rollup-store";
 
@@ -26,7 +25,8 @@ export interface ReconcileOptions {
 export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, pageSize: 300, parallelism: 8, retentionDays: 30 };
 
 export interface ReconcileReport {
-  agents: Record<Verdict | "failed", number>;
+  /** Per agent of the pages read: what was found (and fixed), "gone" when it was deleted meanwhile. */
+  agents: Record<RepairOutcome | "failed", number>;
   rollups: number;
   deleted: Record<"markers" | "usage" | "rateCounters", number>;
   complete: boolean;
@@ -57,7 +57,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const outOfTime = () => Date.now() - started > options.budgetMs;
   const ctx = await deps.context();
   const report: ReconcileReport = {
-    agents: { repaired: 0, rolled: 0, resigned: 0, unchanged: 0, failed: 0 },
+    agents: { repaired: 0, rolled: 0, resigned: 0, unchanged: 0, gone: 0, failed: 0 },
     rollups: 0,
     deleted: { markers: 0, usage: 0, rateCounters: 0 },
     complete: false,
@@ -73,8 +73,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     if (cursor) page = page.startAfter(cursor);
     const snap = await page.get();
     // A first look at the whole page from one consistent read; only the agents it finds wrong are
-    // checked again and rewritten in their own read-write transaction.
-    let verdicts = new Map<string, Verdict>();
+    // rewritten, each in its own read-write transaction from the documents that read returned.
+    let verdicts = new Map<string, Judged>();
     try {
       verdicts = await deps.agentViews.verdicts(snap.docs.map((agent) => agent.id), ctx);
     } catch (error) {
@@ -85,7 +85,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       if (typeof ownerId === "string") scopes.user.add(ownerId);
       if (typeof orgId === "string") scopes.org.add(orgId);
       try {
-        const verdict = verdicts.get(agent.id) === "unchanged" ? "unchanged" : await deps.agentViews.reconcile(agent.id, ctx);
+        const judged = verdicts.get(agent.id);
+        const verdict = !judged ? await deps.agentViews.reconcile(agent.id, ctx) : judged.verdict === "unchanged" ? "unchanged" : await deps.agentViews.repair(agent.id, judged, ctx);
         report.agents[verdict] += 1;
         if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
       } catch (error) {

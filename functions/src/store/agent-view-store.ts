@@ -8,8 +8,7 @@
  */
 import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
-import type { AgentSnapshot } from "../views/prefetched-transaction";
-import type { ViewDatabase, ViewTransaction } from "../views/view-transaction";
+import type { AgentSnapshot, ViewDatabase, ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
 import { decodeView, encodeView } from "./view-codec";
@@ -69,7 +68,6 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
   const latest = new LatestFinder(db);
   return {
     transact: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest))),
-    snapshot: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest)), { readOnly: true }),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
     readAgentSnapshots: (agentIds) =>
       db.runTransaction(

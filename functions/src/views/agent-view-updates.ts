@@ -26,7 +26,7 @@ import type { Keyring } from "../domain/signing";
 import { applySourceChange, summarizeSources, type SourceContribution } from "../domain/source-metrics";
 import { applyWindowChange, summarizeWindows } from "../domain/window-buckets";
 import { agentStateOf, type StoredView, type Watermarks } from "./stored-view";
-import type { IngestItem, ViewTransaction } from "./view-transaction";
+import type { AgentDocuments, AgentSnapshot, IngestItem, ViewTransaction } from "./view-transaction";
 
 /** What every view write needs: the signing keys, the prices to render costs with, and the clock. */
 export interface ViewContext {
@@ -54,13 +54,17 @@ function writeView(tx: ViewTransaction, agentId: string, previous: StoredView | 
 }
 
 /** The agent's state computed from every source and interaction, with the read times as watermarks. */
-async function stateFromSource(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<{ state: AgentState; watermarks: Watermarks }> {
-  const { sources, interactions, watermarks } = await tx.readAgentDocuments(agentId);
+function stateOf({ sources, interactions, watermarks }: AgentDocuments, ctx: ViewContext): { state: AgentState; watermarks: Watermarks } {
   const summary = summarizeInteractions(interactions);
   return {
     state: { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, ctx.now()), extremes: summary.extremes },
     watermarks,
   };
+}
+
+/** The agent's state recomputed from every document read in `tx`. */
+async function stateFromSource(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<{ state: AgentState; watermarks: Watermarks }> {
+  return stateOf(await tx.readAgentDocuments(agentId), ctx);
 }
 
 /** The stored state when its signature verifies, else the state recomputed from source. */
@@ -151,21 +155,38 @@ export async function removeViewIn(tx: ViewTransaction, agentId: string): Promis
   return true;
 }
 
-/** What the reconcile concludes about the stored view of `agentId`, compared with a recompute from source; writes nothing. */
-export async function verdictIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<Verdict> {
-  return (await judge(tx, agentId, ctx)).verdict;
+/** What the reconcile concludes about a stored view, compared with a recompute from the documents read with it. */
+export function verdictOf(seen: AgentSnapshot, ctx: ViewContext): Verdict {
+  return judgeAgainst(seen.view, stateOf(seen.documents, ctx), ctx).verdict;
 }
 
-/** Compares the stored view with source and rewrites it only when the verdict asks for it. */
-export async function reconcileIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<Verdict> {
-  const { verdict, stored, state, watermarks } = await judge(tx, agentId, ctx);
+/** What a repair did: a verdict, or nothing because the agent no longer exists. */
+export type RepairOutcome = Verdict | "gone";
+
+/**
+ * The reconcile's repair of a view judged wrong from `seen` (an earlier consistent read of the view
+ * and the agent's documents), without reading those documents again: when the view is still the one
+ * `seen` holds, no event has touched it since that read, so `seen`'s documents with their read times
+ * as watermarks are exact (events for later writes still apply on top, and one that commits first
+ * makes this transaction retry). A view that changed since is judged again from a full read. An agent
+ * deleted since gets no view: its view is the agent trigger's to remove, and must not come back.
+ */
+export async function repairIn(tx: ViewTransaction, agentId: string, seen: AgentSnapshot, ctx: ViewContext): Promise<RepairOutcome> {
+  const [exists, stored] = await Promise.all([tx.agentExists(agentId), tx.readView(agentId)]);
+  if (!exists) return "gone";
+  const truth = sameRevision(stored, seen.view) ? stateOf(seen.documents, ctx) : await stateFromSource(tx, agentId, ctx);
+  const { verdict, state, watermarks } = judgeAgainst(stored, truth, ctx);
   if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
   return verdict;
 }
 
-async function judge(tx: ViewTransaction, agentId: string, ctx: ViewContext) {
-  const stored = await tx.readView(agentId);
-  const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
+/** Whether two reads found the same stored revision (or both found none). */
+function sameRevision(a: StoredView | null, b: StoredView | null): boolean {
+  if (!a || !b) return a === b;
+  return a.sealed.data.version === b.sealed.data.version && a.sealed.signature?.value === b.sealed.signature?.value;
+}
+
+function judgeAgainst(stored: StoredView | null, { state, watermarks }: { state: AgentState; watermarks: Watermarks }, ctx: ViewContext) {
   const now = ctx.now();
   const authentic = stored !== null && isAuthentic(stored.sealed, ctx.keyring);
   const verdict = verdictFor({
@@ -175,5 +196,5 @@ async function judge(tx: ViewTransaction, agentId: string, ctx: ViewContext) {
     truth: renderAgent(state, ctx.pricing, now),
     signedWithActiveKey: stored?.sealed.signature?.keyId === ctx.keyring.activeKeyId,
   });
-  return { verdict, stored, state, watermarks };
+  return { verdict, state, watermarks };
 }

@@ -7,10 +7,15 @@
 import type { AgentChange, ChangeKind } from "../domain/agent-change";
 import type { SealedView } from "../domain/metrics-view";
 import type { Verdict } from "../domain/reconcile-verdict";
-import { applyChangeIn, ingestIn, recomputeIn, reconcileIn, removeViewIn, verdictIn, type ApplyOutcome, type ChangeValue, type ViewContext } from "./agent-view-updates";
-import { prefetchedTransaction } from "./prefetched-transaction";
+import { applyChangeIn, ingestIn, recomputeIn, removeViewIn, repairIn, verdictOf, type ApplyOutcome, type ChangeValue, type RepairOutcome, type ViewContext } from "./agent-view-updates";
 import type { StoredView } from "./stored-view";
-import type { IngestItem, ViewDatabase } from "./view-transaction";
+import type { AgentSnapshot, IngestItem, ViewDatabase } from "./view-transaction";
+
+/** The reconcile's first look at one agent: its verdict, and the snapshot it was judged from. */
+export interface Judged {
+  verdict: Verdict;
+  seen: AgentSnapshot;
+}
 
 export interface AgentViewStore {
   read(agentId: string): Promise<StoredView | null>;
@@ -20,18 +25,26 @@ export interface AgentViewStore {
   ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
   recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
   /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
-  reconcile(agentId: string, ctx: ViewContext): Promise<Verdict>;
+  reconcile(agentId: string, ctx: ViewContext): Promise<RepairOutcome>;
   /**
-   * The reconcile's verdicts for many agents, judged from one consistent read of their documents;
-   * writes nothing (follow with `reconcile` for those not "unchanged").
+   * The reconcile's verdicts for many agents, judged from one consistent, lock-free read of their
+   * views and documents; writes nothing (follow with `repair` for those not "unchanged").
    */
-  verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Verdict>>;
+  verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Judged>>;
+  /** Rewrites a view judged wrong, from the documents it was judged from unless the view changed since. */
+  repair(agentId: string, judged: Judged, ctx: ViewContext): Promise<RepairOutcome>;
   /** Deletes the view of an agent that no longer exists; true when a view was deleted. */
   removeIfAgentGone(agentId: string): Promise<boolean>;
 }
 
 /** The agent view operations over `database`. */
 export function agentViewsOver(database: ViewDatabase): AgentViewStore {
+  const verdicts = async (agentIds: readonly string[], ctx: ViewContext) => {
+    const judged = new Map<string, Judged>();
+    for (const [agentId, seen] of await database.readAgentSnapshots(agentIds)) judged.set(agentId, { verdict: verdictOf(seen, ctx), seen });
+    return judged;
+  };
+  const repair = (agentId: string, judged: Judged, ctx: ViewContext) => database.transact((tx) => repairIn(tx, agentId, judged.seen, ctx));
   return {
     read: (agentId) => database.readView(agentId),
     applyChange: (kind, change, ctx) => database.transact((tx) => applyChangeIn(tx, kind, change, ctx)),
@@ -39,14 +52,13 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
     // Most hourly checks find nothing to fix: judge on a lock-free snapshot first, so they never
     // contend with the triggers, and take the read-write transaction only to write.
-    reconcile: async (agentId, ctx) =>
-      (await database.snapshot((tx) => verdictIn(tx, agentId, ctx))) === "unchanged" ? "unchanged" : database.transact((tx) => reconcileIn(tx, agentId, ctx)),
-    verdicts: async (agentIds, ctx) => {
-      const snapshots = await database.readAgentSnapshots(agentIds);
-      const verdicts = new Map<string, Verdict>();
-      for (const [agentId, snapshot] of snapshots) verdicts.set(agentId, await verdictIn(prefetchedTransaction(agentId, snapshot), agentId, ctx));
-      return verdicts;
+    reconcile: async (agentId, ctx) => {
+      const judged = (await verdicts([agentId], ctx)).get(agentId);
+      if (!judged) throw new Error(`no snapshot was read for agent ${agentId}`);
+      return judged.verdict === "unchanged" ? "unchanged" : repair(agentId, judged, ctx);
     },
+    verdicts,
+    repair,
     removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
   };
 }

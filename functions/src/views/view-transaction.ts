@@ -10,7 +10,6 @@ import type { AgentState } from "../domain/agent-view";
 import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
 import type { SealedView } from "../domain/metrics-view";
 import type { ContextSource } from "../schemas/source-documents";
-import type { AgentSnapshot } from "./prefetched-transaction";
 import type { StoredView, Watermarks } from "./stored-view";
 
 /** Every valid source document of an agent (invalid ones count as absent), with when they were read. */
@@ -19,6 +18,12 @@ export interface AgentDocuments {
   interactions: InteractionContribution[];
   /** Per kind, the read time: every write committed at or before it is in the lists. */
   watermarks: Watermarks;
+}
+
+/** One agent's stored view and documents, read together in one consistent snapshot. */
+export interface AgentSnapshot {
+  view: StoredView | null;
+  documents: AgentDocuments;
 }
 
 /** An interaction to store through the ingestion route: its document id and the validated values. */
@@ -60,8 +65,6 @@ export interface ViewTransaction {
 export interface ViewDatabase {
   /** Runs `work` in one transaction (which the database may retry) and commits its writes. */
   transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
-  /** Runs `work` over one consistent snapshot that takes no locks; `work` must not write. */
-  snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
   /**
    * The stored views and documents of `agentIds` from one consistent, lock-free read: a few range
    * queries for the lot rather than queries per agent (for the reconcile's first look at a page).

@@ -24,7 +24,6 @@ function failingOnce(db: MemoryViewDatabase, failure: Failure): ViewDatabase {
   let failed = false;
   return {
     readView: (agentId) => db.readView(agentId),
-    snapshot: (work) => db.snapshot(work),
     readAgentSnapshots: (agentIds) => db.readAgentSnapshots(agentIds),
     transact: async (work) => {
       if (failed) return db.transact(work);
