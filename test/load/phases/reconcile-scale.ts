@@ -2,9 +2,10 @@
  * @module reconcile-scale
  * The hourly reconcile over many agents (issue #3: 10,000 within one invocation's time limit). Seeds
  * N agents with two sources each in a project of their own (no trigger fires there, so no view exists
- * yet), then runs the real `reconcile()` twice with its production options: the first pass builds
- * every view (each is "repaired": the worst case), the second is the steady hourly run (each is
- * "unchanged"). Both are timed against the 540 s function timeout and the reconcile's 480 s budget.
+ * yet), then runs the real `reconcile()` with its production options as the hourly schedule would:
+ * invocation after invocation until one completes a pass that builds every view (each is "repaired":
+ * the worst case), then the steady hourly run (each is "unchanged"). Each invocation is timed against
+ * the 540 s function timeout and the reconcile's 480 s budget.
  */
 import { Timestamp } from "firebase-admin/firestore";
 import { pricingFromConfig } from "../../../functions/src/domain/pricing";
@@ -17,6 +18,8 @@ import { progress } from "../bench-output";
 
 const PROJECT = "demo-metrics-reconcile-bench";
 const SOURCES_PER_AGENT = 2;
+/** Invocations the build may take before the bench gives up on it (it reports the ones it ran). */
+const MAX_BUILD_INVOCATIONS = 12;
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 export interface ReconcilePass {
@@ -33,7 +36,8 @@ export interface ReconcileScale {
   budgetMs: number;
   parallelism: number;
   pageSize: number;
-  firstPass: ReconcilePass;
+  /** The invocations it took to build every view (the last one completes the pass, unless capped). */
+  buildPasses: ReconcilePass[];
   steadyPass: ReconcilePass;
 }
 
@@ -72,9 +76,11 @@ export async function measureReconcileScale(agentCount: number): Promise<Reconci
     const report = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
     return { durationMs: performance.now() - started, complete: report.complete, agents: report.agents, rollups: report.rollups };
   };
-  const firstPass = await pass("first pass (builds every view)");
+  const buildPasses: ReconcilePass[] = [];
+  do buildPasses.push(await pass(`invocation ${buildPasses.length + 1} building every view`));
+  while (!buildPasses[buildPasses.length - 1].complete && buildPasses.length < MAX_BUILD_INVOCATIONS);
   const steadyPass = await pass("steady pass");
   await clearProject();
   const { budgetMs, parallelism, pageSize } = DEFAULT_RECONCILE_OPTIONS;
-  return { agents: agentCount, sourcesPerAgent: SOURCES_PER_AGENT, seedMs, budgetMs, parallelism, pageSize, firstPass, steadyPass };
+  return { agents: agentCount, sourcesPerAgent: SOURCES_PER_AGENT, seedMs, budgetMs, parallelism, pageSize, buildPasses, steadyPass };
 }
