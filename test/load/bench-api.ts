@@ -22,7 +22,10 @@ export interface ApiResponse<T> {
 export interface BenchApi {
   /** Creates an agent owned by the benchmark's user; returns its id. */
   createAgent(label: string): Promise<string>;
+  /** A plain read, as any reader makes it (an instance may answer from its memory). */
   metrics(agentId: string): Promise<ApiResponse<MetricsBody>>;
+  /** A read with `Cache-Control: no-cache`: the stored view, as a client that just wrote asks for it. */
+  storedMetrics(agentId: string): Promise<ApiResponse<MetricsBody>>;
   refresh(agentId: string): Promise<ApiResponse<MetricsBody>>;
   ingest(agentId: string, interactions: unknown[]): Promise<ApiResponse<{ accepted: number }>>;
 }
@@ -45,11 +48,11 @@ export async function connectBenchApi(): Promise<BenchApi> {
   if (created.status !== 201) throw new Error(`creating the API key failed: ${created.status} ${await created.text()}`);
   const { key } = (await created.json()) as { key: string };
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
+  async function call<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const started = performance.now();
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json" },
+      headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...extra },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -63,6 +66,8 @@ export async function connectBenchApi(): Promise<BenchApi> {
       return agentId;
     },
     metrics: (agentId) => call("GET", `/v1/agents/${agentId}/metrics`),
+    // What a client that just wrote asks: the stored view, not the copy an instance holds for up to 5 s.
+    storedMetrics: (agentId) => call("GET", `/v1/agents/${agentId}/metrics`, undefined, { "Cache-Control": "no-cache" }),
     refresh: (agentId) => call("POST", `/v1/agents/${agentId}/metrics:refresh`),
     ingest: (agentId, interactions) => call("POST", `/v1/agents/${agentId}/interactions`, { interactions }),
   };

@@ -44,7 +44,7 @@ async function waitForBacklog(api: BenchApi, db: Firestore, agentId: string): Pr
   await db.collection(COLLECTIONS.interactions).doc().set({
     agentId, userId: "bench-sentinel", model: "sentinel", inputTokens: 1, outputTokens: 1, latencyMs: 1, status: "success", occurredAt: Timestamp.now(),
   });
-  return (await timeUntilVisible(startedAt, () => api.metrics(agentId), countIs(BATCH_INTERACTIONS + 1), 300_000)).visibleMs;
+  return (await timeUntilVisible(startedAt, () => api.storedMetrics(agentId), countIs(BATCH_INTERACTIONS + 1), 300_000)).visibleMs;
 }
 
 export async function measureInteractionBatches(api: BenchApi, db: Firestore, batches: number): Promise<InteractionBatches> {
@@ -56,7 +56,7 @@ export async function measureInteractionBatches(api: BenchApi, db: Firestore, ba
     const startedAt = performance.now();
     const posted = expectStatus(await api.ingest(agentId, items), 202, "POST interactions");
     if (posted.body.accepted !== BATCH_INTERACTIONS) throw new Error(`only ${posted.body.accepted} of ${BATCH_INTERACTIONS} interactions were accepted`);
-    const seen = await timeUntilVisible(startedAt, () => api.metrics(agentId), countIs(BATCH_INTERACTIONS));
+    const seen = await timeUntilVisible(startedAt, () => api.storedMetrics(agentId), countIs(BATCH_INTERACTIONS));
     progress(`1000 interactions → visible ${repeat}/${batches}: ${ms(seen.visibleMs)}; letting its 1000 create events run out`);
     const backlogMs = repeat < batches ? await waitForBacklog(api, db, agentId) : null;
     repeats.push({ postMs: posted.elapsedMs, visibleMs: seen.visibleMs, backlogMs });

@@ -65,7 +65,7 @@ export async function measureRecomputeVsIncremental(api: BenchApi, db: Firestore
   const drainStart = performance.now();
   const drained = await writer.drained((done, expected) => progress(`${label}: trigger events processed ${done.toLocaleString("en-US")}/${expected.toLocaleString("en-US")}`), DRAIN_TIMEOUT_MS);
   const drainMs = performance.now() - drainStart;
-  if (!countIs(size)(await api.metrics(agentId))) throw new Error(`the view of ${label} is not exact after seeding`);
+  if (!countIs(size)(await api.storedMetrics(agentId))) throw new Error(`the view of ${label} is not exact after seeding`);
 
   const naive = await repeat(REPEATS.naive, `${label}: naive read`, async () => {
     const read = await naiveSourcesBlock(db, agentId);
@@ -87,7 +87,7 @@ export async function measureRecomputeVsIncremental(api: BenchApi, db: Firestore
     const startedAt = performance.now();
     await writer.writeOne(agentId);
     sources += 1;
-    return (await timeUntilVisible(startedAt, () => api.metrics(agentId), countIs(sources))).visibleMs;
+    return (await timeUntilVisible(startedAt, () => api.storedMetrics(agentId), countIs(sources))).visibleMs;
   });
 
   return {

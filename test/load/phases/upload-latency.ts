@@ -26,7 +26,7 @@ export async function measureUploadToVisible(api: BenchApi, writer: SourceWriter
   for (let i = 1; i <= WARM_UP_WRITES; i++) {
     progress(`upload → visible: warm-up write ${i}/${WARM_UP_WRITES}`);
     await writer.writeOne(agentId);
-    await timeUntilVisible(performance.now(), () => api.metrics(agentId), countIs(i));
+    await timeUntilVisible(performance.now(), () => api.storedMetrics(agentId), countIs(i));
   }
 
   const samples: UploadLatency["samples"] = [];
@@ -34,7 +34,7 @@ export async function measureUploadToVisible(api: BenchApi, writer: SourceWriter
     const startedAt = performance.now();
     await writer.writeOne(agentId);
     const acknowledgedMs = performance.now() - startedAt;
-    const seen = await timeUntilVisible(startedAt, () => api.metrics(agentId), countIs(WARM_UP_WRITES + run));
+    const seen = await timeUntilVisible(startedAt, () => api.storedMetrics(agentId), countIs(WARM_UP_WRITES + run));
     samples.push({ visibleMs: seen.visibleMs, acknowledgedMs, polls: seen.polls });
     progress(`upload → visible ${run}/${runs}: ${ms(seen.visibleMs)}`);
   }
