@@ -11,7 +11,7 @@ import { onSchedule } from "firebase-functions/v2/scheduler";
 import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from "./config/params";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import type { ChangeKind } from "./domain/agent-change";
-import { apiServices, triggerServices } from "./services";
+import { apiServices, signingKeyring, triggerServices } from "./services";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
 import { handleAgentWritten } from "./triggers/agent-written";
 
@@ -25,7 +25,7 @@ export const api = onRequest({ secrets: [signingKeyringSecret, apiKeyPepperSecre
 
 const viewContext = async () => {
   const s = triggerServices();
-  return { keyring: s.keyring, pricing: await s.pricing.current(), now: s.now };
+  return { keyring: signingKeyring(), pricing: await s.pricing.current(), now: s.now };
 };
 
 function viewTrigger(kind: ChangeKind) {
@@ -47,7 +47,10 @@ export const onInteractionWritten = onDocumentWritten(
   viewTrigger("interaction"),
 );
 
-/** Removes the view of a deleted agent (and so its share of the rollups); logs moves, which rollups follow by themselves. */
+/**
+ * Removes the view of a deleted agent (and so its share of the rollups); logs moves, which rollups
+ * follow by themselves. It signs nothing, so it declares no secret.
+ */
 export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", retry: true }, (event) => {
   const s = triggerServices();
   return handleAgentWritten({ removeView: (agentId) => s.agentViews.removeIfAgentGone(agentId), log: s.log })(event);

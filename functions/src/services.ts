@@ -90,7 +90,6 @@ export interface TriggerServices {
   db: Firestore;
   agentViews: ReturnType<typeof firestoreAgentViewStore>;
   rollups: RollupStore;
-  keyring: Keyring;
   pricing: PricingSource;
   now: () => Date;
   log: Logger;
@@ -103,6 +102,7 @@ export interface RuntimeServices {
 
 let api: RuntimeServices | undefined;
 let triggers: TriggerServices | undefined;
+let triggerKeyring: Keyring | undefined;
 
 const firebaseApp = () => getApps()[0] ?? initializeApp();
 
@@ -123,7 +123,17 @@ export function apiServices(): RuntimeServices {
   return api;
 }
 
-/** The triggers' services on this instance, built on first call. */
+/**
+ * The signing keys of the triggers that write views, parsed on first call. Apart from the services:
+ * a secret is readable only by functions that declare it, and `onAgentWritten`, which only deletes
+ * views, does not.
+ */
+export function signingKeyring(): Keyring {
+  triggerKeyring ??= parseKeyring(signingKeyringSecret.value());
+  return triggerKeyring;
+}
+
+/** The triggers' services on this instance, built on first call (no secret needed). */
 export function triggerServices(): TriggerServices {
   if (!triggers) {
     const db = getFirestore(firebaseApp());
@@ -132,7 +142,6 @@ export function triggerServices(): TriggerServices {
       db,
       agentViews,
       rollups: firestoreRollupStore(db, agentViews),
-      keyring: parseKeyring(signingKeyringSecret.value()),
       pricing: firestorePricingSource(db, functionsLogger),
       now: () => new Date(),
       log: functionsLogger,
