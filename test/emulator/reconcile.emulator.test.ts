@@ -131,9 +131,9 @@ test("a repair made after the view changed judges it again from a full read; an 
   await db.doc("agents/healthy").delete();
   await views.removeIfAgentGone("healthy");
 
-  assert.equal(await views.repair("drifted", look.get("drifted")!, ctx()), "unchanged", "the view is judged again, not rewritten from the look");
+  assert.equal(await views.reconcile("drifted", ctx(), look.get("drifted")), "unchanged", "the view is judged again, not rewritten from the look");
   const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());
   assert.equal(drifted?.sealed.data.sources.count, 2, "the source added after the look is still counted");
-  assert.equal(await views.repair("healthy", look.get("healthy")!, ctx()), "gone");
+  assert.equal(await views.reconcile("healthy", ctx(), look.get("healthy")), "gone");
   assert.equal((await db.doc("agent_metrics_cache/healthy").get()).exists, false, "the deleted agent's view did not come back");
 });

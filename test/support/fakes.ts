@@ -162,9 +162,6 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       verdicts: async () => {
         throw new Error("the HTTP layer does not judge views (the reconcile does)");
       },
-      repair: async () => {
-        throw new Error("the HTTP layer does not repair views (the reconcile does)");
-      },
       removeIfAgentGone: async (agentId) => !world.agents.has(agentId) && world.views.delete(agentId),
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);

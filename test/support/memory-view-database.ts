@@ -91,6 +91,7 @@ export class MemoryViewDatabase implements ViewDatabase {
         read(() => ({ view: this.views.get(agentId) ?? null, existing: new Set(docIds.filter((id) => this.documents.interaction.has(id))) })),
       readView: (agentId) => read(() => this.views.get(agentId) ?? null),
       agentExists: (agentId) => read(() => this.agents.has(agentId)),
+      readAgentAndView: (agentId) => read(() => ({ exists: this.agents.has(agentId), view: this.views.get(agentId) ?? null })),
       readAgentDocuments: (agentId) =>
         read(() => ({
           sources: sources(agentId),

@@ -121,7 +121,7 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   /** Pages the reconcile has judged but not repaired yet. */
   const looks: Array<Map<string, Judged>> = [];
   const repairAll = async (look: Map<string, Judged>) => {
-    for (const [agentId, judged] of look) if (judged.verdict !== "unchanged") await views.repair(agentId, judged, ctx);
+    for (const [agentId, judged] of look) await views.reconcile(agentId, ctx, judged);
   };
 
   const malformed = (doc: RawDocument, bad: RawDocument[]) => (chance(0.1) ? { ...doc, ...pick(bad) } : doc);

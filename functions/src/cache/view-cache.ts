@@ -13,6 +13,7 @@ import type { Logger } from "../config/logger";
 import { VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
+import type { AgentViewReader } from "../store/agent-view-reader";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
@@ -22,7 +23,7 @@ import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./vie
 /** Where views come from on a miss. */
 export interface ViewSource {
   /** Stored agent views, many in one round trip; a missing view maps to null. */
-  readAgents(ids: string[]): Promise<Map<string, StoredView | null>>;
+  readAgents: AgentViewReader;
   recomputeAgent(id: string): Promise<SealedView>;
   readRollup(scope: RollupScope, id: string): Promise<StoredView | null>;
   foldRollup(scope: RollupScope, id: string): Promise<SealedView>;

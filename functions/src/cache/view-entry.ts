@@ -1,7 +1,7 @@
 /**
  * @module view-entry
  * What the edge keeps of one metrics view: the response body's `data` and `signature` already
- * serialized, its strong ETag and version. Keeping the JSON text rather than the parsed view makes a
+ * serialized, and its strong ETag. Keeping the JSON text rather than the parsed view makes a
  * hit a string concatenation (no serialization, no signature check) and keeps 10,000 agent views in a
  * few tens of megabytes. Entries are frozen and strings cannot be modified in place, so what passed
  * the signature check at load time is exactly what is served, without checking it again on each hit.
@@ -19,7 +19,6 @@ export type CacheLayer = "edge" | ViewOrigin;
 export interface ViewEntry {
   scope: SealedView["data"]["scope"];
   id: string;
-  version: number;
   etag: string;
   origin: ViewOrigin;
   /** `{"data":…,"signature":…` — the body without `meta` and without its closing brace. */
@@ -40,7 +39,7 @@ function etagOf(sealed: SealedView): string {
 /** The entry of a sealed view whose signature has been checked (or that this instance just signed). */
 export function viewEntryOf(sealed: SealedView, origin: ViewOrigin): ViewEntry {
   const payload = JSON.stringify({ data: sealed.data, signature: sealed.signature }).slice(0, -1);
-  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, version: sealed.data.version, etag: etagOf(sealed), origin, payload });
+  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload });
 }
 
 /** The JSON body of a single read: `{ data, signature, meta }`. */

@@ -85,8 +85,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       if (typeof ownerId === "string") scopes.user.add(ownerId);
       if (typeof orgId === "string") scopes.org.add(orgId);
       try {
-        const judged = verdicts.get(agent.id);
-        const verdict = !judged ? await deps.agentViews.reconcile(agent.id, ctx) : judged.verdict === "unchanged" ? "unchanged" : await deps.agentViews.repair(agent.id, judged, ctx);
+        const verdict = await deps.agentViews.reconcile(agent.id, ctx, verdicts.get(agent.id));
         report.agents[verdict] += 1;
         if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
       } catch (error) {

@@ -41,6 +41,10 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
     async agentExists(agentId) {
       return (await tx.get(agents.doc(agentId))).exists;
     },
+    async readAgentAndView(agentId) {
+      const [agent, view] = await tx.getAll(agents.doc(agentId), views.doc(agentId));
+      return { exists: agent.exists, view: decodeView(view.data()) };
+    },
     async readAgentDocuments(agentId) {
       const [sources, interactionList] = await Promise.all([latest.allSources(tx, agentId), latest.allInteractions(tx, agentId)]);
       return { sources: sources.values, interactions: interactionList.values, watermarks: { source: sources.readTime, interaction: interactionList.readTime } };

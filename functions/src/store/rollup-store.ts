@@ -16,6 +16,7 @@ import { rollUpAgents } from "../domain/rollup";
 import type { ViewContext } from "../views/agent-view-updates";
 import type { AgentViewStore } from "../views/agent-views";
 import { COLLECTIONS } from "./collections";
+import { firestoreAgentViewReader } from "./agent-view-reader";
 import { agentStateOf, type StoredView } from "../views/stored-view";
 import { decodeView, encodeView } from "./view-codec";
 
@@ -32,19 +33,17 @@ export interface RollupStore {
 
 export function firestoreRollupStore(db: Firestore, agentViews: AgentViewStore): RollupStore {
   const collection = (scope: RollupScope) => db.collection(scope === "user" ? COLLECTIONS.userViews : COLLECTIONS.orgViews);
-  const views = db.collection(COLLECTIONS.agentViews);
+  const readViews = firestoreAgentViewReader(db);
 
   async function agentStatesOf(scope: RollupScope, id: string, ctx: ViewContext): Promise<{ states: AgentState[]; agentCount: number }> {
     const agents = await db.collection(COLLECTIONS.agents).where(scope === "user" ? "ownerId" : "orgId", "==", id).select().get();
     if (agents.empty) return { states: [], agentCount: 0 };
-    const snaps = await db.getAll(...agents.docs.map((agent) => views.doc(agent.id)));
     const states: AgentState[] = [];
-    for (const snap of snaps) {
-      let stored = decodeView(snap.data());
+    for (let [agentId, stored] of await readViews(agents.docs.map((agent) => agent.id))) {
       if (!stored) continue; // an agent without any source document yet adds nothing
       if (!isAuthentic(stored.sealed, ctx.keyring)) {
-        await agentViews.recompute(snap.id, ctx);
-        stored = await agentViews.read(snap.id);
+        await agentViews.recompute(agentId, ctx);
+        stored = await agentViews.read(agentId);
       }
       if (stored) states.push(agentStateOf(stored));
     }

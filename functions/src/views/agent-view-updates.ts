@@ -149,7 +149,7 @@ export async function recomputeIn(tx: ViewTransaction, agentId: string, ctx: Vie
 
 /** Deletes the view of a deleted agent; says whether one was deleted (nothing happens if the agent exists again). */
 export async function removeViewIn(tx: ViewTransaction, agentId: string): Promise<boolean> {
-  const [exists, stored] = await Promise.all([tx.agentExists(agentId), tx.readView(agentId)]);
+  const { exists, view: stored } = await tx.readAgentAndView(agentId);
   if (exists || !stored) return false;
   tx.deleteView(agentId);
   return true;
@@ -172,7 +172,7 @@ export type RepairOutcome = Verdict | "gone";
  * deleted since gets no view: its view is the agent trigger's to remove, and must not come back.
  */
 export async function repairIn(tx: ViewTransaction, agentId: string, seen: AgentSnapshot, ctx: ViewContext): Promise<RepairOutcome> {
-  const [exists, stored] = await Promise.all([tx.agentExists(agentId), tx.readView(agentId)]);
+  const { exists, view: stored } = await tx.readAgentAndView(agentId);
   if (!exists) return "gone";
   const truth = sameRevision(stored, seen.view) ? stateOf(seen.documents, ctx) : await stateFromSource(tx, agentId, ctx);
   const { verdict, state, watermarks } = judgeAgainst(stored, truth, ctx);

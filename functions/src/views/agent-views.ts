@@ -24,15 +24,17 @@ export interface AgentViewStore {
   /** Stores the new interactions of `items` and counts them, in one transaction; returns the ids already stored. */
   ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
   recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
-  /** Compares the stored view with source and rewrites it only when the verdict asks for it. */
-  reconcile(agentId: string, ctx: ViewContext): Promise<RepairOutcome>;
+  /**
+   * Compares the stored view with source and rewrites it only when the verdict asks for it. With
+   * `judged` (from `verdicts`), the comparison is that one and a repair writes from its documents
+   * unless the view changed since; without, the agent is judged first from a read of its own.
+   */
+  reconcile(agentId: string, ctx: ViewContext, judged?: Judged): Promise<RepairOutcome>;
   /**
    * The reconcile's verdicts for many agents, judged from one consistent, lock-free read of their
-   * views and documents; writes nothing (follow with `repair` for those not "unchanged").
+   * views and documents; writes nothing (pass each to `reconcile`).
    */
   verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Judged>>;
-  /** Rewrites a view judged wrong, from the documents it was judged from unless the view changed since. */
-  repair(agentId: string, judged: Judged, ctx: ViewContext): Promise<RepairOutcome>;
   /** Deletes the view of an agent that no longer exists; true when a view was deleted. */
   removeIfAgentGone(agentId: string): Promise<boolean>;
 }
@@ -44,7 +46,6 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     for (const [agentId, seen] of await database.readAgentSnapshots(agentIds)) judged.set(agentId, { verdict: verdictOf(seen, ctx), seen });
     return judged;
   };
-  const repair = (agentId: string, judged: Judged, ctx: ViewContext) => database.transact((tx) => repairIn(tx, agentId, judged.seen, ctx));
   return {
     read: (agentId) => database.readView(agentId),
     applyChange: (kind, change, ctx) => database.transact((tx) => applyChangeIn(tx, kind, change, ctx)),
@@ -52,13 +53,13 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
     // Most hourly checks find nothing to fix: judge on a lock-free snapshot first, so they never
     // contend with the triggers, and take the read-write transaction only to write.
-    reconcile: async (agentId, ctx) => {
-      const judged = (await verdicts([agentId], ctx)).get(agentId);
+    reconcile: async (agentId, ctx, judged) => {
+      judged ??= (await verdicts([agentId], ctx)).get(agentId);
       if (!judged) throw new Error(`no snapshot was read for agent ${agentId}`);
-      return judged.verdict === "unchanged" ? "unchanged" : repair(agentId, judged, ctx);
+      const { seen } = judged;
+      return judged.verdict === "unchanged" ? "unchanged" : database.transact((tx) => repairIn(tx, agentId, seen, ctx));
     },
     verdicts,
-    repair,
     removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
   };
 }

@@ -47,6 +47,8 @@ export interface ViewTransaction {
   readView(agentId: string): Promise<StoredView | null>;
   /** Whether `agents/{agentId}` exists. */
   agentExists(agentId: string): Promise<boolean>;
+  /** Whether the agent exists, and its stored view, in one read. */
+  readAgentAndView(agentId: string): Promise<{ exists: boolean; view: StoredView | null }>;
   /** Every source and interaction of the agent, for a full recompute. */
   readAgentDocuments(agentId: string): Promise<AgentDocuments>;
   /** The newest `createdAt` among the agent's valid sources. */
