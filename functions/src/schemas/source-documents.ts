@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { documentId } from "./ids";
+import { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType } from "../domain/source-kinds";
 
 /**
  * A Firestore Timestamp (anything with `toDate()`) or a Date. Strings are refused on purpose: Firestore
@@ -20,10 +21,7 @@ export const instant = z.preprocess((value) => {
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-export const SOURCE_TYPES = ["pdf", "docx", "text", "url", "csv", "other"] as const;
-export const SOURCE_STATUSES = ["processing", "ready", "failed"] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
-export type SourceStatus = (typeof SOURCE_STATUSES)[number];
+export { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType };
 
 export const contextSourceSchema = z.object({
   agentId: documentId,

@@ -4,6 +4,7 @@
  * profile, the agents they own, and new context sources (the one source collection a client writes
  * here). Metrics never come from here: they are read, signed, through the API.
  */
+import { SOURCE_STATUSES, SOURCE_TYPES } from "../../../functions/src/domain/source-kinds";
 import { addDoc, collection, doc, getDoc, getDocs, query, serverTimestamp, where, type Firestore } from "firebase/firestore";
 
 export interface Profile {
@@ -17,8 +18,7 @@ export interface AgentSummary {
   name: string;
 }
 
-export const SOURCE_TYPES = ["pdf", "docx", "text", "url", "csv", "other"] as const;
-export const SOURCE_STATUSES = ["processing", "ready", "failed"] as const;
+export { SOURCE_STATUSES, SOURCE_TYPES };
 
 export interface NewSource {
   agentId: string;

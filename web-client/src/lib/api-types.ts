@@ -131,13 +131,5 @@ export interface KeyUsage {
   lastUsedAt: string | null;
 }
 
-/** The permissions a key may hold (`admin:all` grants every one); a unit test keeps it equal to the server's list. */
-export const PERMISSIONS = [
-  "read:agent-metrics",
-  "write:agent-metrics",
-  "read:user-metrics",
-  "read:org-metrics",
-  "write:interactions",
-  "read:cache-stats",
-  "admin:all",
-] as const;
+/** The permissions a key may hold (`admin:all` grants every one): the server's own list. */
+export { PERMISSIONS } from "../../../functions/src/domain/permissions";

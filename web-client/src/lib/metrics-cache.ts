@@ -9,7 +9,8 @@
  * the network is down, or the server keeps answering 429/503, the last verified value is served,
  * marked stale, rather than an error. Concurrent reads of one view share one request.
  */
-import { ApiRequestError, type ApiClient, type MetricsScope } from "./api-client";
+import { VIEW_POLICY } from "../../../functions/src/domain/cache-policy";
+import { ApiRequestError, type ApiClient, type ConditionalMetrics, type MetricsScope } from "./api-client";
 import type { MetricsResponse, ServerCacheLayer } from "./api-types";
 import { BackoffGate, DEFAULT_BACKOFF, isRetryable, type BackoffOptions } from "./backoff";
 import { EntryStore, type CacheEntry, type StorageLike } from "./entry-store";
@@ -19,10 +20,10 @@ import { readAgentsInBatches } from "./batch-read";
 export const CACHE_FORMAT_VERSION = "v1";
 
 /**
- * The oldest copy a server instance may serve (its edge cache's `maxAgeMs`, functions'
- * `VIEW_POLICY`): a lower revision than one this browser saw more recently than that is an old copy.
+ * The oldest copy a server instance may serve (its edge cache's maximum age): a lower revision than
+ * one this browser saw more recently than that is an old copy.
  */
-export const SERVER_MAX_STALE_MS = 35_000;
+export const SERVER_MAX_STALE_MS = VIEW_POLICY.maxAgeMs;
 
 export interface MetricsRef {
   scope: MetricsScope;
@@ -62,7 +63,8 @@ export interface MetricsCacheOptions {
 
 export type MetricsListener = (ref: MetricsRef, result: MetricsResult) => void;
 
-const refKey = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
+/** One name per view (`agent:<id>`, `user:<uid>`, `org:<id>`), for maps keyed by view. */
+export const refKey = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
 
 /**
  * A verified, shared, offline-tolerant cache of metrics views.
@@ -229,8 +231,7 @@ export class MetricsCache {
     return this.share(
       ref,
       () => {
-        const answer = this.gate.run(() => this.options.api.metrics(ref.scope, ref.id, entry?.etag, { revalidate: forced }));
-        return this.settle(ref, entry, answer.then((a) => (a.notModified ? { notModified: true as const } : { ...a, notModified: false as const })));
+        return this.settle(ref, entry, this.gate.run(() => this.options.api.metrics(ref.scope, ref.id, entry?.etag, { revalidate: forced })));
       },
       forced,
     );
@@ -240,9 +241,9 @@ export class MetricsCache {
   private async settle(
     ref: MetricsRef,
     entry: CacheEntry | null,
-    answer: Promise<{ notModified: true } | { notModified: false; response: MetricsResponse; etag: string | null }>,
+    answer: Promise<ConditionalMetrics>,
   ): Promise<MetricsResult> {
-    let outcome: Awaited<typeof answer>;
+    let outcome: ConditionalMetrics;
     try {
       outcome = await answer;
     } catch (error) {
@@ -253,7 +254,7 @@ export class MetricsCache {
       if (!entry) throw new ApiRequestError(304, "BAD_RESPONSE", "304 without a cached revision");
       const refreshed = { ...entry, savedAt: this.now() };
       this.store.write(key, refreshed);
-      return { ...this.fromEntry(refreshed), source: "browser" };
+      return this.fromEntry(refreshed);
     }
     const { response, etag } = outcome;
     if (!(await this.options.verify(response))) {
@@ -274,9 +275,10 @@ export class MetricsCache {
    * Keeping it means a card never shows a count that goes back and forth.
    */
   private async newerHeld(ref: MetricsRef, response: MetricsResponse): Promise<CacheEntry | null> {
-    const held = await this.trusted(ref);
-    if (!held || held.response.data.version <= response.data.version) return null;
-    return this.now() - held.savedAt < SERVER_MAX_STALE_MS ? held : null;
+    // Usually the answer is the newer one: decide from the raw entry, and verify it only if it would win.
+    const held = this.store.read(this.keyOf(ref));
+    if (!held || held.response.data?.version <= response.data.version || this.now() - held.savedAt >= SERVER_MAX_STALE_MS) return null;
+    return this.trusted(ref);
   }
 
   private fallBack(ref: MetricsRef, entry: CacheEntry | null, error: unknown): MetricsResult {

@@ -8,7 +8,7 @@
 import { describeError, errorState } from "../describe-error";
 import { listOwnedAgents, readProfile, type AgentSummary } from "../firebase/directory";
 import type { Firestore } from "firebase/firestore";
-import type { MetricsCache, MetricsRef, MetricsResult } from "../lib/metrics-cache";
+import { refKey, type MetricsCache, type MetricsRef, type MetricsResult } from "../lib/metrics-cache";
 import type { SignedInUser } from "../firebase/session";
 import { byId, el } from "../view/element";
 import { metricsCard } from "../view/metrics-card";
@@ -28,7 +28,6 @@ export interface DashboardDeps {
 const TOTALS_POLL_MS = 3000;
 const TOTALS_FOLLOW_MS = 30_000;
 
-const refName = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
 
 /**
  * Wires the dashboard section of index.html; `load()` (re)draws it, from the API with `force`.
@@ -42,19 +41,19 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
   const slots = new Map<string, HTMLElement>();
 
   const place = (ref: MetricsRef, node: HTMLElement) => {
-    const name = refName(ref);
+    const name = refKey(ref);
     const slot = slots.get(name);
     if (slot?.isConnected) slot.replaceWith(node);
     slots.set(name, node);
     return node;
   };
-  const draw = (ref: MetricsRef, result: MetricsResult) => place(ref, metricsCard(titles.get(refName(ref)) ?? ref.id, result));
+  const draw = (ref: MetricsRef, result: MetricsResult) => place(ref, metricsCard(titles.get(refKey(ref)) ?? ref.id, result));
   const drawFailure = (ref: MetricsRef, error: unknown) => {
-    const card = el("article", { className: "card" }, el("h3", { text: titles.get(refName(ref)) ?? ref.id }), stateMessage(errorState(error), describeError(error)));
+    const card = el("article", { className: "card" }, el("h3", { text: titles.get(refKey(ref)) ?? ref.id }), stateMessage(errorState(error), describeError(error)));
     return place(ref, card);
   };
   deps.cache.subscribe((ref, result) => {
-    if (slots.has(refName(ref))) draw(ref, result);
+    if (slots.has(refKey(ref))) draw(ref, result);
   });
 
   const showKeyBar = () => {
@@ -87,10 +86,10 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
 
   async function readTotals(orgId: string | null, force = false) {
     const refs: MetricsRef[] = [{ scope: "user", id: deps.user.uid }];
-    titles.set(refName(refs[0]), "Your totals");
+    titles.set(refKey(refs[0]), "Your totals");
     if (orgId) {
       refs.push({ scope: "org", id: orgId });
-      titles.set(refName(refs[1]), `Organization ${orgId}`);
+      titles.set(refKey(refs[1]), `Organization ${orgId}`);
     }
     const cards = await Promise.all(refs.map((ref) => deps.cache.read(ref, { force }).then((r) => draw(ref, r), (e: unknown) => drawFailure(ref, e))));
     totals.replaceChildren(...cards);
@@ -98,7 +97,7 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
 
   /** Rollups are refolded within seconds of an agent change: reread them until each has moved. */
   async function followTotals(orgId: string | null) {
-    const names = [`user:${deps.user.uid}`, ...(orgId ? [`org:${orgId}`] : [])];
+    const names = [refKey({ scope: "user", id: deps.user.uid }), ...(orgId ? [refKey({ scope: "org", id: orgId })] : [])];
     const versionOf = (name: string) => slots.get(name)?.dataset.version;
     const before = new Map(names.map((name) => [name, versionOf(name)]));
     const deadline = Date.now() + TOTALS_FOLLOW_MS;
@@ -114,7 +113,7 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
       agentsGrid.replaceChildren(stateMessage("empty", "You own no agents yet."));
       return;
     }
-    for (const agent of agents) titles.set(`agent:${agent.id}`, agent.name);
+    for (const agent of agents) titles.set(refKey({ scope: "agent", id: agent.id }), agent.name);
     const { results, failures } = await deps.cache.readAgents(agents.map((a) => a.id), { force });
     agentsGrid.replaceChildren(
       ...agents.map((agent) => {
@@ -134,7 +133,7 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
       void readProfile(deps.db, deps.user.uid).then((profile) => followTotals(profile.orgId));
       return result.response.data.sources.count;
     },
-    versionOf: (agentId) => Number(slots.get(`agent:${agentId}`)?.dataset.version ?? NaN),
+    versionOf: (agentId) => Number(slots.get(refKey({ scope: "agent", id: agentId }))?.dataset.version ?? NaN),
   });
 
   async function load({ force = false } = {}) {
