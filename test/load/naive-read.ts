@@ -6,11 +6,9 @@
  * work is done and the naive read's answer carries the same blocks the product serves.
  */
 import type { Firestore, QuerySnapshot } from "firebase-admin/firestore";
-import { renderAgent } from "../../functions/src/domain/agent-view";
-import { summarizeInteractions } from "../../functions/src/domain/interaction-metrics";
+import { renderAgent, summarizeAgent } from "../../functions/src/domain/agent-view";
 import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
 import { summarizeSources, type SourcesBlock } from "../../functions/src/domain/source-metrics";
-import { summarizeWindows } from "../../functions/src/domain/window-buckets";
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
 import type { ViewContext } from "../../functions/src/store/agent-view-store";
@@ -49,8 +47,7 @@ export async function naiveMetricsBody(db: Firestore, agentId: string, ctx: View
   const [sourceSnap, interactionSnap] = await Promise.all([ofAgent(db, COLLECTIONS.contextSources, agentId), ofAgent(db, COLLECTIONS.interactions, agentId)]);
   const now = ctx.now();
   const interactions = parsed(interactionSnap, interactionDocumentSchema);
-  const summary = summarizeInteractions(interactions);
-  const state = { sources: summarizeSources(parsed(sourceSnap, contextSourceSchema)), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
+  const state = summarizeAgent(parsed(sourceSnap, contextSourceSchema), interactions, now);
   const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
   // The shape of a metrics answer (`http/metrics-response.ts`) for a view computed on this request.
   return { data: sealed.data, signature: sealed.signature, meta: { cache: "computed", ageMs: 0, stale: false } };

@@ -15,17 +15,15 @@
  * - Large agents (the naive read's subjects) with real source and interaction documents.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { renderAgent, type AgentState } from "../../functions/src/domain/agent-view";
-import { summarizeInteractions, type InteractionContribution } from "../../functions/src/domain/interaction-metrics";
+import { renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
+import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
 import { nextRevision, seal, type ViewContent } from "../../functions/src/domain/metrics-view";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
-import { summarizeSources } from "../../functions/src/domain/source-metrics";
-import { summarizeWindows } from "../../functions/src/domain/window-buckets";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 import { encodeView } from "../../functions/src/store/view-codec";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
-import { adminDb, ISOLATED_PROJECT_ID, signUp, unique } from "../support/emulators";
+import { adminDb, clearProject, ISOLATED_PROJECT_ID, signUp, unique } from "../support/emulators";
 import { BATCH_SIZE, sourceDocument } from "./source-writer";
 
 /** Batches committed at once while seeding (the emulator takes them in parallel). */
@@ -74,8 +72,7 @@ function smallAgentStates(now: Date): Array<{ state: AgentState; content: ViewCo
   return Array.from({ length: HISTORIES }, (_, seed) => {
     const sources = Array.from({ length: 4 }, (_, i) => ({ ...sourceDocument("synthetic", seed + i), createdAt: now, updatedAt: now }));
     const interactions = Array.from({ length: 30 }, (_, i) => interactionOf(seed + i, now.getTime()));
-    const summary = summarizeInteractions(interactions);
-    const state = { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, now), extremes: summary.extremes };
+    const state = summarizeAgent(sources, interactions, now);
     return { state, content: renderAgent(state, pricingFromConfig(null), now) };
   });
 }
@@ -86,23 +83,26 @@ function smallAgentView(world: ReadWorld, agentId: string, history: { state: Age
   return encodeView(sealed, { watermarks: { source: now, interaction: now }, state: history.state });
 }
 
-/** Commits `writes` (each adding its documents to a batch) in batches of `BATCH_SIZE`, a few at a time. */
-async function commitInBatches(db: Firestore, writes: Array<Array<[string, object]>>, onProgress: (done: number) => void): Promise<void> {
+/**
+ * Commits `writes` (each a group of documents kept in one batch) in batches of `BATCH_SIZE`,
+ * `parallel` at a time; `onProgress` hears how many documents are written.
+ */
+export async function commitInBatches(db: Firestore, writes: Array<Array<[string, object]>>, onProgress: (done: number) => void, parallel = PARALLEL_BATCHES): Promise<void> {
   const batches: Array<Array<[string, object]>> = [[]];
   for (const docs of writes) {
     if (batches[batches.length - 1].length + docs.length > BATCH_SIZE) batches.push([]);
     batches[batches.length - 1].push(...docs);
   }
   let done = 0;
-  for (let i = 0; i < batches.length; i += PARALLEL_BATCHES) {
+  for (let i = 0; i < batches.length; i += parallel) {
     await Promise.all(
-      batches.slice(i, i + PARALLEL_BATCHES).map((docs) => {
+      batches.slice(i, i + parallel).map((docs) => {
         const batch = db.batch();
         for (const [path, data] of docs) batch.set(db.doc(path), data);
         return batch.commit();
       }),
     );
-    done += batches.slice(i, i + PARALLEL_BATCHES).reduce((sum, docs) => sum + docs.length, 0);
+    done += batches.slice(i, i + parallel).reduce((sum, docs) => sum + docs.length, 0);
     onProgress(done);
   }
 }
@@ -138,6 +138,5 @@ export async function seedLargeAgent(world: ReadWorld, documents: number, onProg
 
 /** Deletes every document of the trigger-free project (the emulator's own endpoint), so the write benchmark that follows runs on a Firestore emulator as light as before. */
 export async function clearReadWorld(): Promise<void> {
-  const res = await fetch(`http://${process.env.FIRESTORE_EMULATOR_HOST}/emulator/v1/projects/${ISOLATED_PROJECT_ID}/databases/(default)/documents`, { method: "DELETE" });
-  if (!res.ok) throw new Error(`clearing the read benchmark's documents failed: ${res.status}`);
+  await clearProject(ISOLATED_PROJECT_ID);
 }

@@ -17,14 +17,14 @@
  * source by every change of their kind.
  */
 import { deltaFor, touchedAgents, type AgentChange, type ChangeKind } from "../domain/agent-change";
-import { renderAgent, type AgentState } from "../domain/agent-view";
-import { applyInteractionChange, summarizeInteractions, type InteractionContribution } from "../domain/interaction-metrics";
+import { renderAgent, summarizeAgent, type AgentState } from "../domain/agent-view";
+import { applyInteractionChange, type InteractionContribution } from "../domain/interaction-metrics";
 import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
 import type { Pricing } from "../domain/pricing";
 import { verdictFor, type Verdict } from "../domain/reconcile-verdict";
 import type { Keyring } from "../domain/signing";
-import { applySourceChange, summarizeSources, type SourceContribution } from "../domain/source-metrics";
-import { applyWindowChange, summarizeWindows } from "../domain/window-buckets";
+import { applySourceChange, type SourceContribution } from "../domain/source-metrics";
+import { applyWindowChange } from "../domain/window-buckets";
 import { agentStateOf, type StoredView, type Watermarks } from "./stored-view";
 import type { AgentDocuments, AgentSnapshot, IngestItem, ViewTransaction } from "./view-transaction";
 
@@ -55,11 +55,7 @@ function writeView(tx: ViewTransaction, agentId: string, previous: StoredView | 
 
 /** The agent's state computed from every source and interaction, with the read times as watermarks. */
 function stateOf({ sources, interactions, watermarks }: AgentDocuments, ctx: ViewContext): { state: AgentState; watermarks: Watermarks } {
-  const summary = summarizeInteractions(interactions);
-  return {
-    state: { sources: summarizeSources(sources), interactions: summary.state, windows: summarizeWindows(interactions, ctx.now()), extremes: summary.extremes },
-    watermarks,
-  };
+  return { state: summarizeAgent(sources, interactions, ctx.now()), watermarks };
 }
 
 /** The agent's state recomputed from every document read in `tx`. */
