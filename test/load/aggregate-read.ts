@@ -19,9 +19,6 @@ export interface AggregatedMetrics {
   interactions: { count: number; errorCount: number; inputTokens: number; outputTokens: number; cacheReadTokens: number };
 }
 
-/** The fields of the served view that `AggregatedMetrics` covers (for the equality check). */
-export const AGGREGATED_FIELDS = "sources.{count,totalBytes,totalTokens,byType,byStatus}, interactions.{count,errorCount,inputTokens,outputTokens,cacheReadTokens}";
-
 const countOf = async (query: Query) => (await query.aggregate({ count: AggregateField.count() }).get()).data().count;
 
 /** Runs every aggregation the metrics allow (12 queries, in parallel) for one agent. */

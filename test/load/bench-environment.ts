@@ -31,6 +31,20 @@ function firestoreEmulatorVersion(): string {
   return version ? `${version} (gcloud package)` : "gcloud package, version unknown";
 }
 
+/** What every benchmark result starts with: when, how it was invoked, how long it took, where, with what options. */
+export interface ResultHeader<O> {
+  generatedAt: string;
+  command: string;
+  durationMs: number;
+  environment: BenchEnvironment;
+  options: O;
+}
+
+/** The header of a result whose measurements began at `startedAt` (`performance.now()`) under load `loadAtStart`. */
+export function resultHeader<O>(command: string, options: O, startedAt: number, loadAtStart: number): ResultHeader<O> {
+  return { generatedAt: new Date().toISOString(), command, durationMs: performance.now() - startedAt, environment: benchEnvironment(loadAtStart), options };
+}
+
 export function benchEnvironment(loadAtStart: number): BenchEnvironment {
   const tools = JSON.parse(readFileSync(resolve(__dirname, "../../node_modules/firebase-tools/package.json"), "utf8")) as { version: string };
   return {

@@ -5,7 +5,7 @@
  */
 import type { ReconcileReport } from "../../functions/src/reconcile/reconciler";
 import { KINDS, type LoadRun } from "./mixed-load";
-import type { WindowCount } from "./load-checks";
+import { duringOutage, type WindowCount } from "./load-checks";
 import { ms, summarize } from "./stats";
 
 export function formatLoadReport(run: LoadRun, rate: { windows: WindowCount[]; straddling: number; limit: number }, reconcile: ReconcileReport, failures: readonly string[]): string {
@@ -29,7 +29,7 @@ export function formatLoadReport(run: LoadRun, rate: { windows: WindowCount[]; s
   }
   if (run.outage) {
     const o = run.outage;
-    const during = run.records.filter((r) => r.kind !== "upload" && r.start < o.recoveredAt && r.end >= o.downAt);
+    const during = run.records.filter((r) => r.kind !== "upload" && duringOutage(r, run));
     const unavailable = during.filter((r) => r.status === 503);
     const slowest = unavailable.length ? Math.max(...unavailable.map((r) => r.end - r.start)) : 0;
     lines.push(

@@ -48,10 +48,9 @@ export async function runLoadScenario(options: ScenarioOptions): Promise<Scenari
   const context = async () => ({ keyring: world.keyring, pricing: await pricing.current(), now: () => new Date() });
   // Transactions cut off by the outage keep their locks in the emulator until its lock timeout, so
   // an agent may fail to reconcile at first; the next hourly run takes it, as here the next attempt.
-  let reconciled = await reconcile({ db: world.db, agentViews, rollups: firestoreRollupStore(world.db, agentViews), context, log }, DEFAULT_RECONCILE_OPTIONS);
-  for (let attempt = 1; attempt < 4 && reconciled.agents.failed > 0; attempt++) {
-    reconciled = await reconcile({ db: world.db, agentViews, rollups: firestoreRollupStore(world.db, agentViews), context, log }, DEFAULT_RECONCILE_OPTIONS);
-  }
+  const deps = { db: world.db, agentViews, rollups: firestoreRollupStore(world.db, agentViews), context, log };
+  let reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
+  for (let attempt = 1; attempt < 4 && reconciled.agents.failed > 0; attempt++) reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
   if (!reconciled.complete || reconciled.agents.failed > 0) failures.push(`the reconcile did not finish cleanly: ${JSON.stringify(reconciled.agents)}`);
   failures.push(...(await checkViewsExact(world.db, agentViews, await context(), world.agentIds)));
   const events = [...loadEvents].map(([event, { count, first }]) => `${count} × ${event} ${JSON.stringify(first)}`);

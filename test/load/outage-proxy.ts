@@ -16,7 +16,6 @@ export interface OutageProxy {
   /** Cuts every open connection and refuses new ones until `resume`. */
   down(): void;
   resume(): void;
-  readonly isDown: boolean;
   close(): Promise<void>;
 }
 
@@ -44,9 +43,6 @@ export async function startOutageProxy(target: string): Promise<OutageProxy> {
 
   return {
     address: `127.0.0.1:${port}`,
-    get isDown() {
-      return down;
-    },
     down() {
       down = true;
       for (const socket of open) socket.resetAndDestroy();

@@ -11,7 +11,7 @@
  * agents of the baselines next; batchGet and the heap last. Everything is written to the trigger-free
  * project and deleted at the end.
  */
-import { benchEnvironment, loadNow } from "./bench-environment";
+import { loadNow, resultHeader } from "./bench-environment";
 import type { ReadOptions } from "./bench-options";
 import { progress, say, writeResults } from "./bench-output";
 import { measureBaselines, type BaselineFigures } from "./phases/read-baselines";
@@ -46,11 +46,7 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
 
     const { repeated, floor, store } = serving;
     const result: ReadResult = {
-      generatedAt: new Date().toISOString(),
-      command,
-      durationMs: performance.now() - startedAt,
-      environment: benchEnvironment(loadAtStart),
-      options,
+      ...resultHeader(command, options, startedAt, loadAtStart),
       seeding: { agents: agents.length, agentsMs },
       responseBytes: serving.responseBytes,
       repeated,

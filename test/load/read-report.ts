@@ -4,23 +4,18 @@
  * their ratios to the floor and to the naive reads of the same run, the batchGet and heap figures,
  * and the targets with PASS or FAIL.
  */
-import type { BenchEnvironment } from "./bench-environment";
+import type { ResultHeader } from "./bench-environment";
 import type { ReadOptions } from "./bench-options";
 import type { BaselineFigures } from "./phases/read-baselines";
 import type { BatchGetFigures } from "./phases/read-batch-get";
 import type { CacheHeap } from "./phases/read-cache-heap";
 import type { ReadFigure } from "./read-figure";
 import { layersOf, type TargetCheck } from "./read-targets";
-import { ms, times } from "./stats";
+import { ms, row, times } from "./stats";
 
 export const READ_RESULT_NAME = "bench-read-path";
 
-export interface ReadResult {
-  generatedAt: string;
-  command: string;
-  durationMs: number;
-  environment: BenchEnvironment;
-  options: ReadOptions;
+export interface ReadResult extends ResultHeader<ReadOptions> {
   seeding: { agents: number; agentsMs: number };
   responseBytes: number;
   repeated: ReadFigure;
@@ -37,7 +32,6 @@ export interface ReadResult {
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
-const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
 const perSecond = (n: number) => (n < 10 ? n.toFixed(1) : int(n));
 const reads = (f: ReadFigure) => (f.reads.mean === 0 ? "0" : `${f.reads.mean < 10 ? f.reads.mean.toFixed(f.reads.mean < 0.1 ? 4 : 2) : int(f.reads.mean)} (median ${int(f.reads.p50)})`);
 

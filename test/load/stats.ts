@@ -49,3 +49,6 @@ export function times(value: number): string {
   const digits = value >= 10 ? 0 : value >= 1 ? 1 : Math.min(5, 1 - Math.floor(Math.log10(value)));
   return `${value.toFixed(digits)}×`;
 }
+
+/** One Markdown table row. */
+export const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;

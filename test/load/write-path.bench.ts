@@ -10,7 +10,7 @@
  */
 import { adminDb } from "../support/emulators";
 import { connectBenchApi } from "./bench-api";
-import { benchEnvironment, loadNow } from "./bench-environment";
+import { loadNow, resultHeader } from "./bench-environment";
 import type { WriteOptions } from "./bench-options";
 import { progress, say, writeResults } from "./bench-output";
 import { measureInteractionBatches } from "./phases/interaction-batch";
@@ -38,11 +38,7 @@ export async function runWritePath(options: WriteOptions, command: string): Prom
   const reconcileScale = await measureReconcileScale(options.reconcileAgents);
 
   const result: BenchResult = {
-    generatedAt: new Date().toISOString(),
-    command,
-    durationMs: performance.now() - startedAt,
-    environment: benchEnvironment(loadAtStart),
-    options,
+    ...resultHeader(command, options, startedAt, loadAtStart),
     pollPauseMs: POLL_PAUSE_MS,
     uploadToVisible,
     interactionBatches,

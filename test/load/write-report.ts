@@ -4,22 +4,17 @@
  * (the figures a reader compares). Every figure states whether it was measured or derived from the
  * code path, and every ratio is between figures of the same run.
  */
-import type { BenchEnvironment } from "./bench-environment";
+import type { ResultHeader } from "./bench-environment";
 import type { WriteOptions } from "./bench-options";
 import type { InteractionBatches } from "./phases/interaction-batch";
 import type { SizeResult, Timed } from "./phases/recompute-vs-incremental";
 import type { UploadLatency } from "./phases/upload-latency";
 import type { ReconcilePass, ReconcileScale } from "./phases/reconcile-scale";
-import { ms, times, type Summary } from "./stats";
+import { ms, row, times, type Summary } from "./stats";
 
 export const RESULT_NAME = "bench-write-path";
 
-export interface BenchResult {
-  generatedAt: string;
-  command: string;
-  durationMs: number;
-  environment: BenchEnvironment;
-  options: WriteOptions;
+export interface BenchResult extends ResultHeader<WriteOptions> {
   pollPauseMs: number;
   uploadToVisible: UploadLatency;
   interactionBatches: InteractionBatches;
@@ -28,7 +23,6 @@ export interface BenchResult {
 }
 
 const int = (n: number) => n.toLocaleString("en-US");
-const row = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
 const summaryRow = (label: string, s: Summary) => row([label, ms(s.p50), ms(s.p95), ms(s.mean), ms(s.min), ms(s.max)]);
 
 function uploadSection(r: BenchResult): string[] {

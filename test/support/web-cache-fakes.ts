@@ -7,7 +7,7 @@
 import { webcrypto } from "node:crypto";
 import { ApiRequestError, type ConditionalMetrics, type MetricsScope, type ReadOptions } from "../../web-client/src/lib/api-client";
 import type { BatchGetResponse, MetricsData, MetricsResponse, SigningKey } from "../../web-client/src/lib/api-types";
-import { canonicalJson } from "../../web-client/src/lib/canonical-json";
+import { signedMessage } from "../../functions/src/domain/signing";
 
 const { subtle } = webcrypto;
 const ED25519 = { name: "Ed25519" } as const;
@@ -57,8 +57,7 @@ export async function makeSigner(keyId = "test-key") {
   const published: SigningKey = { keyId, alg: "Ed25519", publicKey, status: "active" };
   async function sign(data: MetricsData): Promise<MetricsResponse> {
     const signedAt = new Date().toISOString();
-    const message = `agent-metrics-view/v1\n${keyId}\n${signedAt}\n${canonicalJson(data)}`;
-    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, new TextEncoder().encode(message))).toString("base64url");
+    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, signedMessage(data, keyId, signedAt))).toString("base64url");
     return { data, signature: { alg: "Ed25519", keyId, signedAt, value }, meta: { cache: "store", ageMs: 0, stale: false } };
   }
   return { published, sign };

@@ -13,7 +13,8 @@ import { generateKeyringSecret, parseKeyring } from "../../../functions/src/doma
 import { DEFAULT_RECONCILE_OPTIONS, reconcile, type ReconcileReport } from "../../../functions/src/reconcile/reconciler";
 import { firestoreAgentViewStore } from "../../../functions/src/store/agent-view-store";
 import { firestoreRollupStore } from "../../../functions/src/store/rollup-store";
-import { adminDb } from "../../support/emulators";
+import { adminDb, clearProject } from "../../support/emulators";
+import { commitInBatches } from "../read-world";
 import { progress } from "../bench-output";
 
 const PROJECT = "demo-metrics-reconcile-bench";
@@ -41,14 +42,9 @@ export interface ReconcileScale {
   steadyPass: ReconcilePass;
 }
 
-async function clearProject(): Promise<void> {
-  const host = process.env.FIRESTORE_EMULATOR_HOST;
-  await fetch(`http://${host}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, { method: "DELETE" });
-}
-
 export async function measureReconcileScale(agentCount: number): Promise<ReconcileScale> {
   const db = adminDb(PROJECT);
-  await clearProject();
+  await clearProject(PROJECT);
   const seedStarted = performance.now();
   const writes: Array<[string, Record<string, unknown>]> = [];
   const now = Timestamp.now();
@@ -59,12 +55,8 @@ export async function measureReconcileScale(agentCount: number): Promise<Reconci
       writes.push([`context_sources/${agentId}-s${s}`, { agentId, type: "pdf", sizeBytes: 1000 + s, tokenCount: 10, status: "ready", createdAt: now, updatedAt: now }]);
     }
   }
-  for (let i = 0; i < writes.length; i += 500) {
-    const batch = db.batch();
-    for (const [path, data] of writes.slice(i, i + 500)) batch.set(db.doc(path), data);
-    await batch.commit();
-    progress(`reconcile scale: seeding ${Math.min(i + 500, writes.length).toLocaleString("en-US")}/${writes.length.toLocaleString("en-US")} documents`);
-  }
+  const total = writes.length.toLocaleString("en-US");
+  await commitInBatches(db, writes.map((write) => [write]), (done) => progress(`reconcile scale: seeding ${done.toLocaleString("en-US")}/${total} documents`), 1);
   const seedMs = performance.now() - seedStarted;
 
   const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("reconcile-bench")));
@@ -80,7 +72,7 @@ export async function measureReconcileScale(agentCount: number): Promise<Reconci
   do buildPasses.push(await pass(`invocation ${buildPasses.length + 1} building every view`));
   while (!buildPasses[buildPasses.length - 1].complete && buildPasses.length < MAX_BUILD_INVOCATIONS);
   const steadyPass = await pass("steady pass");
-  await clearProject();
+  await clearProject(PROJECT);
   const { budgetMs, parallelism, pageSize } = DEFAULT_RECONCILE_OPTIONS;
   return { agents: agentCount, sourcesPerAgent: SOURCES_PER_AGENT, seedMs, budgetMs, parallelism, pageSize, buildPasses, steadyPass };
 }
