@@ -17,7 +17,7 @@ import { storeViewSource } from "../../functions/src/cache/store-view-source";
 import { viewCache } from "../../functions/src/cache/view-cache";
 import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import { rollUp, type UsageRecord } from "../../functions/src/domain/usage";
+import { rollUp, type UsageTally } from "../../functions/src/domain/usage";
 import { RateLimiter } from "../../functions/src/http/rate-limiter";
 import { UsageRecorder } from "../../functions/src/http/usage-recorder";
 import type { UsageStore } from "../../functions/src/store/usage-store";
@@ -61,18 +61,18 @@ export interface FakeWorld {
   viewReads: string[][];
   /** Moves the clock every dependency reads (the edge cache included). */
   advance(ms: number): void;
-  /** Usage records stored so far (after `deps.usage.flush()`). */
-  usageRecords?: UsageRecord[];
+  /** Usage tallies stored so far (after `deps.usage.flush()`). */
+  usageTallies?: UsageTally[];
 }
 
 /** An API wired to in-memory stores, behind the real edge cache; `now` is fixed unless a test calls `advance`. */
 export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
   let clock = now;
-  const usageRecords: UsageRecord[] = [];
+  const usageTallies: UsageTally[] = [];
   const usageStore: UsageStore = {
-    append: async (records) => void usageRecords.push(...records),
+    append: async (tallies) => void usageTallies.push(...tallies),
     report: async (keyId) => {
-      const days = [...rollUp(usageRecords.filter((r) => r.keyId === keyId)).values()];
+      const days = [...rollUp(usageTallies.filter((r) => r.keyId === keyId)).values()];
       const lastUsedAt = days.reduce<Date | null>((last, d) => (!last || d.lastUsedAt > last ? d.lastUsedAt : last), null);
       return { days: days.map(({ day, total, byOutcome }) => ({ day, total, byOutcome })), lastUsedAt };
     },
@@ -184,7 +184,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
   const views = viewCache(source, { keyring, log, now: () => deps.now().getTime() });
   const cacheStats = new CacheStats({ views: views.stats }, deps.now);
   const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
-  return { ...world, deps: { ...deps, views, cacheStats }, usageRecords, advance };
+  return { ...world, deps: { ...deps, views, cacheStats }, usageTallies, advance };
 }
 
 function emptyStats() {

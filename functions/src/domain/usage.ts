@@ -1,8 +1,13 @@
 /**
  * @module usage
- * What is recorded for each keyed request, and how records roll up into the usage report. A record
- * names the key by its public id and the client only by a keyed hash of its IP: never the raw IP,
- * never the key.
+ * What is recorded for each keyed request, how records of one flush fold into audit tallies, and how
+ * tallies roll up into the usage report. A record names the key by its public id and the client only
+ * by a keyed hash of its IP: never the raw IP, never the key.
+ *
+ * Why tallies: one audit document per request would cost a Firestore write for every read the cache
+ * saves (a write costs three times a read), and a busy instance would spend a large part of its CPU
+ * encoding them. Requests alike in everything an audit asks (key, route, status, client, day) within
+ * one flush become one document with their count, first and last time and latencies.
  */
 
 export const OUTCOMES = ["success", "denied", "rate_limited", "client_error", "server_error"] as const;
@@ -21,6 +26,22 @@ export interface UsageRecord {
   at: Date;
 }
 
+/** Requests of one key alike in route, status, client and day, seen within one flush. */
+export interface UsageTally {
+  keyId: string;
+  ownerId: string;
+  route: string;
+  status: number;
+  outcome: Outcome;
+  day: string;
+  ipHash: string | null;
+  count: number;
+  firstAt: Date;
+  lastAt: Date;
+  latencyMsTotal: number;
+  latencyMsMax: number;
+}
+
 /** The outcome a response status stands for. */
 export function outcomeOf(status: number): Outcome {
   if (status < 400) return "success";
@@ -34,6 +55,33 @@ export function dayOf(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+/** What makes two records land in the same tally. */
+export const tallyKeyOf = (r: UsageRecord): string => `${r.keyId}\n${r.route}\n${r.status}\n${r.ipHash ?? ""}\n${r.day}`;
+
+/** Adds one record to its tally (a new tally when there is none yet); returns the tally. */
+export function addToTally(tally: UsageTally | undefined, r: UsageRecord): UsageTally {
+  if (!tally) {
+    const { keyId, ownerId, route, status, outcome, day, ipHash, at, latencyMs } = r;
+    return { keyId, ownerId, route, status, outcome, day, ipHash, count: 1, firstAt: at, lastAt: at, latencyMsTotal: latencyMs, latencyMsMax: latencyMs };
+  }
+  tally.count += 1;
+  if (r.at < tally.firstAt) tally.firstAt = r.at;
+  if (r.at > tally.lastAt) tally.lastAt = r.at;
+  tally.latencyMsTotal += r.latencyMs;
+  tally.latencyMsMax = Math.max(tally.latencyMsMax, r.latencyMs);
+  return tally;
+}
+
+/** The tallies of `records`. */
+export function tallyUp(records: readonly UsageRecord[]): UsageTally[] {
+  const tallies = new Map<string, UsageTally>();
+  for (const record of records) {
+    const key = tallyKeyOf(record);
+    tallies.set(key, addToTally(tallies.get(key), record));
+  }
+  return [...tallies.values()];
+}
+
 /** One key's requests on one day, by outcome. */
 export interface DailyUsage {
   day: string;
@@ -41,22 +89,22 @@ export interface DailyUsage {
   byOutcome: Record<Outcome, number>;
 }
 
-/** Totals of `records` per day (used to build increments of the daily rollups). */
-export function rollUp(records: readonly UsageRecord[]): Map<string, DailyUsage & { keyId: string; ownerId: string; lastUsedAt: Date }> {
+/** Totals of `tallies` per key and day (used to build increments of the daily rollups). */
+export function rollUp(tallies: readonly UsageTally[]): Map<string, DailyUsage & { keyId: string; ownerId: string; lastUsedAt: Date }> {
   const days = new Map<string, DailyUsage & { keyId: string; ownerId: string; lastUsedAt: Date }>();
-  for (const record of records) {
-    const id = `${record.keyId}_${record.day}`;
+  for (const tally of tallies) {
+    const id = `${tally.keyId}_${tally.day}`;
     const entry = days.get(id) ?? {
-      keyId: record.keyId,
-      ownerId: record.ownerId,
-      day: record.day,
+      keyId: tally.keyId,
+      ownerId: tally.ownerId,
+      day: tally.day,
       total: 0,
       byOutcome: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>,
-      lastUsedAt: record.at,
+      lastUsedAt: tally.lastAt,
     };
-    entry.total += 1;
-    entry.byOutcome[record.outcome] += 1;
-    if (record.at > entry.lastUsedAt) entry.lastUsedAt = record.at;
+    entry.total += tally.count;
+    entry.byOutcome[tally.outcome] += tally.count;
+    if (tally.lastAt > entry.lastUsedAt) entry.lastUsedAt = tally.lastAt;
     days.set(id, entry);
   }
   return days;

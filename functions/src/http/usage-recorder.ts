@@ -1,10 +1,12 @@
 /**
  * @module usage-recorder
- * Keeps usage logging off the response path: a request only appends a record to an in-memory
- * buffer; the buffer is written in batches every second, or at once when it grows large. A failed
- * write keeps its records for the next attempt (bounded, so a long outage cannot exhaust memory).
+ * Keeps usage logging off the response path: a request only adds itself to an in-memory tally
+ * (`domain/usage.ts`); the tallies are written every second, or at once when they grow many. A
+ * failed write keeps its tallies for the next attempt (bounded, so a long outage cannot exhaust
+ * memory). Memory and writes grow with the number of distinct (key, route, status, client) groups a
+ * second, not with the number of requests.
  */
-import type { UsageRecord } from "../domain/usage";
+import { addToTally, tallyKeyOf, type UsageRecord, type UsageTally } from "../domain/usage";
 import type { UsageStore } from "../store/usage-store";
 
 export const FLUSH_INTERVAL_MS = 1_000;
@@ -12,7 +14,9 @@ const FLUSH_AT = 200;
 const MAX_BUFFERED = 10_000;
 
 export class UsageRecorder {
-  private buffer: UsageRecord[] = [];
+  private tallies = new Map<string, UsageTally>();
+  /** Tallies of failed writes, written again first (kept apart: merging would blur their times). */
+  private failed: UsageTally[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
 
@@ -22,30 +26,36 @@ export class UsageRecorder {
   ) {}
 
   record(entry: UsageRecord): void {
-    this.buffer.push(entry);
-    if (this.buffer.length >= FLUSH_AT) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
-      this.timer.unref();
-    }
+    const key = tallyKeyOf(entry);
+    this.tallies.set(key, addToTally(this.tallies.get(key), entry));
+    if (this.tallies.size >= FLUSH_AT) void this.flush();
+    else this.scheduleFlush();
   }
 
-  /** Writes everything buffered so far; resolves when it is stored (tests and shutdown await this). */
+  /** Writes everything tallied so far; resolves when it is stored (tests and shutdown await this). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.buffer;
-    this.buffer = [];
+    const batch = [...this.failed, ...this.tallies.values()];
+    this.failed = [];
+    this.tallies = new Map();
     this.inFlight = this.inFlight.then(async () => {
       if (batch.length === 0) return;
       try {
         await this.store.append(batch);
       } catch (error) {
-        const keep = batch.slice(-Math.max(0, MAX_BUFFERED - this.buffer.length));
-        this.buffer.unshift(...keep);
+        const keep = batch.slice(-Math.max(0, MAX_BUFFERED - this.failed.length));
+        this.failed.push(...keep);
         this.onError(error, batch.length - keep.length);
+        this.scheduleFlush();
       }
     });
     return this.inFlight;
+  }
+
+  private scheduleFlush(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
   }
 }

@@ -113,7 +113,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const cutoff = Timestamp.fromMillis(ctx.now().getTime() - options.retentionDays * DAY_MS);
   const expired: Array<[keyof ReconcileReport["deleted"], string, string]> = [
     ["markers", COLLECTIONS.triggerEvents, "processedAt"],
-    ["usage", COLLECTIONS.apiKeyUsage, "at"],
+    ["usage", COLLECTIONS.apiKeyUsage, "lastAt"],
     ["rateCounters", COLLECTIONS.rateLimits, "expireAt"],
   ];
   for (const [name, collection, field] of expired) {

@@ -1,17 +1,18 @@
 /**
  * @module usage-store
- * Usage of API keys: one document per request in `api_key_usage` (the audit trail, removed after its
- * retention by a TTL policy) and one rollup per key and day in `api_key_usage_daily`, which the usage
+ * Usage of API keys: the audit trail in `api_key_usage`, one document per tally (requests of one key
+ * alike in route, status, client and day within one flush; `domain/usage.ts`), removed after its
+ * retention by a TTL policy; and one rollup per key and day in `api_key_usage_daily`, which the usage
  * route reads (about 30 reads for a month, however busy the key). Both are written in one batch.
  */
 import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
-import { OUTCOMES, rollUp, type DailyUsage, type UsageRecord } from "../domain/usage";
+import { OUTCOMES, rollUp, type DailyUsage, type UsageTally } from "../domain/usage";
 import { COLLECTIONS } from "./collections";
 
 export const USAGE_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
-/** Firestore allows 500 writes per batch; each record may add one rollup write. */
-const RECORDS_PER_BATCH = 200;
+/** Firestore allows 500 writes per batch; each tally may add one rollup write. */
+const TALLIES_PER_BATCH = 200;
 
 export interface KeyUsageReport {
   days: DailyUsage[];
@@ -19,7 +20,7 @@ export interface KeyUsageReport {
 }
 
 export interface UsageStore {
-  append(records: readonly UsageRecord[]): Promise<void>;
+  append(tallies: readonly UsageTally[]): Promise<void>;
   /** The key's daily rollups for the last `days` days, newest first. */
   report(keyId: string, days: number, now: Date): Promise<KeyUsageReport>;
 }
@@ -28,12 +29,13 @@ export function firestoreUsageStore(db: Firestore): UsageStore {
   const log = db.collection(COLLECTIONS.apiKeyUsage);
   const daily = db.collection(COLLECTIONS.apiKeyUsageDaily);
   return {
-    async append(records) {
-      for (let i = 0; i < records.length; i += RECORDS_PER_BATCH) {
-        const chunk = records.slice(i, i + RECORDS_PER_BATCH);
+    async append(tallies) {
+      for (let i = 0; i < tallies.length; i += TALLIES_PER_BATCH) {
+        const chunk = tallies.slice(i, i + TALLIES_PER_BATCH);
         const batch = db.batch();
-        for (const record of chunk) {
-          batch.create(log.doc(), { ...record, at: Timestamp.fromDate(record.at), expireAt: Timestamp.fromMillis(record.at.getTime() + USAGE_RETENTION_DAYS * DAY_MS) });
+        for (const tally of chunk) {
+          const { firstAt, lastAt } = tally;
+          batch.create(log.doc(), { ...tally, firstAt: Timestamp.fromDate(firstAt), lastAt: Timestamp.fromDate(lastAt), expireAt: Timestamp.fromMillis(lastAt.getTime() + USAGE_RETENTION_DAYS * DAY_MS) });
         }
         for (const [id, day] of rollUp(chunk)) {
           const increments = Object.fromEntries(OUTCOMES.filter((o) => day.byOutcome[o] > 0).map((o) => [o, FieldValue.increment(day.byOutcome[o])]));

@@ -95,11 +95,14 @@ test("usage counts each keyed request by outcome and stores no key and no raw IP
   assert.equal(usage.days[0].byOutcome.denied, 2, "no permission: 403 twice");
   assert.equal(usage.days[0].byOutcome.rate_limited, 1);
   assert.equal(usage.lastUsedAt, world.deps.now().toISOString());
-  const stored = JSON.stringify(world.usageRecords);
+  const stored = JSON.stringify(world.usageTallies);
   assert.equal(stored.includes("203.0.113.9"), false);
   assert.equal(stored.includes(key), false);
-  assert.match(world.usageRecords?.[0].ipHash ?? "", /^[0-9a-f]{64}$/);
-  assert.equal(world.usageRecords?.[0].route, "GET /v1/agents/:agentId/metrics");
+  // One audit tally per status from this client: the two 403s share one.
+  const tallies = world.usageTallies ?? [];
+  assert.deepEqual(tallies.map((t) => [t.status, t.count]).sort(), [[403, 2], [429, 1]]);
+  assert.match(tallies[0].ipHash ?? "", /^[0-9a-f]{64}$/);
+  assert.equal(tallies[0].route, "GET /v1/agents/:agentId/metrics");
 });
 
 test("a session cookie is minted HttpOnly, Secure and SameSite=Strict, and DELETE revokes it", async () => {
