@@ -48,12 +48,12 @@ export const onInteractionWritten = onDocumentWritten(
 );
 
 /**
- * Removes the view of a deleted agent (and so its share of the rollups); logs moves, which rollups
- * follow by themselves. It signs nothing, so it declares no secret.
+ * Removes the view of a deleted agent (and so its share of the rollups), and gives a moved agent's
+ * view its new owner and organization. It signs nothing, so it declares no secret.
  */
 export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", retry: true }, (event) => {
   const s = triggerServices();
-  return handleAgentWritten({ removeView: (agentId) => s.agentViews.removeIfAgentGone(agentId), log: s.log })(event);
+  return handleAgentWritten({ followAgent: (agentId) => s.agentViews.followAgent(agentId), log: s.log })(event);
 });
 
 /** Every hour: repairs drifted views, rolls windows forward, re-signs, refolds rollups, prunes old records. */

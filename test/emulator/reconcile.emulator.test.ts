@@ -6,7 +6,7 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import functionsTest from "firebase-functions-test";
-import { Timestamp } from "firebase-admin/firestore";
+import { FieldValue, Timestamp } from "firebase-admin/firestore";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { seal } from "../../functions/src/domain/metrics-view";
 import { parseKeyring } from "../../functions/src/domain/signing";
@@ -34,8 +34,9 @@ const views = firestoreAgentViewStore(db);
 const now = Timestamp.now();
 
 async function truth(agentId: string) {
-  const { data } = await views.recompute(agentId, ctx());
-  return { ...data, version: 0, computedAt: "" };
+  const computed = await views.recompute(agentId, ctx());
+  assert.ok(computed, `agent ${agentId} exists`);
+  return { ...computed.sealed.data, version: 0, computedAt: "" };
 }
 
 before(async () => {
@@ -118,6 +119,22 @@ test("a run over exact views finds nothing to fix: the page read agrees with a p
   assert.equal(third.agents.repaired, 1);
 });
 
+test("a view whose stored owner disagrees with its agent, or that has none, is given the agent's", async () => {
+  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log: recordingLogger() };
+  await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
+  // As after a lost agent event, and as a view stored before owners were kept beside views.
+  await db.doc("agent_metrics_cache/healthy").update({ _access: { ownerId: "someone-else", orgId: "org-x" } });
+  await db.doc("agent_metrics_cache/drifted").update({ _access: FieldValue.delete() });
+  const run = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
+  assert.equal(run.owners, 2);
+  assert.equal(run.agents.unchanged, 3, "the views themselves are left as they were");
+  for (const agent of ["healthy", "drifted"]) {
+    const stored = decodeView((await db.doc(`agent_metrics_cache/${agent}`).get()).data());
+    assert.deepEqual(stored?.access, { ownerId: "owner", orgId: "org-r" }, agent);
+  }
+  assert.equal((await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 })).owners, 0);
+});
+
 test("a repair made after the view changed judges it again from a full read; an agent deleted since gets no view back", async () => {
   await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
   await db.doc("agent_metrics_cache/healthy").update({ "sources.count": 42 });
@@ -129,7 +146,7 @@ test("a repair made after the view changed judges it again from a full read; an 
   await views.recompute("drifted", ctx());
   // ...and "healthy" was deleted, its view removed by the agent trigger.
   await db.doc("agents/healthy").delete();
-  await views.removeIfAgentGone("healthy");
+  await views.followAgent("healthy");
 
   assert.equal(await views.reconcile("drifted", ctx(), look.get("drifted")), "unchanged", "the view is judged again, not rewritten from the look");
   const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());

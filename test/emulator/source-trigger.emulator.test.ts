@@ -130,7 +130,7 @@ test("an event for a deleted agent records itself and brings no view back", asyn
   await handle(await write(ref, source(agent, 10)));
   assert.equal((await sources(agent)).count, 1);
   await db.doc(`agents/${agent}`).delete();
-  assert.equal(await views.removeIfAgentGone(agent), true);
+  assert.equal(await views.followAgent(agent), "removed");
   // The app cleans up the agent's documents afterwards: their events must not recreate the view.
   const late = await write(ref, null);
   await handle(late);

@@ -80,7 +80,7 @@ function smallAgentStates(now: Date): Array<{ state: AgentState; content: ViewCo
 /** The stored document of a small agent's view, sealed as the product would have written it. */
 function smallAgentView(world: ReadWorld, agentId: string, history: { state: AgentState; content: ViewContent }, now: Date) {
   const sealed = seal(nextRevision("agent", agentId, null, history.content, now), world.keyring, now);
-  return encodeView(sealed, { watermarks: { source: now, interaction: now }, state: history.state });
+  return encodeView(sealed, { watermarks: { source: now, interaction: now }, state: history.state, access: { ownerId: world.uid, orgId: world.orgId } });
 }
 
 /**

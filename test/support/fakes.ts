@@ -32,7 +32,7 @@ export interface LogEntry {
 export const emptyAgentView = (now: Date) => renderAgent(emptyAgentState(), pricingFromConfig(null), now);
 
 /** A stored agent view with no watermarks or accumulators. */
-export const storedView = (sealed: SealedView): StoredView => ({ sealed, watermarks: { source: null, interaction: null }, foldedAt: null, accumulators: null });
+export const storedView = (sealed: SealedView): StoredView => ({ sealed, watermarks: { source: null, interaction: null }, foldedAt: null, accumulators: null, access: null });
 
 /** A logger that records every entry, so tests can assert on (and grep) what was logged. */
 export function recordingLogger(): Logger & { entries: LogEntry[] } {
@@ -138,7 +138,8 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     usageStore,
     directory: {
       viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
-      viewerAndAgents: async (uid, agentIds) => ({ viewer: viewerOf(uid), agents: new Map(agentIds.map((id) => [id, world.agents.get(id) ?? null])) }),
+      viewer: async (uid) => viewerOf(uid),
+      agents: async (agentIds) => new Map(agentIds.map((id) => [id, world.agents.get(id) ?? null])),
       viewerAndUser: async (uid, targetUid) => ({
         viewer: viewerOf(uid),
         target: world.users.has(targetUid) ? { uid: targetUid, orgId: world.users.get(targetUid)?.orgId ?? null } : null,
@@ -162,13 +163,16 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       verdicts: async () => {
         throw new Error("the HTTP layer does not judge views (the reconcile does)");
       },
-      removeIfAgentGone: async (agentId) => !world.agents.has(agentId) && world.views.delete(agentId),
+      followAgent: async (agentId) => (!world.agents.has(agentId) && world.views.delete(agentId) ? "removed" : "unchanged"),
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);
+        const agent = world.agents.get(agentId);
+        if (!agent) return null;
         const previous = world.views.get(agentId)?.sealed.data ?? null;
         const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyAgentView(ctx.now()), ctx.now()), ctx.keyring, ctx.now());
-        world.views.set(agentId, storedView(sealed));
-        return sealed;
+        const access = { ownerId: agent.ownerId, orgId: agent.orgId };
+        world.views.set(agentId, { ...storedView(sealed), access });
+        return { sealed, access };
       },
     },
   };

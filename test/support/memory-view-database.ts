@@ -11,7 +11,7 @@ import type { InteractionContribution } from "../../functions/src/domain/interac
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema, type ContextSource } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import type { AgentSnapshot, ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
+import type { AgentRecord, AgentSnapshot, ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
 
 export type RawDocument = Record<string, unknown>;
 
@@ -64,7 +64,7 @@ export class MemoryViewDatabase implements ViewDatabase {
   async readAgentSnapshots(agentIds: readonly string[]): Promise<Map<string, AgentSnapshot>> {
     return this.snapshot(async (tx) => {
       const snapshots = new Map<string, AgentSnapshot>();
-      for (const agentId of agentIds) snapshots.set(agentId, { view: await tx.readView(agentId), documents: await tx.readAgentDocuments(agentId) });
+      for (const agentId of agentIds) snapshots.set(agentId, { view: (await tx.readAgentAndView(agentId)).view, documents: await tx.readAgentDocuments(agentId) });
       return snapshots;
     });
   }
@@ -74,7 +74,7 @@ export class MemoryViewDatabase implements ViewDatabase {
     const refuse = () => {
       throw new Error("write in a read-only snapshot");
     };
-    return this.transact((tx) => work({ ...tx, writeView: refuse, deleteView: refuse, writeMarker: refuse, createIngestedInteraction: refuse }));
+    return this.transact((tx) => work({ ...tx, writeView: refuse, writeAccess: refuse, deleteView: refuse, writeMarker: refuse, createIngestedInteraction: refuse }));
   }
 
   async transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
@@ -85,13 +85,16 @@ export class MemoryViewDatabase implements ViewDatabase {
     };
     const sources = (agentId: string) => [...this.parsed.source.values()].filter((s) => s.agentId === agentId);
     const interactions = (agentId: string) => [...this.parsed.interaction.values()].filter((i) => i.agentId === agentId);
+    const agent = (agentId: string): AgentRecord => {
+      const found = this.agents.get(agentId);
+      return found ? { exists: true, ownership: { ...found } } : { exists: false, ownership: null };
+    };
     const tx: ViewTransaction = {
       readMarkerAndViews: (eventId, agentIds) => read(() => ({ applied: this.markers.has(eventId), views: agentIds.map((id) => this.views.get(id) ?? null) })),
       readViewAndInteractions: (agentId, docIds) =>
-        read(() => ({ view: this.views.get(agentId) ?? null, existing: new Set(docIds.filter((id) => this.documents.interaction.has(id))) })),
-      readView: (agentId) => read(() => this.views.get(agentId) ?? null),
-      agentExists: (agentId) => read(() => this.agents.has(agentId)),
-      readAgentAndView: (agentId) => read(() => ({ exists: this.agents.has(agentId), view: this.views.get(agentId) ?? null })),
+        read(() => ({ agent: agent(agentId), view: this.views.get(agentId) ?? null, existing: new Set(docIds.filter((id) => this.documents.interaction.has(id))) })),
+      readAgent: (agentId) => read(() => agent(agentId)),
+      readAgentAndView: (agentId) => read(() => ({ agent: agent(agentId), view: this.views.get(agentId) ?? null })),
       readAgentDocuments: (agentId) =>
         read(() => ({
           sources: sources(agentId),
@@ -104,10 +107,17 @@ export class MemoryViewDatabase implements ViewDatabase {
           const list = interactions(agentId);
           return { lastAt: latest(list.map((i) => i.occurredAt)), maxLatencyMs: Math.max(0, ...list.map((i) => i.latencyMs)) };
         }),
-      writeView: (agentId, sealed, { watermarks, state }) =>
+      writeView: (agentId, sealed, { watermarks, state, access }) =>
         void pending.push(() =>
-          this.views.set(agentId, { sealed, watermarks, foldedAt: null, accumulators: { interactions: state.interactions, windows: state.windows } }),
+          this.views.set(agentId, { sealed, watermarks, foldedAt: null, accumulators: { interactions: state.interactions, windows: state.windows }, access }),
         ),
+      writeAccess: (agentId, access) =>
+        void pending.push(() => {
+          const stored = this.views.get(agentId);
+          // Like Firestore's `update`: the view must exist when the transaction commits.
+          if (!stored) throw new Error(`no view of ${agentId} to update`);
+          this.views.set(agentId, { ...stored, access });
+        }),
       deleteView: (agentId) => void pending.push(() => this.views.delete(agentId)),
       writeMarker: (eventId) => void pending.push(() => this.markers.add(eventId)),
       createIngestedInteraction: (agentId, item) => {

@@ -68,8 +68,12 @@ export function mismatchesOf(world: FinalWorld): string[] {
   // What a reader gets: the stored state when authentic; a tampered view is recomputed on read.
   const served = new Map<string, AgentState>();
 
-  for (const agentId of world.views.keys()) {
-    if (!world.agents.has(agentId)) found.push(`agent ${agentId} was deleted but its view remains`);
+  for (const [agentId, stored] of world.views) {
+    const agent = world.agents.get(agentId);
+    if (!agent) found.push(`agent ${agentId} was deleted but its view remains`);
+    else if (stored.access?.ownerId !== agent.ownerId || stored.access?.orgId !== agent.orgId) {
+      found.push(`agent ${agentId} belongs to ${show(agent)} but its view says ${show(stored.access)}`);
+    }
   }
   for (const [agentId, expected] of truth) {
     const stored = world.views.get(agentId);
@@ -79,7 +83,7 @@ export function mismatchesOf(world: FinalWorld): string[] {
       continue;
     }
     if (!isAuthentic(stored.sealed, world.keyring)) {
-      if (world.tampered.get(agentId) !== stored) found.push(`agent ${agentId}: a view written by the functions fails its signature`);
+      if (world.tampered.get(agentId)?.sealed !== stored.sealed) found.push(`agent ${agentId}: a view written by the functions fails its signature`);
       served.set(agentId, expected);
       continue;
     }

@@ -109,8 +109,8 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   };
   const agents = db.agents;
   AGENTS.forEach((id, i) => agents.set(id, { ownerId: USERS[i % USERS.length], orgId: ORGS[i % ORGS.length] }));
-  /** Deleted agents whose trigger (removing the view) has yet to run, once per pending delivery. */
-  const removals: string[] = [];
+  /** Moved or deleted agents whose trigger (following them in the view) has yet to run, once per pending delivery. */
+  const agentEvents: string[] = [];
   const existingAgent = () => (agents.size ? pick([...agents.keys()]) : null);
   const tampered = new Map<string, StoredView>();
   const pending: Array<{ kind: ChangeKind; write: DocumentWrite; id: string }> = [];
@@ -186,15 +186,18 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       if (batch.accepted.length) await views.ingest(agentId, batch.accepted, ctx);
     }],
     [3, () => {
+      // An agent moved to another owner or organization: its trigger runs later, one to three times.
       const agentId = existingAgent();
-      if (agentId) agents.set(agentId, { ownerId: pick(USERS), orgId: pick(ORGS) });
+      if (!agentId) return;
+      agents.set(agentId, { ownerId: pick(USERS), orgId: pick(ORGS) });
+      for (let copies = 1 + int(3); copies > 0; copies--) agentEvents.push(agentId);
     }],
     [1, () => {
       // An agent deleted (its documents stay, and keep changing): its trigger runs later, one to three times.
       if (agents.size <= AGENTS.length / 2) return;
       const agentId = existingAgent() as string;
       agents.delete(agentId);
-      for (let copies = 1 + int(3); copies > 0; copies--) removals.push(agentId);
+      for (let copies = 1 + int(3); copies > 0; copies--) agentEvents.push(agentId);
     }],
     [2, () => {
       const agentId = existingAgent();
@@ -231,8 +234,8 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     }
   };
   const deliver = async () => {
-    if (removals.length && chance(0.2)) {
-      await views.removeIfAgentGone(removals.splice(int(removals.length), 1)[0]);
+    if (agentEvents.length && chance(0.2)) {
+      await views.followAgent(agentEvents.splice(int(agentEvents.length), 1)[0]);
       return;
     }
     if (!pending.length) return;
@@ -253,10 +256,10 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     enqueue();
     // Up to 30 deliveries stay in flight, in any order; sometimes none do.
     const inFlight = int(30);
-    while (pending.length + removals.length > inFlight) await deliver();
+    while (pending.length + agentEvents.length > inFlight) await deliver();
   }
   for (const look of looks) await repairAll(look);
-  while (pending.length + removals.length) await deliver();
+  while (pending.length + agentEvents.length) await deliver();
 
   result.mismatches = mismatchesOf({
     sources: [...db.documents.source.values()],

@@ -4,17 +4,23 @@
  *
  * A miss loads the stored document, checks its signature once, and keeps it; a document that fails
  * the check is never kept nor served: it is recomputed from source (agents) or folded again (rollups)
- * and `view.signature-invalid` is logged. Misses of agent views issued in the same turn share one
+ * and `view.signature-invalid` is logged. An agent view comes with the owner and organization stored
+ * beside it, for the route's access check. An agent that does not exist is remembered as absent, like
+ * a view (so probing unknown ids costs one read per id per instance and policy period), and a missing
+ * or broken view of an existing agent is recomputed before anyone's access is checked: that costs one
+ * recompute per such view, whoever asks first, and stores the view every later reader needs. Misses of agent views issued in the same turn share one
  * Firestore `getAll` (a batch read of 100 ids costs one round trip). Rollups are folded again when
  * their stored copy is older than `ROLLUP_MAX_LAG_MS`, as before the edge existed.
  * Writes made on this instance (refresh, ingest, folds) update the entry at once.
  */
 import type { Logger } from "../config/logger";
-import { VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
+import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
+import type { AgentOwnership } from "../domain/access-policy";
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
 import type { AgentViewReader } from "../store/agent-view-reader";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
+import type { ComputedView } from "../views/agent-view-updates";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
@@ -24,7 +30,8 @@ import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./vie
 export interface ViewSource {
   /** Stored agent views, many in one round trip; a missing view maps to null. */
   readAgents: AgentViewReader;
-  recomputeAgent(id: string): Promise<SealedView>;
+  /** Recomputes and stores an agent's view; null when the agent does not exist. */
+  recomputeAgent(id: string): Promise<ComputedView | null>;
   readRollup(scope: RollupScope, id: string): Promise<StoredView | null>;
   foldRollup(scope: RollupScope, id: string): Promise<SealedView>;
 }
@@ -38,10 +45,12 @@ export interface ViewCacheOptions {
 }
 
 export interface ViewCache {
-  /** The view through the edge; `revalidate` skips the held copy and reads the store. */
-  read(scope: Scope, id: string, options?: GetOptions): Promise<Served<ViewEntry>>;
-  /** Keeps a view this instance just wrote, so the next read serves it from memory. */
-  remember(sealed: SealedView, origin: ViewOrigin): ViewEntry;
+  /** An agent's view through the edge, or null when there is no such agent; `revalidate` skips the held copy. */
+  agent(id: string, options?: GetOptions): Promise<Served<ViewEntry> | null>;
+  /** A user's or organization's rollup through the edge; `revalidate` skips the held copy. */
+  rollup(scope: RollupScope, id: string, options?: GetOptions): Promise<Served<ViewEntry>>;
+  /** Keeps a view this instance just wrote (with an agent view's owner), so the next read serves it from memory. */
+  remember(sealed: SealedView, origin: ViewOrigin, access?: AgentOwnership | null): ViewEntry;
   /** Drops a view this instance changed without holding the result (the next read loads it). */
   forget(scope: Scope, id: string): void;
   stats(): LayerStats;
@@ -60,10 +69,11 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
     return false;
   };
 
-  async function loadAgent(id: string): Promise<ViewEntry> {
+  async function loadAgent(id: string): Promise<ViewEntry | null> {
     const stored = await readAgent(id);
-    if (authenticOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store");
-    return viewEntryOf(await source.recomputeAgent(id), "computed");
+    if (authenticOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", stored.access);
+    const computed = await source.recomputeAgent(id);
+    return computed && viewEntryOf(computed.sealed, "computed", computed.access);
   }
 
   async function loadRollup(scope: RollupScope, id: string): Promise<ViewEntry> {
@@ -73,10 +83,11 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
     return viewEntryOf(await source.foldRollup(scope, id), "computed");
   }
 
-  const edge = new EdgeCache<ViewEntry>({
+  // null: an agent that does not exist.
+  const edge = new EdgeCache<ViewEntry | null>({
     policy: options.policy ?? VIEW_POLICY,
     maxBytes: options.maxBytes ?? VIEW_CACHE_MAX_BYTES,
-    sizeOf: sizeOfEntry,
+    sizeOf: (entry) => (entry ? sizeOfEntry(entry) : ENTRY_OVERHEAD_BYTES),
     now,
     load: (key) => {
       const split = key.indexOf(":");
@@ -87,9 +98,17 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
   });
 
   return {
-    read: (scope, id, options) => edge.get(keyOf(scope, id), options),
-    remember(sealed, origin) {
-      const entry = viewEntryOf(sealed, origin);
+    async agent(id, options) {
+      const served = await edge.get(keyOf("agent", id), options);
+      return served.value ? (served as Served<ViewEntry>) : null;
+    },
+    async rollup(scope, id, options) {
+      const served = await edge.get(keyOf(scope, id), options);
+      if (!served.value) throw new Error(`no ${scope} view of ${id} was folded`);
+      return served as Served<ViewEntry>;
+    },
+    remember(sealed, origin, access = null) {
+      const entry = viewEntryOf(sealed, origin, access);
       edge.set(keyOf(entry.scope, entry.id), entry);
       return entry;
     },

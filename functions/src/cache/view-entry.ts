@@ -1,13 +1,15 @@
 /**
  * @module view-entry
  * What the edge keeps of one metrics view: the response body's `data` and `signature` already
- * serialized, and its strong ETag. Keeping the JSON text rather than the parsed view makes a
+ * serialized, its strong ETag, and for an agent view the agent's owner and organization stored beside
+ * it (so an access check needs no other lookup). Keeping the JSON text rather than the parsed view makes a
  * hit a string concatenation (no serialization, no signature check) and keeps 10,000 agent views in a
  * few tens of megabytes. Entries are frozen and strings cannot be modified in place, so what passed
  * the signature check at load time is exactly what is served, without checking it again on each hit.
  */
 import { createHash } from "node:crypto";
 import { ENTRY_OVERHEAD_BYTES } from "../domain/cache-policy";
+import type { AgentOwnership } from "../domain/access-policy";
 import type { SealedView } from "../domain/metrics-view";
 
 /** Where a view came from when it was loaded: its stored document, or a computation from source. */
@@ -23,6 +25,8 @@ export interface ViewEntry {
   origin: ViewOrigin;
   /** `{"data":…,"signature":…` — the body without `meta` and without its closing brace. */
   payload: string;
+  /** An agent view's owner and organization as stored beside it; null for rollups, or when unknown. */
+  access: AgentOwnership | null;
 }
 
 export interface ViewMeta {
@@ -37,9 +41,10 @@ function etagOf(sealed: SealedView): string {
 }
 
 /** The entry of a sealed view whose signature has been checked (or that this instance just signed). */
-export function viewEntryOf(sealed: SealedView, origin: ViewOrigin): ViewEntry {
+export function viewEntryOf(sealed: SealedView, origin: ViewOrigin, access: AgentOwnership | null = null): ViewEntry {
   const payload = JSON.stringify({ data: sealed.data, signature: sealed.signature }).slice(0, -1);
-  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload });
+  const owned = access ? Object.freeze({ ownerId: access.ownerId, orgId: access.orgId }) : null;
+  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload, access: owned });
 }
 
 /** The JSON body of a single read: `{ data, signature, meta }`. */
@@ -49,5 +54,6 @@ export function bodyOf(entry: ViewEntry, meta: ViewMeta): string {
 
 /** Approximate heap bytes of an entry (one byte per character of its JSON text plus fixed overhead). */
 export function sizeOfEntry(entry: ViewEntry): number {
-  return entry.payload.length + entry.etag.length + entry.id.length + ENTRY_OVERHEAD_BYTES;
+  const access = entry.access ? entry.access.ownerId.length + entry.access.orgId.length : 0;
+  return entry.payload.length + entry.etag.length + entry.id.length + access + ENTRY_OVERHEAD_BYTES;
 }

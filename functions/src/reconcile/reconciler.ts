@@ -3,7 +3,10 @@
  * The hourly reconcile: pages through every agent, judges each page's views against source from one
  * consistent read (two range queries and a `getAll` per page, not queries per agent), and repairs,
  * rolls or re-signs each view `verdictFor` finds wrong, in its own transaction with bounded
- * parallelism, from the documents that read returned unless the view changed since; refolds the rollups of the owners and organizations it met; deletes event markers, usage records and rate counters past retention;
+ * parallelism, from the documents that read returned unless the view changed since; gives a view whose
+ * stored owner and organization disagree with its agent the agent's (a lost agent event, or a view
+ * stored before they were kept); refolds the rollups of the owners and organizations it met; deletes
+ * event markers, usage records and rate counters past retention;
  * and logs what it found and fixed. It stops before its time budget runs out and leaves a cursor in
  * `reconcile_state/agents`, so the next run resumes where this one stopped: 10,000 agents fit in one
  * invocation when they are small, and any number fit across invocations.
@@ -12,7 +15,9 @@ import { Timestamp, FieldPath, type Firestore } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
 import type { RepairOutcome, ViewContext } from "../views/agent-view-updates";
 import type { AgentViewStore, Judged } from "../views/agent-views";
+import { agentSchema } from "../schemas/source-documents";
 import { COLLECTIONS } from "../store/collections";
+import { sameOwnership } from "../views/stored-view";
 import type { RollupStore } from "../store/rollup-store";
 
 export interface ReconcileOptions {
@@ -27,6 +32,8 @@ export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, 
 export interface ReconcileReport {
   /** Per agent of the pages read: what was found (and fixed), "gone" when it was deleted meanwhile. */
   agents: Record<RepairOutcome | "failed", number>;
+  /** Views whose stored owner and organization were brought in line with their agent. */
+  owners: number;
   rollups: number;
   deleted: Record<"markers" | "usage" | "rateCounters", number>;
   complete: boolean;
@@ -58,6 +65,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   const ctx = await deps.context();
   const report: ReconcileReport = {
     agents: { repaired: 0, rolled: 0, resigned: 0, unchanged: 0, gone: 0, failed: 0 },
+    owners: 0,
     rollups: 0,
     deleted: { markers: 0, usage: 0, rateCounters: 0 },
     complete: false,
@@ -85,9 +93,17 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       if (typeof ownerId === "string") scopes.user.add(ownerId);
       if (typeof orgId === "string") scopes.org.add(orgId);
       try {
-        const verdict = await deps.agentViews.reconcile(agent.id, ctx, verdicts.get(agent.id));
+        const judged = verdicts.get(agent.id);
+        const verdict = await deps.agentViews.reconcile(agent.id, ctx, judged);
         report.agents[verdict] += 1;
         if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
+        // A rewrite stores the agent's owner as it reads it; a view left as it was may still disagree.
+        const parsed = agentSchema.safeParse(agent.data());
+        const owner = parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null;
+        if (verdict === "unchanged" && judged?.seen.view && !sameOwnership(judged.seen.view.access, owner) && (await deps.agentViews.followAgent(agent.id)) === "moved") {
+          report.owners += 1;
+          deps.log.warn("reconcile.owner-updated", { agentId: agent.id });
+        }
       } catch (error) {
         report.agents.failed += 1;
         deps.log.error("reconcile.failed", { agentId: agent.id, error: error instanceof Error ? error.message : String(error) });

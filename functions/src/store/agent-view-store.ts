@@ -6,16 +6,24 @@
  * `trigger_events/{eventId}`, written in the same transaction as the view, with an expiry past which
  * no redelivery is expected. Reads that several decisions need at once go in one `getAll`.
  */
-import { Timestamp, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { agentSchema } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
-import type { AgentSnapshot, ViewDatabase, ViewTransaction } from "../views/view-transaction";
+import type { AgentRecord, AgentSnapshot, ViewDatabase, ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
-import { decodeView, encodeView } from "./view-codec";
+import { decodeView, encodeAccess, encodeView } from "./view-codec";
 
 // The HTTP layer names the store's types from here.
 export type { AgentViewStore } from "../views/agent-views";
 export type { ViewContext } from "../views/agent-view-updates";
+
+/** An agent document as view writes see it (one that does not parse exists, with no known owner). */
+function agentRecordOf(snap: DocumentSnapshot): AgentRecord {
+  if (!snap.exists) return { exists: false, ownership: null };
+  const parsed = agentSchema.safeParse(snap.data());
+  return { exists: true, ownership: parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null };
+}
 
 /** How long event markers are kept; a redelivery later than this is not expected. */
 export const EVENT_MARKER_TTL_DAYS = 30;
@@ -32,18 +40,15 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
       return { applied: marker.exists, views: snaps.map((snap) => decodeView(snap.data())) };
     },
     async readViewAndInteractions(agentId, docIds) {
-      const [viewSnap, ...existing] = await tx.getAll(views.doc(agentId), ...docIds.map((id) => interactions.doc(id)));
-      return { view: decodeView(viewSnap.data()), existing: new Set(existing.filter((snap) => snap.exists).map((snap) => snap.id)) };
+      const [agent, viewSnap, ...existing] = await tx.getAll(agents.doc(agentId), views.doc(agentId), ...docIds.map((id) => interactions.doc(id)));
+      return { agent: agentRecordOf(agent), view: decodeView(viewSnap.data()), existing: new Set(existing.filter((snap) => snap.exists).map((snap) => snap.id)) };
     },
-    async readView(agentId) {
-      return decodeView((await tx.get(views.doc(agentId))).data());
-    },
-    async agentExists(agentId) {
-      return (await tx.get(agents.doc(agentId))).exists;
+    async readAgent(agentId) {
+      return agentRecordOf(await tx.get(agents.doc(agentId)));
     },
     async readAgentAndView(agentId) {
       const [agent, view] = await tx.getAll(agents.doc(agentId), views.doc(agentId));
-      return { exists: agent.exists, view: decodeView(view.data()) };
+      return { agent: agentRecordOf(agent), view: decodeView(view.data()) };
     },
     async readAgentDocuments(agentId) {
       const [sources, interactionList] = await Promise.all([latest.allSources(tx, agentId), latest.allInteractions(tx, agentId)]);
@@ -53,6 +58,9 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
     interactionExtremes: (agentId) => latest.interactionExtremes(tx, agentId),
     writeView(agentId, sealed, bookkeeping) {
       tx.set(views.doc(agentId), encodeView(sealed, bookkeeping));
+    },
+    writeAccess(agentId, access) {
+      tx.update(views.doc(agentId), { _access: encodeAccess(access) });
     },
     deleteView(agentId) {
       tx.delete(views.doc(agentId));

@@ -24,10 +24,12 @@ export interface DirectoryDocs {
 }
 
 export interface DirectoryStore {
+  /** The caller as their profile describes them. */
+  viewer(uid: string): Promise<Viewer>;
+  /** Many agents (missing ones map to null), in one round trip at most. */
+  agents(agentIds: readonly string[]): Promise<Map<string, Agent | null>>;
   /** The caller's profile and an agent. */
   viewerAndAgent(uid: string, agentId: string): Promise<{ viewer: Viewer; agent: Agent | null }>;
-  /** The caller's profile and many agents (missing ones map to null), in one round trip at most. */
-  viewerAndAgents(uid: string, agentIds: readonly string[]): Promise<{ viewer: Viewer; agents: Map<string, Agent | null> }>;
   /** The caller's profile and another user's organization (null when that user has no profile). */
   viewerAndUser(uid: string, targetUid: string): Promise<{ viewer: Viewer; target: { uid: string; orgId: string | null } | null }>;
   /** The caller's profile and whether the organization exists. */
@@ -39,13 +41,14 @@ const viewerOf = (uid: string, facts: ProfileFacts): Viewer => ({ uid, orgId: fa
 /** The access-check queries, answered from single-document lookups issued together. */
 export function directoryStore(docs: DirectoryDocs): DirectoryStore {
   return {
+    viewer: async (uid) => viewerOf(uid, await docs.profile(uid)),
+    async agents(agentIds) {
+      const agents = await Promise.all(agentIds.map((id) => docs.agent(id)));
+      return new Map(agentIds.map((id, i) => [id, agents[i]]));
+    },
     async viewerAndAgent(uid, agentId) {
       const [profile, agent] = await Promise.all([docs.profile(uid), docs.agent(agentId)]);
       return { viewer: viewerOf(uid, profile), agent };
-    },
-    async viewerAndAgents(uid, agentIds) {
-      const [profile, ...agents] = await Promise.all([docs.profile(uid), ...agentIds.map((id) => docs.agent(id))]);
-      return { viewer: viewerOf(uid, profile), agents: new Map(agentIds.map((id, i) => [id, agents[i]])) };
     },
     async viewerAndUser(uid, targetUid) {
       const [viewer, target] = await Promise.all([docs.profile(uid), docs.profile(targetUid)]);

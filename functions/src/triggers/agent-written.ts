@@ -1,17 +1,19 @@
 /**
  * @module agent-written
- * The trigger on `agents/{agentId}`. Rollups look their agents up when they fold, so an owner or
- * organization change needs no write here: the next fold (when the rollup is read and older than
- * `ROLLUP_MAX_LAG_MS`, or hourly) moves the totals, and the move is logged. A deletion removes the
- * agent's view, which also takes the agent out of every fold that still met it; safe to run any number
- * of times, and harmless when the agent id has been created again since.
+ * The trigger on `agents/{agentId}`. The agent's view keeps its owner and organization beside it (so
+ * serving it needs no read of the agent), so a creation, a move or a deletion brings the view in line
+ * with the agent document as it is now (`followAgent`): a deleted agent's view is removed, which also
+ * takes the agent out of every fold that still met it; a moved agent's view gets its new owner. Safe to
+ * run any number of times and in any order. Rollups look their agents up when they fold, so their
+ * totals move at the next fold (when read and older than `ROLLUP_MAX_LAG_MS`, or hourly).
  */
 import type { Logger } from "../config/logger";
 import { agentSchema } from "../schemas/source-documents";
+import type { AgentFollowUp } from "../views/agent-view-updates";
 import type { DocumentWrittenEvent } from "./agent-document-written";
 
 export interface AgentTriggerDeps {
-  removeView: (agentId: string) => Promise<boolean>;
+  followAgent: (agentId: string) => Promise<AgentFollowUp>;
   log: Logger;
 }
 
@@ -26,13 +28,11 @@ export function handleAgentWritten(deps: AgentTriggerDeps) {
     const agentId = event.params.docId;
     const before = event.data?.before;
     const after = event.data?.after;
-    if (after?.exists) {
-      const [from, to] = [before?.exists ? placeOf(before.data()) : null, placeOf(after.data())];
-      if (from && to && (from.ownerId !== to.ownerId || from.orgId !== to.orgId)) deps.log.info("agent.moved", { agentId, from, to });
-      return;
-    }
-    if (!before?.exists) return;
-    const removed = await deps.removeView(agentId);
-    deps.log.info("agent.deleted", { agentId, viewRemoved: removed });
+    const [from, to] = [before?.exists ? placeOf(before.data()) : null, after?.exists ? placeOf(after.data()) : null];
+    // A rename or any other edit that keeps the owner and organization leaves the view as it is.
+    if (before?.exists && after?.exists && from && to && from.ownerId === to.ownerId && from.orgId === to.orgId) return;
+    const outcome = await deps.followAgent(agentId);
+    if (!after?.exists) deps.log.info("agent.deleted", { agentId, viewRemoved: outcome === "removed" });
+    else if (before?.exists) deps.log.info("agent.moved", { agentId, from, to, viewMoved: outcome === "moved" });
   };
 }

@@ -15,7 +15,11 @@
  * that the agent's deletion removed.
  * The maxima a delta cannot un-apply (`lastAddedAt`, `lastAt`, the largest latency) are re-read from
  * source by every change of their kind.
+ * Every write keeps the agent's owner and organization beside the view (`StoredView.access`): taken
+ * from the agent document when the transaction reads it anyway, else carried over from the stored
+ * view, which the agent trigger (`followAgentIn`) updates in a transaction whenever the agent moves.
  */
+import type { AgentOwnership } from "../domain/access-policy";
 import { deltaFor, touchedAgents, type AgentChange, type ChangeKind } from "../domain/agent-change";
 import { renderAgent, summarizeAgent, type AgentState } from "../domain/agent-view";
 import { applyInteractionChange, type InteractionContribution } from "../domain/interaction-metrics";
@@ -25,7 +29,7 @@ import { verdictFor, type Verdict } from "../domain/reconcile-verdict";
 import type { Keyring } from "../domain/signing";
 import { applySourceChange, type SourceContribution } from "../domain/source-metrics";
 import { applyWindowChange } from "../domain/window-buckets";
-import { agentStateOf, type StoredView, type Watermarks } from "./stored-view";
+import { agentStateOf, sameOwnership, type StoredView, type Watermarks } from "./stored-view";
 import type { AgentDocuments, AgentSnapshot, IngestItem, ViewTransaction } from "./view-transaction";
 
 /** What every view write needs: the signing keys, the prices to render costs with, and the clock. */
@@ -45,11 +49,17 @@ interface Base {
   recomputed: boolean;
 }
 
+/** A view as just written, with the owner and organization stored beside it. */
+export interface ComputedView {
+  sealed: SealedView;
+  access: AgentOwnership | null;
+}
+
 /** Writes a state as the next revision of the agent's view; returns the sealed view. */
-function writeView(tx: ViewTransaction, agentId: string, previous: StoredView | null, state: AgentState, watermarks: Watermarks, ctx: ViewContext): SealedView {
+function writeView(tx: ViewTransaction, agentId: string, previous: StoredView | null, next: { state: AgentState; watermarks: Watermarks; access: AgentOwnership | null }, ctx: ViewContext): SealedView {
   const now = ctx.now();
-  const sealed = seal(nextRevision("agent", agentId, previous?.sealed.data ?? null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
-  tx.writeView(agentId, sealed, { watermarks, state });
+  const sealed = seal(nextRevision("agent", agentId, previous?.sealed.data ?? null, renderAgent(next.state, ctx.pricing, now), now), ctx.keyring, now);
+  tx.writeView(agentId, sealed, next);
   return sealed;
 }
 
@@ -92,17 +102,23 @@ export async function applyChangeIn<K extends ChangeKind>(tx: ViewTransaction, k
   const writes: Array<() => unknown> = [];
   for (const [i, agentId] of agentIds.entries()) {
     const stored = views[i];
-    if (!stored && !(await tx.agentExists(agentId))) continue;
+    let access = stored?.access ?? null;
+    if (!access) {
+      // A first view, or one stored before its owner was kept beside it: the agent says.
+      const agent = await tx.readAgent(agentId);
+      if (!stored && !agent.exists) continue;
+      access = agent.ownership;
+    }
     const base = await trustedState(tx, agentId, stored, ctx);
     // A recomputed base already holds this write; so does one whose watermark is past it.
     const watermark = base.watermarks[kind];
     if (base.recomputed || (watermark && change.committedAt <= watermark)) {
-      if (base.recomputed) writes.push(() => writeView(tx, agentId, stored, base.state, base.watermarks, ctx));
+      if (base.recomputed) writes.push(() => writeView(tx, agentId, stored, { state: base.state, watermarks: base.watermarks, access }, ctx));
       continue;
     }
     const { removed, added } = deltaFor(change, agentId);
     const state = await applyDelta(tx, kind, agentId, base.state, removed, added, ctx);
-    writes.push(() => writeView(tx, agentId, stored, state, base.watermarks, ctx));
+    writes.push(() => writeView(tx, agentId, stored, { state, watermarks: base.watermarks, access }, ctx));
   }
   writes.forEach((write) => write());
   tx.writeMarker(change.eventId, ctx.now());
@@ -111,7 +127,7 @@ export async function applyChangeIn<K extends ChangeKind>(tx: ViewTransaction, k
 
 /** Stores the interactions of `items` not stored yet and counts them; returns the ids already stored. */
 export async function ingestIn(tx: ViewTransaction, agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }> {
-  const { view: stored, existing: duplicates } = await tx.readViewAndInteractions(agentId, items.map((item) => item.docId));
+  const { agent, view: stored, existing: duplicates } = await tx.readViewAndInteractions(agentId, items.map((item) => item.docId));
   const fresh = items.filter((item) => !duplicates.has(item.docId));
   if (fresh.length === 0) return { duplicates };
 
@@ -132,23 +148,39 @@ export async function ingestIn(tx: ViewTransaction, agentId: string, items: read
     };
   }
   for (const item of fresh) tx.createIngestedInteraction(agentId, item);
-  writeView(tx, agentId, stored, state, base.watermarks, ctx);
+  writeView(tx, agentId, stored, { state, watermarks: base.watermarks, access: agent.ownership }, ctx);
   return { duplicates };
 }
 
-/** Recomputes the agent's view from source and stores it, whatever was stored before. */
-export async function recomputeIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<SealedView> {
-  const stored = await tx.readView(agentId);
-  const { state, watermarks } = await stateFromSource(tx, agentId, ctx);
-  return writeView(tx, agentId, stored, state, watermarks, ctx);
+/**
+ * Recomputes the agent's view from source and stores it, whatever was stored before. An agent that
+ * does not exist gets no view: null, and nothing is written.
+ */
+export async function recomputeIn(tx: ViewTransaction, agentId: string, ctx: ViewContext): Promise<ComputedView | null> {
+  const { agent, view: stored } = await tx.readAgentAndView(agentId);
+  if (!agent.exists) return null;
+  const next = { ...(await stateFromSource(tx, agentId, ctx)), access: agent.ownership };
+  return { sealed: writeView(tx, agentId, stored, next, ctx), access: next.access };
 }
 
-/** Deletes the view of a deleted agent; says whether one was deleted (nothing happens if the agent exists again). */
-export async function removeViewIn(tx: ViewTransaction, agentId: string): Promise<boolean> {
-  const { exists, view: stored } = await tx.readAgentAndView(agentId);
-  if (exists || !stored) return false;
-  tx.deleteView(agentId);
-  return true;
+/** What following an agent's document did to its view. */
+export type AgentFollowUp = "removed" | "moved" | "unchanged";
+
+/**
+ * Brings the view in line with its agent document as it is now (not as an event says it was, so
+ * events handled in any order end the same): a deleted agent's view is deleted, and a moved agent's
+ * view gets its new owner and organization. Safe to run any number of times.
+ */
+export async function followAgentIn(tx: ViewTransaction, agentId: string): Promise<AgentFollowUp> {
+  const { agent, view: stored } = await tx.readAgentAndView(agentId);
+  if (!stored) return "unchanged";
+  if (!agent.exists) {
+    tx.deleteView(agentId);
+    return "removed";
+  }
+  if (sameOwnership(stored.access, agent.ownership)) return "unchanged";
+  tx.writeAccess(agentId, agent.ownership);
+  return "moved";
 }
 
 /** What the reconcile concludes about a stored view, compared with a recompute from the documents read with it. */
@@ -168,11 +200,12 @@ export type RepairOutcome = Verdict | "gone";
  * deleted since gets no view: its view is the agent trigger's to remove, and must not come back.
  */
 export async function repairIn(tx: ViewTransaction, agentId: string, seen: AgentSnapshot, ctx: ViewContext): Promise<RepairOutcome> {
-  const { exists, view: stored } = await tx.readAgentAndView(agentId);
-  if (!exists) return "gone";
+  const { agent, view: stored } = await tx.readAgentAndView(agentId);
+  if (!agent.exists) return "gone";
   const truth = sameRevision(stored, seen.view) ? stateOf(seen.documents, ctx) : await stateFromSource(tx, agentId, ctx);
   const { verdict, state, watermarks } = judgeAgainst(stored, truth, ctx);
-  if (verdict !== "unchanged") writeView(tx, agentId, stored, state, watermarks, ctx);
+  if (verdict !== "unchanged") writeView(tx, agentId, stored, { state, watermarks, access: agent.ownership }, ctx);
+  else if (stored && !sameOwnership(stored.access, agent.ownership)) tx.writeAccess(agentId, agent.ownership);
   return verdict;
 }
 

@@ -5,9 +5,21 @@
  * the database in production (`store/agent-view-store`); the model test provides one in memory.
  */
 import type { AgentChange, ChangeKind } from "../domain/agent-change";
-import type { SealedView } from "../domain/metrics-view";
 import type { Verdict } from "../domain/reconcile-verdict";
-import { applyChangeIn, ingestIn, recomputeIn, removeViewIn, repairIn, verdictOf, type ApplyOutcome, type ChangeValue, type RepairOutcome, type ViewContext } from "./agent-view-updates";
+import {
+  applyChangeIn,
+  followAgentIn,
+  ingestIn,
+  recomputeIn,
+  repairIn,
+  verdictOf,
+  type AgentFollowUp,
+  type ApplyOutcome,
+  type ChangeValue,
+  type ComputedView,
+  type RepairOutcome,
+  type ViewContext,
+} from "./agent-view-updates";
 import type { StoredView } from "./stored-view";
 import type { AgentSnapshot, IngestItem, ViewDatabase } from "./view-transaction";
 
@@ -23,7 +35,8 @@ export interface AgentViewStore {
   applyChange<K extends ChangeKind>(kind: K, change: AgentChange<ChangeValue<K>>, ctx: ViewContext): Promise<ApplyOutcome>;
   /** Stores the new interactions of `items` and counts them, in one transaction; returns the ids already stored. */
   ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
-  recompute(agentId: string, ctx: ViewContext): Promise<SealedView>;
+  /** Recomputes the view from source and stores it; null (nothing written) when the agent does not exist. */
+  recompute(agentId: string, ctx: ViewContext): Promise<ComputedView | null>;
   /**
    * Compares the stored view with source and rewrites it only when the verdict asks for it. With
    * `judged` (from `verdicts`), the comparison is that one and a repair writes from its documents
@@ -35,8 +48,8 @@ export interface AgentViewStore {
    * views and documents; writes nothing (pass each to `reconcile`).
    */
   verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Judged>>;
-  /** Deletes the view of an agent that no longer exists; true when a view was deleted. */
-  removeIfAgentGone(agentId: string): Promise<boolean>;
+  /** Deletes the view of an agent that no longer exists, or moves it with its agent (the agent trigger's work). */
+  followAgent(agentId: string): Promise<AgentFollowUp>;
 }
 
 /** The agent view operations over `database`. */
@@ -60,6 +73,6 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
       return judged.verdict === "unchanged" ? "unchanged" : database.transact((tx) => repairIn(tx, agentId, seen, ctx));
     },
     verdicts,
-    removeIfAgentGone: (agentId) => database.transact((tx) => removeViewIn(tx, agentId)),
+    followAgent: (agentId) => database.transact((tx) => followAgentIn(tx, agentId)),
   };
 }

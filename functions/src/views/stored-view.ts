@@ -2,8 +2,10 @@
  * @module stored-view
  * A stored agent, user or organization view as the view logic sees it, whatever holds it (a Firestore
  * document, see `store/view-codec`, or a map in a test): the sealed view, the watermarks of the last
- * full recompute, and the exact accumulators an agent view is rendered from.
+ * full recompute, the exact accumulators an agent view is rendered from, and the agent's owner and
+ * organization, so that one read of the view is enough to decide who may read it.
  */
+import type { AgentOwnership } from "../domain/access-policy";
 import type { ChangeKind } from "../domain/agent-change";
 import type { AgentState } from "../domain/agent-view";
 import { emptyInteractionsState, type InteractionsState } from "../domain/interaction-metrics";
@@ -18,6 +20,19 @@ export interface StoredView {
   watermarks: Watermarks;
   foldedAt: Date | null;
   accumulators: { interactions: InteractionsState; windows: WindowsState } | null;
+  /**
+   * Agent views: the agent's owner and organization as of the last write of the view or of the agent
+   * (null when unknown: a view written before this field existed, or an agent document that does not
+   * parse). Not signed and never served: only functions write it, and readers fall back to the agent
+   * document when it is null.
+   */
+  access: AgentOwnership | null;
+}
+
+/** Whether two ownership records name the same owner and organization (both null counts as the same). */
+export function sameOwnership(a: AgentOwnership | null, b: AgentOwnership | null): boolean {
+  if (!a || !b) return a === b;
+  return a.ownerId === b.ownerId && a.orgId === b.orgId;
 }
 
 /** The agent state a stored (and verified) agent view was rendered from. */

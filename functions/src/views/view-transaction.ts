@@ -6,6 +6,7 @@
  * same decisions. As in Firestore, a transaction does all its reads before its first write, and its
  * writes take effect together when it commits, or not at all.
  */
+import type { AgentOwnership } from "../domain/access-policy";
 import type { AgentState } from "../domain/agent-view";
 import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
 import type { SealedView } from "../domain/metrics-view";
@@ -33,22 +34,27 @@ export interface IngestItem {
   interaction: InteractionContribution;
 }
 
+/** `agents/{agentId}` as view writes see it: whether it exists, and its owner and organization when it parses. */
+export interface AgentRecord {
+  exists: boolean;
+  ownership: AgentOwnership | null;
+}
+
 /** What a view is written with besides the sealed view: the bookkeeping that is neither signed nor served. */
 export interface ViewBookkeeping {
   watermarks: Watermarks;
   state: AgentState;
+  access: AgentOwnership | null;
 }
 
 export interface ViewTransaction {
   /** Whether event `eventId` was applied already, and the stored views of `agentIds` (in that order). */
   readMarkerAndViews(eventId: string, agentIds: readonly string[]): Promise<{ applied: boolean; views: Array<StoredView | null> }>;
-  /** The stored view of `agentId`, and which of `docIds` already exist as interaction documents. */
-  readViewAndInteractions(agentId: string, docIds: readonly string[]): Promise<{ view: StoredView | null; existing: Set<string> }>;
-  readView(agentId: string): Promise<StoredView | null>;
-  /** Whether `agents/{agentId}` exists. */
-  agentExists(agentId: string): Promise<boolean>;
-  /** Whether the agent exists, and its stored view, in one read. */
-  readAgentAndView(agentId: string): Promise<{ exists: boolean; view: StoredView | null }>;
+  /** The agent, its stored view, and which of `docIds` already exist as interaction documents. */
+  readViewAndInteractions(agentId: string, docIds: readonly string[]): Promise<{ agent: AgentRecord; view: StoredView | null; existing: Set<string> }>;
+  readAgent(agentId: string): Promise<AgentRecord>;
+  /** The agent and its stored view, in one read. */
+  readAgentAndView(agentId: string): Promise<{ agent: AgentRecord; view: StoredView | null }>;
   /** Every source and interaction of the agent, for a full recompute. */
   readAgentDocuments(agentId: string): Promise<AgentDocuments>;
   /** The newest `createdAt` among the agent's valid sources. */
@@ -56,6 +62,8 @@ export interface ViewTransaction {
   /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
   interactionExtremes(agentId: string): Promise<InteractionExtremes>;
   writeView(agentId: string, sealed: SealedView, bookkeeping: ViewBookkeeping): void;
+  /** Sets the owner and organization kept beside an existing view, leaving the view itself as it is. */
+  writeAccess(agentId: string, access: AgentOwnership | null): void;
   deleteView(agentId: string): void;
   /** Records that event `eventId` has been applied (kept long enough to outlive any redelivery). */
   writeMarker(eventId: string, at: Date): void;

@@ -4,13 +4,21 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { viewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
+import { viewCache, type ViewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
 import { nextRevision, seal, type SealedView } from "../../../functions/src/domain/metrics-view";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
 import type { StoredView } from "../../../functions/src/views/stored-view";
 import { emptyAgentView, recordingLogger, storedView } from "../../support/fakes";
 
 const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("k1")));
+const OWNER = { ownerId: "alice", orgId: "acme" };
+
+/** An agent's view through the cache, which must exist. */
+async function agentView(cache: ViewCache, id: string) {
+  const served = await cache.agent(id);
+  assert.ok(served, `agent ${id} should have a view`);
+  return served;
+}
 
 function setup() {
   let clock = Date.parse("2026-11-23T10:00:00Z");
@@ -26,9 +34,10 @@ function setup() {
     readAgents: async (ids) => (batches.push(ids), new Map(ids.map((id) => [id, stored.get(id) ?? null]))),
     recomputeAgent: async (id) => {
       recomputes.push(id);
+      if (id.startsWith("missing")) return null;
       const sealed = sealAgent(id, 99, 7);
-      stored.set(id, storedView(sealed));
-      return sealed;
+      stored.set(id, { ...storedView(sealed), access: OWNER });
+      return { sealed, access: OWNER };
     },
     readRollup: async () => null,
     foldRollup: async () => {
@@ -45,8 +54,8 @@ const dataOf = (payload: string) => JSON.parse(`${payload}}`).data;
 test("a verified view is loaded once and then served from memory", async () => {
   const { cache, stored, batches, sealAgent } = setup();
   stored.set("a", storedView(sealAgent("a", 3, 5)));
-  const first = await cache.read("agent", "a");
-  const second = await cache.read("agent", "a");
+  const first = await agentView(cache, "a");
+  const second = await agentView(cache, "a");
   assert.equal(first.value.origin, "store");
   assert.equal(second.fromMemory, true);
   assert.equal(dataOf(second.value.payload).sources.count, 5);
@@ -58,7 +67,7 @@ test("a tampered stored view is never served: it is recomputed and logged", asyn
   const tampered = storedView(sealAgent("a", 3, 5));
   tampered.sealed.data.sources.count = 5_000;
   stored.set("a", tampered);
-  const served = await cache.read("agent", "a");
+  const served = await agentView(cache, "a");
   assert.equal(served.value.origin, "computed");
   assert.equal(dataOf(served.value.payload).sources.count, 7);
   assert.deepEqual(recomputes, ["a"]);
@@ -68,14 +77,14 @@ test("a tampered stored view is never served: it is recomputed and logged", asyn
 test("a refresh that meets a tampered document replaces the copy with a recomputed one, never the tampered one", async () => {
   const { cache, stored, sealAgent, advance } = setup();
   stored.set("a", storedView(sealAgent("a", 3, 5)));
-  await cache.read("agent", "a");
+  await agentView(cache, "a");
   const tampered = storedView(sealAgent("a", 4, 6));
   tampered.sealed.data.sources.count = 6_000;
   stored.set("a", tampered);
   advance(6_000);
   const counts: number[] = [];
   for (let i = 0; i < 3; i++) {
-    counts.push(dataOf((await cache.read("agent", "a")).value.payload).sources.count);
+    counts.push(dataOf((await agentView(cache, "a")).value.payload).sources.count);
     await new Promise((resolve) => setImmediate(resolve));
   }
   assert.equal(counts.includes(6_000), false);
@@ -85,7 +94,7 @@ test("a refresh that meets a tampered document replaces the copy with a recomput
 test("what is cached cannot be changed in memory", async () => {
   const { cache, stored, sealAgent } = setup();
   stored.set("a", storedView(sealAgent("a", 1)));
-  const entry = (await cache.read("agent", "a")).value;
+  const entry = (await agentView(cache, "a")).value;
   assert.equal(Object.isFrozen(entry), true);
   assert.equal(typeof entry.payload, "string", "the signed JSON is kept as an immutable string");
 });
@@ -94,7 +103,7 @@ test("misses of many agents issued together share one batched read", async () =>
   const { cache, stored, batches, sealAgent } = setup();
   const ids = Array.from({ length: 100 }, (_, i) => `agent-${i}`);
   for (const id of ids) stored.set(id, storedView(sealAgent(id, 1)));
-  await Promise.all(ids.map((id) => cache.read("agent", id)));
+  await Promise.all(ids.map((id) => agentView(cache, id)));
   assert.equal(batches.length, 1);
   assert.equal(batches[0].length, 100);
 });
@@ -102,8 +111,23 @@ test("misses of many agents issued together share one batched read", async () =>
 test("a view written on this instance is served from memory at once", async () => {
   const { cache, batches, sealAgent } = setup();
   cache.remember(sealAgent("a", 2, 9), "computed");
-  const served = await cache.read("agent", "a");
+  const served = await agentView(cache, "a");
   assert.equal(served.fromMemory, true);
   assert.equal(dataOf(served.value.payload).sources.count, 9);
   assert.equal(batches.length, 0);
+});
+
+test("a stored view comes with the owner kept beside it, and a recomputed one with the agent's", async () => {
+  const { cache, stored, sealAgent } = setup();
+  stored.set("a", { ...storedView(sealAgent("a", 1)), access: { ownerId: "bob", orgId: "beta" } });
+  assert.deepEqual((await agentView(cache, "a")).value.access, { ownerId: "bob", orgId: "beta" });
+  assert.deepEqual((await agentView(cache, "b")).value.access, OWNER);
+});
+
+test("an agent that does not exist is remembered as absent: one read, no view", async () => {
+  const { cache, batches, recomputes } = setup();
+  assert.equal(await cache.agent("missing-1"), null);
+  assert.equal(await cache.agent("missing-1"), null);
+  assert.deepEqual(recomputes, ["missing-1"]);
+  assert.equal(batches.length, 1);
 });

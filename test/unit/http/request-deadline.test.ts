@@ -17,12 +17,12 @@ async function setup(directoryDelayMs: number, failLate = false) {
   world.users.set("alice", { orgId: "acme", role: "owner" });
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   world.views.set("agent-1", storedView(seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now())));
-  const lookUp = world.deps.directory.viewerAndAgent;
-  // The directory stands for Firestore here: the first look-up of every request.
-  world.deps.directory.viewerAndAgent = (uid, agentId) =>
+  const lookUp = world.deps.directory.viewer;
+  // The directory stands for Firestore here: the caller's profile, looked up by every read.
+  world.deps.directory.viewer = (uid) =>
     new Promise((resolve, reject) => {
       if (directoryDelayMs === Infinity) return; // never answers
-      setTimeout(() => (failLate ? reject(Object.assign(new Error("unavailable"), { code: 14 })) : resolve(lookUp(uid, agentId))), directoryDelayMs);
+      setTimeout(() => (failLate ? reject(Object.assign(new Error("unavailable"), { code: 14 })) : resolve(lookUp(uid))), directoryDelayMs);
     });
   const app = createApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "t", permissions: ["read:agent-metrics"] }) });

@@ -102,7 +102,9 @@ test("batchGet answers each readable id like a single read; foreign and missing 
   assert.deepEqual(body.forbidden, ["b1", "ghost"]);
   assert.deepEqual(body.notFound, []);
   assert.equal(JSON.stringify(body).includes('"b1":{'), false, "nothing of a forbidden agent is returned");
-  assert.deepEqual(world.viewReads, [["a1"], ["a2"]], "only the miss was read");
+  // The owner is kept beside each view, so the views of the misses are read first (one batched read)
+  // and checked after: a foreign id costs its view's read, and nothing of it is returned.
+  assert.deepEqual(world.viewReads, [["a1"], ["a2", "b1", "ghost"]], "the misses were read together, once");
 });
 
 test("batchGet refuses malformed bodies with 400, and its path is not taken for an agent id", async () => {
@@ -148,4 +150,22 @@ test("the periodic stats line is logged only when there was traffic", async () =
   assert.equal(world.deps.cacheStats.logIfBusy(world.log), false);
   const line = world.log.entries.find((e) => e.event === "cache.stats");
   assert.ok((line?.fields?.layers as Record<string, unknown>).views);
+});
+
+test("the owner kept beside a view decides who reads it, with no look-up of the agent; a view without one falls back to the agent", async () => {
+  const { world, app, headers } = await setup();
+  const agentLookUps: string[][] = [];
+  const lookUp = world.deps.directory.agents;
+  world.deps.directory.agents = (ids) => (agentLookUps.push([...ids]), lookUp(ids));
+  const now = world.deps.now();
+  const sealed = (id: string) => seal(nextRevision("agent", id, null, emptyAgentView(now), now), world.keyring, now);
+  // a1's view says alice owns it; a2's says bob does (the agent moved, and its trigger ran).
+  world.views.set("a1", { ...storedView(sealed("a1")), access: { ownerId: "alice", orgId: "acme" } });
+  world.views.set("a2", { ...storedView(sealed("a2")), access: { ownerId: "bob", orgId: "globex" } });
+  assert.equal((await app.request("/v1/agents/a1/metrics", { headers })).status, 200);
+  assert.equal((await app.request("/v1/agents/a2/metrics", { headers })).status, 403, "the view's owner wins over the cached agent");
+  assert.deepEqual(agentLookUps, []);
+  // b1's view was stored before owners were kept beside views: the agent document decides.
+  assert.equal((await app.request("/v1/agents/b1/metrics", { headers })).status, 403);
+  assert.deepEqual(agentLookUps, [["b1"]]);
 });

@@ -1,13 +1,14 @@
 /**
  * @module agent-metrics-routes
  * `GET /v1/agents/{agentId}/metrics`, served through the edge cache (`cache/view-cache.ts`): a hit
- * answers from memory with no network call; a miss loads the stored view and checks its signature
- * once, and a view that is missing or fails verification is recomputed from source (and the failure
- * logged), so a tampered document is never served.
+ * answers from memory with no network call; a miss loads the stored view (one document, which also
+ * says who owns the agent) and checks its signature once, and a view that is missing or fails
+ * verification is recomputed from source (and the failure logged), so a tampered document is never
+ * served.
  */
 import { Hono } from "hono";
-import { canReadAgent } from "../../domain/access-policy";
 import { agentPath } from "../../schemas/api-requests";
+import { agentViewsFor } from "../agent-view-access";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
@@ -19,9 +20,10 @@ const FORBIDDEN = "You may not read this agent's metrics.";
 export function agentMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:agentId/metrics", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
-    const { viewer, agent } = await deps.directory.viewerAndAgent(c.get("session").uid, agentId);
+    const { readable } = await agentViewsFor(deps, c.get("session").uid, [agentId], readOptionsOf(c));
+    const served = readable.get(agentId);
     // A missing agent cannot be shown to belong to the caller: 403, like an agent of someone else.
-    if (!agent || !canReadAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-    return respondWithView(c, servedView(await deps.views.read("agent", agentId, readOptionsOf(c))));
+    if (!served) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+    return respondWithView(c, servedView(served));
   });
 }

@@ -43,8 +43,10 @@ export function agentWriteRoutes(deps: ApiDeps) {
     .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       await requireWriter(c.get("session").uid, agentId);
-      const sealed = await deps.agentViews.recompute(agentId, await viewContext(deps));
-      deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: sealed.data.version });
-      return respondWithView(c, computedView(deps.views.remember(sealed, "computed")));
+      const computed = await deps.agentViews.recompute(agentId, await viewContext(deps));
+      // Deleted since the access check read it.
+      if (!computed) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+      deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: computed.sealed.data.version });
+      return respondWithView(c, computedView(deps.views.remember(computed.sealed, "computed", computed.access)));
     });
 }

@@ -18,7 +18,7 @@ import { readOptionsOf, respondWithView, servedView } from "../metrics-response"
 import { pathParams } from "../request-body";
 import type { Context } from "hono";
 
-const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.read(scope, id, readOptionsOf(c))));
+const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.rollup(scope, id, readOptionsOf(c))));
 
 export function userMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
