@@ -57,7 +57,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
-  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db), context: () => viewContext({ keyring: config.keyring, pricing, now }) });
+  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { servedFieldsOnly: true }), context: () => viewContext({ keyring: config.keyring, pricing, now }) });
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
   return {
     now,

@@ -1,20 +1,23 @@
 /**
  * @module agent-view-reader
  * Reads many agent views in one Firestore `getAll` (one round trip for up to 100 ids), for the edge
- * cache's batched misses. Authenticity is checked by the caller, once per load.
+ * cache's batched misses and the rollups' folds. Authenticity is checked by the caller, once per load.
+ * A reader for serving asks only for the served fields (`SERVED_VIEW_FIELDS`): what it returns has no
+ * watermarks or accumulators, so it must never be the base of a write.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS } from "./collections";
 import type { StoredView } from "../views/stored-view";
-import { decodeView } from "./view-codec";
+import { decodeView, SERVED_VIEW_FIELDS } from "./view-codec";
 
 export type AgentViewReader = (agentIds: string[]) => Promise<Map<string, StoredView | null>>;
 
-export function firestoreAgentViewReader(db: Firestore): AgentViewReader {
+export function firestoreAgentViewReader(db: Firestore, { servedFieldsOnly = false } = {}): AgentViewReader {
   const views = db.collection(COLLECTIONS.agentViews);
+  const options = servedFieldsOnly ? [{ fieldMask: [...SERVED_VIEW_FIELDS] }] : [];
   return async (agentIds) => {
     if (agentIds.length === 0) return new Map();
-    const snaps = await db.getAll(...agentIds.map((id) => views.doc(id)));
+    const snaps = await db.getAll(...agentIds.map((id) => views.doc(id)), ...options);
     return new Map(snaps.map((snap) => [snap.id, decodeView(snap.data())]));
   };
 }
