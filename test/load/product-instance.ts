@@ -18,7 +18,8 @@ import type { ReadWorld } from "./read-world";
 export const MAX_RATE_LIMIT_PER_MINUTE = createApiKeyBody.shape.rateLimitPerMinute.unwrap().maxValue ?? 100_000;
 /** Requests one key carries before the load moves to the next (a margin under its per-minute limit). */
 const REQUESTS_PER_KEY = Math.floor(MAX_RATE_LIMIT_PER_MINUTE * 0.9);
-const PERMISSIONS = ["read:agent-metrics", "write:agent-metrics"];
+/** The heap figure reads `GET /v1/cache/stats` with the same keys. */
+const PERMISSIONS = ["read:agent-metrics", "write:agent-metrics", "read:cache-stats"];
 
 /** Warnings and errors the instances logged, by event name (the bench reports them, not the lines). */
 export const loggedEvents = new Map<string, number>();

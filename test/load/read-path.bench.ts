@@ -44,18 +44,19 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
     const batchGet = await measureBatchGet(options, world, agents.slice(1));
     const heap = await measureCacheHeap(options, world, agents);
 
-    const { repeated, floor, store } = serving;
+    const { repeated, repeatedLight, floor, store } = serving;
     const result: ReadResult = {
       ...resultHeader(command, options, startedAt, loadAtStart),
       seeding: { agents: agents.length, agentsMs },
       responseBytes: serving.responseBytes,
       repeated,
+      repeatedLight,
       floor,
       store,
       baselines,
       batchGet,
       heap,
-      targets: checkTargets({ repeated, floor, store, naive: baselines.map((b) => b.naive), batchGet, heap }),
+      targets: checkTargets({ repeated, repeatedLight, floor, store, naive: baselines.map((b) => b.naive), batchGet, heap }),
       loggedEvents: Object.fromEntries(loggedEvents),
       backgroundReads: readTotals().background,
     };

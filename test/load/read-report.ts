@@ -19,6 +19,7 @@ export interface ReadResult extends ResultHeader<ReadOptions> {
   seeding: { agents: number; agentsMs: number };
   responseBytes: number;
   repeated: ReadFigure;
+  repeatedLight: ReadFigure;
   floor: ReadFigure;
   store: ReadFigure;
   baselines: BaselineFigures[];
@@ -37,7 +38,7 @@ const reads = (f: ReadFigure) => (f.reads.mean === 0 ? "0" : `${f.reads.mean < 1
 
 function figureTable(r: ReadResult): string[] {
   const naive = r.baselines.map((b) => b.naive);
-  const figures = [r.repeated, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])];
+  const figures = [r.repeated, r.repeatedLight, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])];
   const header = ["figure", "requests @ concurrency", "p50", "p95", "p99", "req/s", "reads / request (measured)", "meta.cache", "p50 × floor", "req/s × floor", ...naive.map((n) => `p50 × naive ${int(Number(n.id.split("-")[1]))}`)];
   return [
     row(header),
@@ -92,7 +93,7 @@ export function renderReadMarkdown(r: ReadResult): string {
     ``,
     ...figureTable(r),
     ``,
-    ...[r.repeated, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])].map((f) => `- ${f.label}: ${f.how}.`),
+    ...[r.repeated, r.repeatedLight, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])].map((f) => `- ${f.label}: ${f.how}.`),
     ``,
     ...batchSection(r),
     ``,

@@ -2,7 +2,9 @@
  * @module read-serving
  * The product's single-agent read against the floor:
  *  - repeated read: one agent read again and again through one instance (an edge hit once the
- *    instance caches views; the layer served is reported as the responses state it);
+ *    instance caches views; the layer served is reported as the responses state it), at the load's
+ *    concurrency and again at the baselines' (whose requests are too slow for more), so the naive
+ *    read is compared with an edge hit under the same load;
  *  - floor: a minimal Node HTTP server returning the very bytes and headers of that read, with no
  *    authentication and no cache;
  *  - store hit: a fresh instance (cold caches, session and key verified once beforehand on another
@@ -13,6 +15,7 @@ import { serveFixedBytes } from "../loopback-server";
 import { startProductInstance, type ProductInstance } from "../product-instance";
 import { measureFigure, WARM_UP_REQUESTS, type ReadFigure } from "../read-figure";
 import type { ReadOptions } from "../bench-options";
+import { BASELINE_CONCURRENCY } from "./read-baselines";
 
 /** Response headers that belong to a connection, not to the answer, and are left out of the floor's copy. */
 const CONNECTION_HEADERS = new Set(["connection", "keep-alive", "date", "transfer-encoding", "content-length"]);
@@ -20,6 +23,8 @@ const metricsPath = (agentId: string) => `/v1/agents/${agentId}/metrics`;
 
 export interface ServingFigures {
   repeated: ReadFigure;
+  /** The repeated read at the baselines' concurrency. */
+  repeatedLight: ReadFigure;
   floor: ReadFigure;
   store: ReadFigure;
   /** Size of the response body all three return. */
@@ -45,6 +50,9 @@ export async function measureServing(options: ReadOptions, world: Parameters<typ
   const headers = await warm.headersFor(requests + 2 * WARM_UP_REQUESTS);
   const repeated = await measureFigure(warm.server, "repeated", "repeated read (same agent, one instance)", "`GET /v1/agents/{id}/metrics` of one agent, again and again, on one warmed instance", { paths: [metricsPath(hot)], headers, requests, concurrency }, WARM_UP_REQUESTS);
   expectAll(repeated.load, 200, repeated.label);
+  const light = { paths: [metricsPath(hot)], headers, requests: Math.min(requests, 1000), concurrency: BASELINE_CONCURRENCY };
+  const repeatedLight = await measureFigure(warm.server, "repeated-light", `repeated read at concurrency ${BASELINE_CONCURRENCY}`, `the same read at the naive and aggregation baselines' concurrency, so that they are compared under the same load`, light);
+  expectAll(repeatedLight.load, 200, repeatedLight.label);
 
   const { floor: floorServer, bytes } = await startFloor(warm, headers[0], hot);
   const floor = await measureFigure(floorServer, "floor", "floor: minimal Node HTTP server, same bytes", "`node:http` answering the bytes and headers of that read, no auth, no cache, no Firestore", { paths: [metricsPath(hot)], requests, concurrency }, WARM_UP_REQUESTS);
@@ -60,5 +68,5 @@ export async function measureServing(options: ReadOptions, world: Parameters<typ
   const store = await measureFigure(cold.server, "store", "store hit (distinct agents, cold instance)", `\`GET /v1/agents/{id}/metrics\` of ${distinct.length.toLocaleString("en-US")} distinct agents, each once, on a fresh instance`, { paths: distinct.map(metricsPath), headers: coldHeaders, requests: distinct.length, concurrency });
   expectAll(store.load, 200, store.label);
   await cold.close();
-  return { repeated, floor, store, responseBytes: bytes };
+  return { repeated, repeatedLight, floor, store, responseBytes: bytes };
 }

@@ -11,9 +11,9 @@ import { summarizeReads } from "../../load/read-counter";
 import { checkTargets, layersOf, type TargetInputs } from "../../load/read-targets";
 import { parseOptions } from "../../load/bench-options";
 
-function figure(id: string, p50: number, rps: number, layers: Record<string, number>, reads: Map<number, number> = new Map([[0, 100]])): ReadFigure {
+function figure(id: string, p50: number, rps: number, layers: Record<string, number>, reads: Map<number, number> = new Map([[0, 100]]), concurrency = 4): ReadFigure {
   const latency = { n: 100, p50, p95: p50 * 2, p99: p50 * 3, mean: p50, min: p50 / 2, max: p50 * 4 };
-  return { id, label: id, how: id, load: { requests: 100, concurrency: 4, latency, requestsPerSecond: rps, statuses: { 200: 100 }, cacheLayers: layers, firstBody: "" }, reads: summarizeReads(reads) };
+  return { id, label: id, how: id, load: { requests: 100, concurrency, latency, requestsPerSecond: rps, statuses: { 200: 100 }, cacheLayers: layers, firstBody: "" }, reads: summarizeReads(reads) };
 }
 
 const heap = (deltaMB: number, layers: Record<string, number>, cachedEntries = 10_000): CacheHeap => ({ agents: 10_000, heapBeforeMB: 40, heapAfterMB: 40 + deltaMB, deltaMB, rereadLayers: layers, rereadSample: 1000, cachedEntries });
@@ -25,6 +25,7 @@ const batch = (available: boolean, p95: number): BatchGetFigures => {
 function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
   return {
     repeated: figure("repeated", 0.5, 9000, { edge: 100 }),
+    repeatedLight: figure("repeated-light", 0.4, 2000, { edge: 100 }),
     floor: figure("floor", 0.4, 12_000, {}),
     store: figure("store", 3, 800, { store: 100 }, new Map([[1, 100]])),
     naive: [figure("naive-1000", 200, 5, {}, new Map([[1000, 5]])), figure("naive-10000", 900, 1, {}, new Map([[10_000, 5]]))],
@@ -41,7 +42,7 @@ test("every target passes on figures that meet them all", () => {
 });
 
 test("a repeated read served from the store fails every edge target, whatever its speed", () => {
-  const checks = checkTargets(inputs({ repeated: figure("repeated", 0.5, 9000, { store: 100 }) }));
+  const checks = checkTargets(inputs({ repeated: figure("repeated", 0.5, 9000, { store: 100 }), repeatedLight: figure("repeated-light", 0.4, 2000, { store: 100 }) }));
   const failed = checks.filter((c) => !c.pass).map((c) => c.target);
   assert.equal(failed.length, 5);
   assert.ok(failed.every((t) => t.includes("edge")));
@@ -52,7 +53,9 @@ test("each numeric bound is checked on its own figure", () => {
   const verdict = (overrides: Partial<TargetInputs>, target: RegExp) => checkTargets(inputs(overrides)).find((c) => target.test(c.target))?.pass;
   assert.equal(verdict({ repeated: figure("repeated", 0.9, 9000, { edge: 100 }) }, /within 2×/), false);
   assert.equal(verdict({ repeated: figure("repeated", 0.5, 5000, { edge: 100 }) }, /half the floor/), false);
-  assert.equal(verdict({ repeated: figure("repeated", 2.1, 9000, { edge: 100 }) }, /naive read at 1,000/), false);
+  assert.equal(verdict({ repeatedLight: figure("repeated-light", 2.1, 900, { edge: 100 }) }, /naive read at 1,000/), false);
+  assert.equal(verdict({ repeated: figure("repeated", 2.1, 9000, { edge: 100 }) }, /naive read at 1,000/), true, "the naive read is compared under its own load");
+  assert.equal(verdict({ repeatedLight: figure("repeated-light", 0.4, 2000, { edge: 100 }, undefined, 16) }, /naive read at 1,000/), false, "not under another load");
   assert.equal(verdict({ repeated: figure("repeated", 0.5, 9000, { edge: 100 }, new Map([[0, 90], [1, 10]])) }, /0 Firestore reads/), false);
   assert.equal(verdict({ store: figure("store", 3, 800, { store: 100 }, new Map([[3, 100]])) }, /per store hit/), false);
   assert.equal(verdict({ batchGet: batch(true, 100) }, /batchGet/), false);
