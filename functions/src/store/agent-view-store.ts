@@ -81,13 +81,18 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
   return {
     transact: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest))),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
-    readAgentSnapshots: (agentIds) =>
-      db.runTransaction(
+    async readAgentSnapshots(agentIds) {
+      const snapshots = new Map<string, AgentSnapshot>();
+      if (agentIds.length === 0) return snapshots;
+      const sorted = [...agentIds].sort();
+      const views = db.collection(COLLECTIONS.agentViews);
+      // The whole page is read at the server time of one plain read. A read at a fixed time needs no
+      // transaction id: a read-only transaction without one starts its transaction with its first
+      // read, and when that read fails (@google-cloud/firestore 7.11) the promise of the id rejects
+      // with nobody awaiting it, an unhandled rejection that takes the process down.
+      const { readTime } = await views.doc(sorted[0]).get();
+      return db.runTransaction(
         async (tx) => {
-          const snapshots = new Map<string, AgentSnapshot>();
-          if (agentIds.length === 0) return snapshots;
-          const sorted = [...agentIds].sort();
-          const views = db.collection(COLLECTIONS.agentViews);
           const [viewSnaps, page] = await Promise.all([tx.getAll(...sorted.map((id) => views.doc(id))), latest.documentsInRange(tx, sorted[0], sorted[sorted.length - 1])]);
           sorted.forEach((agentId, i) => {
             const documents = { sources: page.sources.get(agentId) ?? [], interactions: page.interactions.get(agentId) ?? [], watermarks: page.readTimes };
@@ -95,8 +100,9 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
           });
           return snapshots;
         },
-        { readOnly: true },
-      ),
+        { readOnly: true, readTime },
+      );
+    },
   };
 }
 
