@@ -11,6 +11,7 @@ import type { Served } from "../cache/edge-cache";
 import { bodyOf, type ViewEntry, type ViewMeta } from "../cache/view-entry";
 import type { GetOptions } from "../cache/edge-cache";
 import { ageSecondsOf, cacheControlOf, requestsRevalidation, VIEW_POLICY } from "../domain/cache-policy";
+import { requestHeader } from "./request-headers";
 
 /** One view as this request serves it. */
 export interface ServedView {
@@ -25,7 +26,7 @@ export function servedView(served: Served<ViewEntry>): ServedView {
 }
 
 /** How this request wants views read: `Cache-Control: no-cache` skips the copy held in memory. */
-export const readOptionsOf = (c: Context): GetOptions => ({ revalidate: requestsRevalidation(c.req.header("cache-control")) });
+export const readOptionsOf = (c: Context): GetOptions => ({ revalidate: requestsRevalidation(requestHeader(c, "cache-control")) });
 
 /** `meta` for a view this request just computed and signed. */
 export const computedView = (entry: ViewEntry): ServedView => ({ entry, meta: { cache: "computed", ageMs: 0, stale: false } });
@@ -44,7 +45,7 @@ export function respondWithView(c: Context, view: ServedView) {
   c.header("Cache-Control", cacheControlOf(VIEW_POLICY));
   c.header("Vary", "Authorization, Cookie, X-API-Key");
   if (view.meta.cache === "edge") c.header("Age", String(ageSecondsOf(view.meta.ageMs)));
-  if (matches(c.req.header("if-none-match"), view.entry.etag)) return c.body(null, 304);
+  if (matches(requestHeader(c, "if-none-match"), view.entry.etag)) return c.body(null, 304);
   c.header("Content-Type", "application/json; charset=UTF-8");
   return c.body(viewBody(view), 200);
 }

@@ -5,7 +5,6 @@
  * credential of either kind is 401; a valid key without the permission is 403. Malformed keys are
  * refused on their checksum before any read.
  */
-import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { isWellFormedApiKey } from "../../domain/api-key-format";
 import { refuseKey } from "../../domain/api-key-policy";
@@ -14,6 +13,7 @@ import { permits, type Permission } from "../../domain/permissions";
 import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
+import { requestCookie, requestHeader } from "../request-headers";
 import { sessionCredential } from "./credentials";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -35,9 +35,9 @@ function isCrossSiteCookieWrite(method: string, origin: string | undefined, host
 /** Requires a verified Firebase session; sets `session`. */
 export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const credential = sessionCredential(c.req.header("authorization"), getCookie(c, "__session"));
+    const credential = sessionCredential(requestHeader(c, "authorization"), requestCookie(c, "__session"));
     if (!credential) throw new ApiError("UNAUTHENTICATED", "A session is required: send a Firebase ID token as a Bearer token or the __session cookie.");
-    if (credential.kind === "sessionCookie" && isCrossSiteCookieWrite(c.req.method, c.req.header("origin"), c.req.header("host"))) {
+    if (credential.kind === "sessionCookie" && isCrossSiteCookieWrite(c.req.method, requestHeader(c, "origin"), requestHeader(c, "host"))) {
       throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
     }
     const session = await deps.sessions.verify(credential);
@@ -62,7 +62,7 @@ function clientIpHash(deps: ApiDeps, forwardedFor: string | undefined): string |
 export function requireApiKey(deps: ApiDeps, permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const startedAt = performance.now();
-    const presented = c.req.header("x-api-key");
+    const presented = requestHeader(c, "x-api-key");
     if (!presented) throw new ApiError("UNAUTHENTICATED", "An API key is required in the X-API-Key header.");
     if (!isWellFormedApiKey(presented)) throw new ApiError("UNAUTHENTICATED", "The API key is malformed.");
     const record = await deps.apiKeys.findByHash(keyedHash(deps.pepper, "api-key", presented));
@@ -100,7 +100,7 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
         latencyMs: Math.round(performance.now() - startedAt),
         outcome: outcomeOf(status),
         day: dayOf(now),
-        ipHash: clientIpHash(deps, c.req.header("x-forwarded-for")),
+        ipHash: clientIpHash(deps, requestHeader(c, "x-forwarded-for")),
         at: now,
       });
     }
