@@ -11,8 +11,10 @@
 
 /** Newest-first candidates `LatestFinder.lastAddedAt` reads (`CANDIDATES` in latest-finder.ts). */
 const LAST_ADDED_CANDIDATES = 5;
-/** `DirectoryStore.viewerAndAgent`: the caller's user document and the agent, in one getAll. */
+/** `DirectoryStore.viewerAndAgent` (the write routes' access check): the caller's user document and the agent, in one getAll. */
 const DIRECTORY_READS = 2;
+/** `DirectoryStore.viewer` (a read's access check): the caller's user document; the agent's owner comes with its view. */
+const PROFILE_READS = 1;
 const queryReads = (returned: number) => Math.max(1, returned);
 
 export interface ReadCost {
@@ -20,14 +22,14 @@ export interface ReadCost {
   how: string;
 }
 
-/** `GET /v1/agents/{id}/metrics` on a stored, authentic view (agent-metrics-routes.ts). */
-export const apiReadCost = (): ReadCost => ({ reads: DIRECTORY_READS + 1, how: "user + agent (getAll), view" });
+/** `GET /v1/agents/{id}/metrics` on a stored, authentic view, cold (agent-metrics-routes.ts, agent-view-access.ts). */
+export const apiReadCost = (): ReadCost => ({ reads: PROFILE_READS + 1, how: "user, view (which names the agent's owner)" });
 
-/** `POST /v1/agents/{id}/metrics:refresh`: `recompute` reads the view, then every source and interaction. */
+/** `POST /v1/agents/{id}/metrics:refresh`: the access check, then `recompute` reads the agent and view, then every source and interaction. */
 export function fullRecomputeCost(sources: number, interactions: number): ReadCost {
   return {
-    reads: DIRECTORY_READS + 1 + queryReads(sources) + queryReads(interactions),
-    how: `user + agent, view, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
+    reads: DIRECTORY_READS + 2 + queryReads(sources) + queryReads(interactions),
+    how: `user + agent, agent + view, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
   };
 }
 
