@@ -137,3 +137,14 @@ test("an event for a deleted agent records itself and brings no view back", asyn
   assert.equal(await views.read(agent), null);
   assert.equal((await db.doc(`trigger_events/${late.id}`).get()).exists, true, "the event is recorded as handled");
 });
+
+test("a transaction whose caller gave up stops before its next attempt and writes nothing", async () => {
+  const agent = await newAgent();
+  await db.collection("context_sources").doc(unique("s")).set(source(agent, 10));
+  let asked = 0;
+  const abandoned = () => ++asked > 0;
+  await assert.rejects(views.recompute(agent, ctx(), { abandoned }), (error: Error) => error.name === "Abandoned");
+  assert.equal(asked, 1, "asked once, and not retried");
+  assert.equal(await views.read(agent), null, "nothing was written");
+  assert.ok(await views.recompute(agent, ctx(), { abandoned: () => false }), "a caller still waiting gets its view");
+});

@@ -52,6 +52,8 @@ export interface AppEnv {
   Variables: {
     session: Session;
     apiKey: ApiKeyRecord;
+    /** True once the request has answered 503 at its deadline (request-deadline.ts): work it started may stop. */
+    abandoned: () => boolean;
   };
 }
 

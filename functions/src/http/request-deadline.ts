@@ -6,8 +6,12 @@
  * the function's own timeout. Past the deadline the request answers 503 `UNAVAILABLE` with
  * `Retry-After`, in the contract's envelope; the work it started is left to finish or fail on its own
  * (a write that commits late is safe: ingestion is idempotent by client id, and views are reconciled).
+ * Work that retries (the write routes' transactions) asks `c.get("abandoned")` before each attempt
+ * and stops once the request has answered: left to retry, abandoned transactions pile up on a store
+ * that is already slow and keep later requests past their deadline too.
  */
 import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./app-env";
 import type { Logger } from "../config/logger";
 import { ApiError } from "./errors";
 
@@ -18,11 +22,14 @@ export const DEFAULT_REQUEST_DEADLINE_MS = 10_000;
 const RETRY_AFTER_SECONDS = 1;
 
 /** Fails the request with 503 `UNAVAILABLE` once it has run for `deadlineMs`. */
-export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHandler {
+export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let timer: NodeJS.Timeout | undefined;
+    let abandoned = false;
+    c.set("abandoned", () => abandoned);
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        abandoned = true;
         log.warn("api.deadline-exceeded", { path: c.req.path, deadlineMs });
         reject(new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, RETRY_AFTER_SECONDS));
       }, deadlineMs);

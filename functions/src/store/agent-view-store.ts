@@ -9,7 +9,7 @@
 import { Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { agentSchema } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
-import type { AgentRecord, AgentSnapshot, ViewDatabase, ViewTransaction } from "../views/view-transaction";
+import { Abandoned, type AgentRecord, type AgentSnapshot, type ViewDatabase, type ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
 import { decodeView, encodeAccess, encodeView } from "./view-codec";
@@ -79,7 +79,13 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
 function firestoreViewDatabase(db: Firestore): ViewDatabase {
   const latest = new LatestFinder(db);
   return {
-    transact: (work) => db.runTransaction((tx) => work(firestoreViewTransaction(db, tx, latest))),
+    // Checked at every attempt: runTransaction retries contention for up to five attempts, and an
+    // error that is not Firestore's (Abandoned) ends the retries.
+    transact: (work, options) =>
+      db.runTransaction((tx) => {
+        if (options?.abandoned?.()) throw new Abandoned();
+        return work(firestoreViewTransaction(db, tx, latest));
+      }),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
     async readAgentSnapshots(agentIds) {
       const snapshots = new Map<string, AgentSnapshot>();

@@ -21,7 +21,7 @@ import {
   type ViewContext,
 } from "./agent-view-updates";
 import type { StoredView } from "./stored-view";
-import type { AgentSnapshot, IngestItem, ViewDatabase } from "./view-transaction";
+import type { AgentSnapshot, IngestItem, TransactOptions, ViewDatabase } from "./view-transaction";
 
 /** The reconcile's first look at one agent: its verdict, and the snapshot it was judged from. */
 export interface Judged {
@@ -34,9 +34,9 @@ export interface AgentViewStore {
   /** Applies one trigger event; a redelivery of an applied event is a "duplicate" and changes nothing. */
   applyChange<K extends ChangeKind>(kind: K, change: AgentChange<ChangeValue<K>>, ctx: ViewContext): Promise<ApplyOutcome>;
   /** Stores the new interactions of `items` and counts them, in one transaction; returns the ids already stored. */
-  ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext): Promise<{ duplicates: Set<string> }>;
+  ingest(agentId: string, items: readonly IngestItem[], ctx: ViewContext, options?: TransactOptions): Promise<{ duplicates: Set<string> }>;
   /** Recomputes the view from source and stores it; null (nothing written) when the agent does not exist. */
-  recompute(agentId: string, ctx: ViewContext): Promise<ComputedView | null>;
+  recompute(agentId: string, ctx: ViewContext, options?: TransactOptions): Promise<ComputedView | null>;
   /**
    * Compares the stored view with source and rewrites it only when the verdict asks for it. With
    * `judged` (from `verdicts`), the comparison is that one and a repair writes from its documents
@@ -62,8 +62,8 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
   return {
     read: (agentId) => database.readView(agentId),
     applyChange: (kind, change, ctx) => database.transact((tx) => applyChangeIn(tx, kind, change, ctx)),
-    ingest: (agentId, items, ctx) => database.transact((tx) => ingestIn(tx, agentId, items, ctx)),
-    recompute: (agentId, ctx) => database.transact((tx) => recomputeIn(tx, agentId, ctx)),
+    ingest: (agentId, items, ctx, options) => database.transact((tx) => ingestIn(tx, agentId, items, ctx), options),
+    recompute: (agentId, ctx, options) => database.transact((tx) => recomputeIn(tx, agentId, ctx), options),
     // Most hourly checks find nothing to fix: judge on a lock-free snapshot first, so they never
     // contend with the triggers, and take the read-write transaction only to write.
     reconcile: async (agentId, ctx, judged) => {

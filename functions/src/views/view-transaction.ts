@@ -71,10 +71,27 @@ export interface ViewTransaction {
   createIngestedInteraction(agentId: string, item: IngestItem): void;
 }
 
+/** How a caller may stop a transaction it no longer waits for. */
+export interface TransactOptions {
+  /**
+   * True once nobody waits for the result (the request answered 503 at its deadline): the next attempt
+   * fails with `Abandoned` instead of running, so abandoned work stops retrying against a busy store.
+   */
+  abandoned?: () => boolean;
+}
+
+/** Why a transaction stopped before an attempt: its caller had given up on it. Never retried. */
+export class Abandoned extends Error {
+  constructor() {
+    super("the transaction's caller gave up on it");
+    this.name = "Abandoned";
+  }
+}
+
 /** Where views live: transactions over it, and plain reads. */
 export interface ViewDatabase {
   /** Runs `work` in one transaction (which the database may retry) and commits its writes. */
-  transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T>;
+  transact<T>(work: (tx: ViewTransaction) => Promise<T>, options?: TransactOptions): Promise<T>;
   /**
    * The stored views and documents of `agentIds` from one consistent, lock-free read: a few range
    * queries for the lot rather than queries per agent (for the reconcile's first look at a page).

@@ -63,3 +63,26 @@ test("work that fails after its request was answered is not an unhandled rejecti
     process.off("unhandledRejection", onUnhandled);
   }
 });
+
+test("a write abandoned at the deadline is told so, so its transaction stops retrying", async () => {
+  const world = fakeWorld();
+  world.tokens.set("alice-token", "alice");
+  world.users.set("alice", { orgId: "acme", role: "owner" });
+  world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
+  const told: boolean[] = [];
+  // The store stands for a contended transaction: it asks, as runTransaction's attempts would, whether anyone still waits.
+  world.deps.agentViews.ingest = async (_agentId, _items, _ctx, options) => {
+    told.push(options?.abandoned?.() ?? false);
+    await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS * 2));
+    told.push(options?.abandoned?.() ?? false);
+    return { duplicates: new Set<string>() };
+  };
+  const app = createApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
+  const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "t", permissions: ["write:interactions"] }) });
+  const { key } = (await created.json()) as { key: string };
+  const item = { id: "c1", model: "claude-sonnet-4", inputTokens: 1, outputTokens: 1, latencyMs: 5, status: "success", occurredAt: world.deps.now().toISOString() };
+  const res = await app.request("/v1/agents/agent-1/interactions", { method: "POST", headers: { Authorization: "Bearer alice-token", "X-API-Key": key }, body: JSON.stringify({ interactions: [item] }) });
+  assert.equal(res.status, 503);
+  await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS * 2));
+  assert.deepEqual(told, [false, true], "still waited for at first, abandoned after the 503");
+});

@@ -34,7 +34,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       const uid = c.get("session").uid;
       await requireWriter(uid, agentId);
       const batch = sortBatch(agentId, body.interactions, uid, deps.now());
-      const { duplicates } = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, await viewContext(deps)) : { duplicates: new Set<string>() };
+      const { duplicates } = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, await viewContext(deps), { abandoned: c.get("abandoned") }) : { duplicates: new Set<string>() };
       const accepted = batch.accepted.length - duplicates.size;
       if (accepted > 0) deps.views.forget("agent", agentId);
       deps.log.info("interactions.ingested", { agentId, accepted, duplicates: duplicates.size + batch.repeated, rejected: batch.rejected.length });
@@ -43,7 +43,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
     .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       await requireWriter(c.get("session").uid, agentId);
-      const computed = await deps.agentViews.recompute(agentId, await viewContext(deps));
+      const computed = await deps.agentViews.recompute(agentId, await viewContext(deps), { abandoned: c.get("abandoned") });
       // Deleted since the access check read it.
       if (!computed) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
       deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: computed.sealed.data.version });
