@@ -33,7 +33,8 @@ export function checkStatuses(run: Pick<LoadRun, "records" | "outage">, deadline
       continue;
     }
     const allowed503 = r.status === 503 && r.code === "UNAVAILABLE" && duringOutage(r, run);
-    if (r.status >= 500 && !allowed503) failures.push(`${r.kind}: ${r.status} ${r.code ?? ""}${r.status === 503 ? " outside the outage" : ""}`);
+    const when = run.outage ? ` (started ${((r.start - run.outage.resumedAt) / 1000).toFixed(1)} s after Firestore came back)` : "";
+    if (r.status >= 500 && !allowed503) failures.push(`${r.kind}: ${r.status} ${r.code ?? ""}${r.status === 503 ? ` outside the outage${when}` : ""}`);
     if (r.end - r.start > deadlineMs + HANG_SLACK_MS) failures.push(`${r.kind}: answered after ${r.end - r.start} ms (deadline ${deadlineMs} ms)`);
   }
   return failures;

@@ -9,7 +9,6 @@
 import { Firestore } from "firebase-admin/firestore";
 import { createApp } from "../../functions/src/http/app";
 import { apiDeps } from "../../functions/src/services";
-import { DEFAULT_REQUEST_DEADLINE_MS } from "../../functions/src/http/request-deadline";
 import { adminAuth } from "../support/emulators";
 import type { Logger } from "../../functions/src/config/logger";
 import { serveFetchApp, type LoopbackServer } from "./loopback-server";
@@ -43,6 +42,40 @@ const note = (level: string) => (event: string, fields?: unknown) => {
 };
 const eventLogger: Logger = { info: () => undefined, warn: note("warn"), error: note("error") };
 
+/** Quiet time that `close()` waits for before it terminates the client. */
+const QUIET_MS = 3_000;
+/** The longest `close()` waits for the client to fall quiet. */
+const DRAIN_LIMIT_MS = 120_000;
+
+/**
+ * Watches the client's calls: how many are in flight, and when the last began or ended.
+ * `close()` must not terminate the client under work still running: @google-cloud/firestore 7.11
+ * (`Firestore.requestStream`) drops the promise of `ClientPool.run`, which a terminated pool rejects,
+ * so every read started after `terminate()` is an unhandled rejection (node:test fails the test on
+ * one). Work abandoned at the request deadline goes on reading for a while after the load stops. A
+ * function instance never terminates its client, so this is the test's problem only.
+ */
+function watchCalls(db: Firestore): { quietFor: () => number } {
+  let inFlight = 0;
+  let lastAt = Date.now();
+  const target = db as unknown as Record<"request" | "requestStream", (...args: unknown[]) => Promise<unknown>>;
+  for (const name of ["request", "requestStream"] as const) {
+    const original = target[name].bind(db);
+    target[name] = (...args) => {
+      inFlight += 1;
+      lastAt = Date.now();
+      const call = original(...args);
+      const done = () => {
+        inFlight -= 1;
+        lastAt = Date.now();
+      };
+      call.then(done, done);
+      return call;
+    };
+  }
+  return { quietFor: () => (inFlight > 0 ? 0 : Date.now() - lastAt) };
+}
+
 /** A Firestore client of the load project that connects to `address` (the proxy), not to the emulator. */
 function firestoreAt(address: string): Firestore {
   // The client takes FIRESTORE_EMULATOR_HOST over any host setting, and reads it only when built.
@@ -60,6 +93,7 @@ export async function startLoadInstance(world: LoadWorld, options: { limitedKeyL
   if (!target) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run the load inside firebase emulators:exec.");
   const proxy = await startOutageProxy(target);
   const db = firestoreAt(proxy.address);
+  const calls = watchCalls(db);
   const deps = apiDeps({ db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: eventLogger, requestDeadlineMs: options.requestDeadlineMs });
   const app = createApp(deps);
   const server = await serveFetchApp(app.fetch);
@@ -89,12 +123,12 @@ export async function startLoadInstance(world: LoadWorld, options: { limitedKeyL
     async close() {
       await server.close();
       await deps.usage.flush();
-      await proxy.close();
-      // Work abandoned at the request deadline may still be using the client: let it finish first.
-      await new Promise((resolve) => setTimeout(resolve, (options.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS) + 1_000));
-      // A read started after this rejects with "The client has already been terminated", and node:test
-      // fails the test if nothing handles it: open in docs/RELIABILITY.md ("Load and outage").
+      // Work abandoned at the request deadline may still be using the client (see watchCalls): let it
+      // finish, through the proxy, before the client goes.
+      const drainUntil = Date.now() + DRAIN_LIMIT_MS;
+      while (calls.quietFor() < QUIET_MS && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 250));
       await db.terminate();
+      await proxy.close();
     },
   };
 }
