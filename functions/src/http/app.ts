@@ -17,6 +17,7 @@ import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-rou
 import { sessionRoutes } from "./routes/session-routes";
 import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 import { isTransientStoreError } from "./transient-errors";
+import { Abandoned } from "../views/view-transaction";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -67,6 +68,8 @@ export function createApp(deps: ApiDeps) {
       if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
       return c.json(err.toEnvelope(), err.status);
     }
+    // Work that stopped because its request had already answered 503 at the deadline: nothing to report.
+    if (err instanceof Abandoned) return c.json(new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, 1).toEnvelope(), 503);
     if (isTransientStoreError(err)) {
       deps.log.warn("api.backend-unavailable", { path: c.req.path, grpcCode: (err as { code?: unknown }).code });
       c.header("Retry-After", "1");
