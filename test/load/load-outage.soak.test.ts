@@ -20,7 +20,7 @@ test(`a ${SECONDS} s mixed load through a Firestore outage: 503 during it, nothi
     concurrency: CONCURRENCY,
     seed: 7,
     users: 4,
-    agentsPerUser: 2,
+    agentsPerUser: 6,
     limitedKeyLimit: 20,
     requestDeadlineMs: 2_000,
     outage: { atMs: (SECONDS * 1000) / 3, forMs: 4_000 },
