@@ -15,7 +15,7 @@ import { Timestamp, FieldPath, type Firestore } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
 import type { RepairOutcome, ViewContext } from "../views/agent-view-updates";
 import type { AgentViewStore, Judged } from "../views/agent-views";
-import { agentSchema } from "../schemas/source-documents";
+import { ownershipOf } from "../schemas/source-documents";
 import { COLLECTIONS } from "../store/collections";
 import { sameOwnership } from "../views/stored-view";
 import type { RollupStore } from "../store/rollup-store";
@@ -98,9 +98,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
         report.agents[verdict] += 1;
         if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
         // A rewrite stores the agent's owner as it reads it; a view left as it was may still disagree.
-        const parsed = agentSchema.safeParse(agent.data());
-        const owner = parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null;
-        if (verdict === "unchanged" && judged?.seen.view && !sameOwnership(judged.seen.view.access, owner) && (await deps.agentViews.followAgent(agent.id)) === "moved") {
+        const stale = verdict === "unchanged" && judged?.seen.view && !sameOwnership(judged.seen.view.access, ownershipOf(agent.data()));
+        if (stale && (await deps.agentViews.followAgent(agent.id)) === "moved") {
           report.owners += 1;
           deps.log.warn("reconcile.owner-updated", { agentId: agent.id });
         }

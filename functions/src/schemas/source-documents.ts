@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { documentId } from "./ids";
+import type { AgentOwnership } from "../domain/access-policy";
 import { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType } from "../domain/source-kinds";
 
 /**
@@ -41,6 +42,12 @@ export const agentSchema = z.object({
   createdAt: instant.optional(),
 });
 export type Agent = z.infer<typeof agentSchema>;
+
+/** The owner and organization of an agent document, or null when the document does not parse. */
+export function ownershipOf(data: unknown): AgentOwnership | null {
+  const parsed = agentSchema.safeParse(data);
+  return parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null;
+}
 
 export const userProfileSchema = z.object({
   orgId: documentId.nullable().optional(),

@@ -7,7 +7,7 @@
  * no redelivery is expected. Reads that several decisions need at once go in one `getAll`.
  */
 import { Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
-import { agentSchema } from "../schemas/source-documents";
+import { ownershipOf } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
 import { Abandoned, type AgentRecord, type AgentSnapshot, type ViewDatabase, type ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
@@ -20,9 +20,7 @@ export type { ViewContext } from "../views/agent-view-updates";
 
 /** An agent document as view writes see it (one that does not parse exists, with no known owner). */
 function agentRecordOf(snap: DocumentSnapshot): AgentRecord {
-  if (!snap.exists) return { exists: false, ownership: null };
-  const parsed = agentSchema.safeParse(snap.data());
-  return { exists: true, ownership: parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null };
+  return snap.exists ? { exists: true, ownership: ownershipOf(snap.data()) } : { exists: false, ownership: null };
 }
 
 /** How long event markers are kept; a redelivery later than this is not expected. */

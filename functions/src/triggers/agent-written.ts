@@ -8,8 +8,9 @@
  * totals move at the next fold (when read and older than `ROLLUP_MAX_LAG_MS`, or hourly).
  */
 import type { Logger } from "../config/logger";
-import { agentSchema } from "../schemas/source-documents";
+import { ownershipOf } from "../schemas/source-documents";
 import type { AgentFollowUp } from "../views/agent-view-updates";
+import { sameOwnership } from "../views/stored-view";
 import type { DocumentWrittenEvent } from "./agent-document-written";
 
 export interface AgentTriggerDeps {
@@ -17,20 +18,15 @@ export interface AgentTriggerDeps {
   log: Logger;
 }
 
-const placeOf = (data: unknown) => {
-  const parsed = agentSchema.safeParse(data);
-  return parsed.success ? { ownerId: parsed.data.ownerId, orgId: parsed.data.orgId } : null;
-};
-
 /** Handles one delivery of an `agents/{agentId}` write. */
 export function handleAgentWritten(deps: AgentTriggerDeps) {
   return async (event: DocumentWrittenEvent): Promise<void> => {
     const agentId = event.params.docId;
     const before = event.data?.before;
     const after = event.data?.after;
-    const [from, to] = [before?.exists ? placeOf(before.data()) : null, after?.exists ? placeOf(after.data()) : null];
+    const [from, to] = [before?.exists ? ownershipOf(before.data()) : null, after?.exists ? ownershipOf(after.data()) : null];
     // A rename or any other edit that keeps the owner and organization leaves the view as it is.
-    if (before?.exists && after?.exists && from && to && from.ownerId === to.ownerId && from.orgId === to.orgId) return;
+    if (before?.exists && after?.exists && from && to && sameOwnership(from, to)) return;
     const outcome = await deps.followAgent(agentId);
     if (!after?.exists) deps.log.info("agent.deleted", { agentId, viewRemoved: outcome === "removed" });
     else if (before?.exists) deps.log.info("agent.moved", { agentId, from, to, viewMoved: outcome === "moved" });
