@@ -84,7 +84,8 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     // rewritten, each in its own read-write transaction from the documents that read returned.
     let verdicts = new Map<string, Judged>();
     try {
-      verdicts = await deps.agentViews.verdicts(snap.docs.map((agent) => agent.id), ctx);
+      // As of the page query, so the views and documents judged are those of the agents it listed.
+      verdicts = await deps.agentViews.verdicts(snap.docs.map((agent) => agent.id), ctx, snap.readTime.toDate());
     } catch (error) {
       deps.log.warn("reconcile.page-read-failed", { first: snap.docs[0]?.id ?? null, error: error instanceof Error ? error.message : String(error) });
     }

@@ -85,16 +85,17 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
         return work(firestoreViewTransaction(db, tx, latest));
       }),
     readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
-    async readAgentSnapshots(agentIds) {
+    async readAgentSnapshots(agentIds, asOf) {
       const snapshots = new Map<string, AgentSnapshot>();
       if (agentIds.length === 0) return snapshots;
       const sorted = [...agentIds].sort();
       const views = db.collection(COLLECTIONS.agentViews);
-      // The whole page is read at the server time of one plain read. A read at a fixed time needs no
-      // transaction id: a read-only transaction without one starts its transaction with its first
-      // read, and when that read fails (@google-cloud/firestore 7.11) the promise of the id rejects
-      // with nobody awaiting it, an unhandled rejection that takes the process down.
-      const { readTime } = await views.doc(sorted[0]).get();
+      // The whole page is read at one server time: the caller's (the reconcile's query of the agents
+      // page), or that of one plain read. A read at a fixed time needs no transaction id: a read-only
+      // transaction without one starts its transaction with its first read, and when that read fails
+      // (@google-cloud/firestore 7.11) the promise of the id rejects with nobody awaiting it, an
+      // unhandled rejection that takes the process down.
+      const readTime = asOf ? Timestamp.fromDate(asOf) : (await views.doc(sorted[0]).get()).readTime;
       return db.runTransaction(
         async (tx) => {
           const [viewSnaps, page] = await Promise.all([tx.getAll(...sorted.map((id) => views.doc(id))), latest.documentsInRange(tx, sorted[0], sorted[sorted.length - 1])]);

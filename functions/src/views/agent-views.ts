@@ -47,16 +47,16 @@ export interface AgentViewStore {
    * The reconcile's verdicts for many agents, judged from one consistent, lock-free read of their
    * views and documents; writes nothing (pass each to `reconcile`).
    */
-  verdicts(agentIds: readonly string[], ctx: ViewContext): Promise<Map<string, Judged>>;
+  verdicts(agentIds: readonly string[], ctx: ViewContext, asOf?: Date): Promise<Map<string, Judged>>;
   /** Deletes the view of an agent that no longer exists, or moves it with its agent (the agent trigger's work). */
   followAgent(agentId: string): Promise<AgentFollowUp>;
 }
 
 /** The agent view operations over `database`. */
 export function agentViewsOver(database: ViewDatabase): AgentViewStore {
-  const verdicts = async (agentIds: readonly string[], ctx: ViewContext) => {
+  const verdicts = async (agentIds: readonly string[], ctx: ViewContext, asOf?: Date) => {
     const judged = new Map<string, Judged>();
-    for (const [agentId, seen] of await database.readAgentSnapshots(agentIds)) judged.set(agentId, { verdict: verdictOf(seen, ctx), seen });
+    for (const [agentId, seen] of await database.readAgentSnapshots(agentIds, asOf)) judged.set(agentId, { verdict: verdictOf(seen, ctx), seen });
     return judged;
   };
   return {

@@ -94,9 +94,10 @@ export interface ViewDatabase {
   transact<T>(work: (tx: ViewTransaction) => Promise<T>, options?: TransactOptions): Promise<T>;
   /**
    * The stored views and documents of `agentIds` from one consistent, lock-free read: a few range
-   * queries for the lot rather than queries per agent (for the reconcile's first look at a page).
+   * queries for the lot rather than queries per agent (for the reconcile's first look at a page). As of
+   * `asOf` when given (the time of another read of the caller's), else as of now.
    */
-  readAgentSnapshots(agentIds: readonly string[]): Promise<Map<string, AgentSnapshot>>;
+  readAgentSnapshots(agentIds: readonly string[], asOf?: Date): Promise<Map<string, AgentSnapshot>>;
   /** The stored view of `agentId`, read outside any transaction. */
   readView(agentId: string): Promise<StoredView | null>;
 }
