@@ -55,31 +55,33 @@ export function dayOf(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
-/** What makes two records land in the same tally. */
-export const tallyKeyOf = (r: UsageRecord): string => `${r.keyId}\n${r.route}\n${r.status}\n${r.ipHash ?? ""}\n${r.day}`;
+/** Records folded into tallies as they come: requests alike in key, route, status, client and day share one. */
+export class UsageTallies {
+  private readonly byKey = new Map<string, UsageTally>();
 
-/** Adds one record to its tally (a new tally when there is none yet); returns the tally. */
-export function addToTally(tally: UsageTally | undefined, r: UsageRecord): UsageTally {
-  if (!tally) {
-    const { keyId, ownerId, route, status, outcome, day, ipHash, at, latencyMs } = r;
-    return { keyId, ownerId, route, status, outcome, day, ipHash, count: 1, firstAt: at, lastAt: at, latencyMsTotal: latencyMs, latencyMsMax: latencyMs };
+  /** How many distinct tallies there are. */
+  get size(): number {
+    return this.byKey.size;
   }
-  tally.count += 1;
-  if (r.at < tally.firstAt) tally.firstAt = r.at;
-  if (r.at > tally.lastAt) tally.lastAt = r.at;
-  tally.latencyMsTotal += r.latencyMs;
-  tally.latencyMsMax = Math.max(tally.latencyMsMax, r.latencyMs);
-  return tally;
-}
 
-/** The tallies of `records`. */
-export function tallyUp(records: readonly UsageRecord[]): UsageTally[] {
-  const tallies = new Map<string, UsageTally>();
-  for (const record of records) {
-    const key = tallyKeyOf(record);
-    tallies.set(key, addToTally(tallies.get(key), record));
+  add(r: UsageRecord): void {
+    const key = `${r.keyId}\n${r.route}\n${r.status}\n${r.ipHash ?? ""}\n${r.day}`;
+    const tally = this.byKey.get(key);
+    if (!tally) {
+      const { keyId, ownerId, route, status, outcome, day, ipHash, at, latencyMs } = r;
+      this.byKey.set(key, { keyId, ownerId, route, status, outcome, day, ipHash, count: 1, firstAt: at, lastAt: at, latencyMsTotal: latencyMs, latencyMsMax: latencyMs });
+      return;
+    }
+    tally.count += 1;
+    if (r.at < tally.firstAt) tally.firstAt = r.at;
+    if (r.at > tally.lastAt) tally.lastAt = r.at;
+    tally.latencyMsTotal += r.latencyMs;
+    tally.latencyMsMax = Math.max(tally.latencyMsMax, r.latencyMs);
   }
-  return [...tallies.values()];
+
+  values(): UsageTally[] {
+    return [...this.byKey.values()];
+  }
 }
 
 /** One key's requests on one day, by outcome. */

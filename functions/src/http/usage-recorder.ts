@@ -6,7 +6,7 @@
  * memory). Memory and writes grow with the number of distinct (key, route, status, client) groups a
  * second, not with the number of requests.
  */
-import { addToTally, tallyKeyOf, type UsageRecord, type UsageTally } from "../domain/usage";
+import { UsageTallies, type UsageRecord, type UsageTally } from "../domain/usage";
 import type { UsageStore } from "../store/usage-store";
 
 export const FLUSH_INTERVAL_MS = 1_000;
@@ -14,7 +14,7 @@ const FLUSH_AT = 200;
 const MAX_BUFFERED = 10_000;
 
 export class UsageRecorder {
-  private tallies = new Map<string, UsageTally>();
+  private tallies = new UsageTallies();
   /** Tallies of failed writes, written again first (kept apart: merging would blur their times). */
   private failed: UsageTally[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -26,8 +26,7 @@ export class UsageRecorder {
   ) {}
 
   record(entry: UsageRecord): void {
-    const key = tallyKeyOf(entry);
-    this.tallies.set(key, addToTally(this.tallies.get(key), entry));
+    this.tallies.add(entry);
     if (this.tallies.size >= FLUSH_AT) void this.flush();
     else this.scheduleFlush();
   }
@@ -38,7 +37,7 @@ export class UsageRecorder {
     this.timer = undefined;
     const batch = [...this.failed, ...this.tallies.values()];
     this.failed = [];
-    this.tallies = new Map();
+    this.tallies = new UsageTallies();
     this.inFlight = this.inFlight.then(async () => {
       if (batch.length === 0) return;
       try {

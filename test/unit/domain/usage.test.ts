@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { outcomeOf, rollUp, tallyUp, type UsageRecord } from "../../../functions/src/domain/usage";
+import { outcomeOf, rollUp, UsageTallies, type UsageRecord } from "../../../functions/src/domain/usage";
+
+function tallyUp(records: readonly UsageRecord[]) {
+  const tallies = new UsageTallies();
+  records.forEach((record) => tallies.add(record));
+  return tallies.values();
+}
 
 const at = (iso: string) => new Date(iso);
 function record(overrides: Partial<UsageRecord> = {}): UsageRecord {
