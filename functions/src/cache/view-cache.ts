@@ -8,8 +8,9 @@
  * beside it, for the route's access check. An agent that does not exist is remembered as absent, like
  * a view (so probing unknown ids costs one read per id per instance and policy period), and a missing
  * or broken view of an existing agent is recomputed before anyone's access is checked: that costs one
- * recompute per such view, whoever asks first, and stores the view every later reader needs. Misses of agent views issued in the same turn share one
- * Firestore `getAll` (a batch read of 100 ids costs one round trip). Rollups are folded again when
+ * recompute per such view, whoever asks first, and stores the view every later reader needs. Misses
+ * of agent views issued in the same turn share one Firestore `getAll` (a batch read of 100 ids costs
+ * one round trip). Rollups are folded again when
  * their stored copy is older than `ROLLUP_MAX_LAG_MS`, as before the edge existed.
  * Writes made on this instance (refresh, ingest, folds) update the entry at once.
  */

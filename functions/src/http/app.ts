@@ -15,7 +15,7 @@ import { agentWriteRoutes } from "./routes/agent-write-routes";
 import { publicRoutes } from "./routes/public-routes";
 import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
 import { sessionRoutes } from "./routes/session-routes";
-import { DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
+import { deadlineExceeded, DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 import { isTransientStoreError } from "./transient-errors";
 import { Abandoned } from "../views/view-transaction";
 
@@ -69,7 +69,7 @@ export function createApp(deps: ApiDeps) {
       return c.json(err.toEnvelope(), err.status);
     }
     // Work that stopped because its request had already answered 503 at the deadline: nothing to report.
-    if (err instanceof Abandoned) return c.json(new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, 1).toEnvelope(), 503);
+    if (err instanceof Abandoned) return c.json(deadlineExceeded().toEnvelope(), 503);
     if (isTransientStoreError(err)) {
       deps.log.warn("api.backend-unavailable", { path: c.req.path, grpcCode: (err as { code?: unknown }).code });
       c.header("Retry-After", "1");

@@ -7,9 +7,8 @@
  * memory carries `Age`, so a browser counts the time it already spent in the edge.
  */
 import type { Context } from "hono";
-import type { Served } from "../cache/edge-cache";
+import type { GetOptions, Served } from "../cache/edge-cache";
 import { bodyOf, type ViewEntry, type ViewMeta } from "../cache/view-entry";
-import type { GetOptions } from "../cache/edge-cache";
 import { ageSecondsOf, cacheControlOf, requestsRevalidation, VIEW_POLICY } from "../domain/cache-policy";
 import { requestHeader } from "./request-headers";
 

@@ -21,6 +21,9 @@ export const DEFAULT_REQUEST_DEADLINE_MS = 10_000;
 /** Seconds a client is told to wait before retrying a request that ran out of time. */
 const RETRY_AFTER_SECONDS = 1;
 
+/** The refusal of a request that ran out of time (also what its abandoned work ends in). */
+export const deadlineExceeded = () => new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, RETRY_AFTER_SECONDS);
+
 /** Fails the request with 503 `UNAVAILABLE` once it has run for `deadlineMs`. */
 export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -31,7 +34,7 @@ export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHand
       timer = setTimeout(() => {
         abandoned = true;
         log.warn("api.deadline-exceeded", { path: c.req.path, deadlineMs });
-        reject(new ApiError("UNAVAILABLE", "The metrics store did not answer in time; retry shortly.", undefined, RETRY_AFTER_SECONDS));
+        reject(deadlineExceeded());
       }, deadlineMs);
     });
     try {
