@@ -14,6 +14,7 @@ import type { Logger } from "../../functions/src/config/logger";
 import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import { startOutageProxy, type OutageProxy } from "./outage-proxy";
 import { LOAD_PROJECT_ID, type LoadWorld } from "./load-world";
+import { observeRpcs } from "../support/rpc-counter";
 
 export interface UserKeys {
   uid: string;
@@ -58,21 +59,15 @@ const DRAIN_LIMIT_MS = 120_000;
 function watchCalls(db: Firestore): { quietFor: () => number } {
   let inFlight = 0;
   let lastAt = Date.now();
-  const target = db as unknown as Record<"request" | "requestStream", (...args: unknown[]) => Promise<unknown>>;
-  for (const name of ["request", "requestStream"] as const) {
-    const original = target[name].bind(db);
-    target[name] = (...args) => {
-      inFlight += 1;
+  observeRpcs(db, (_rpc, answered) => {
+    inFlight += 1;
+    lastAt = Date.now();
+    const done = () => {
+      inFlight -= 1;
       lastAt = Date.now();
-      const call = original(...args);
-      const done = () => {
-        inFlight -= 1;
-        lastAt = Date.now();
-      };
-      call.then(done, done);
-      return call;
     };
-  }
+    answered.then(done, done);
+  });
   return { quietFor: () => (inFlight > 0 ? 0 : Date.now() - lastAt) };
 }
 

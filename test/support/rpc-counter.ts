@@ -21,16 +21,22 @@ const documentsIn = (args: unknown[]) => {
   return Array.isArray(request?.documents) ? request.documents.length : 0;
 };
 
-/** Starts recording every RPC `db` sends; returns the live list. */
-export function countRpcs(db: Firestore): Rpc[] {
-  const calls: Rpc[] = [];
+/** Calls `onCall` with every RPC `db` sends from now on, and the promise of its answer. */
+export function observeRpcs(db: Firestore, onCall: (rpc: Rpc, answered: Promise<unknown>) => void): void {
   const target = db as unknown as Record<"request" | "requestStream", Sender>;
   for (const name of ["request", "requestStream"] as const) {
     const original = target[name].bind(db);
     target[name] = (method, ...rest) => {
-      calls.push({ method, documents: documentsIn(rest) });
-      return original(method, ...rest);
+      const answered = original(method, ...rest);
+      onCall({ method, documents: documentsIn(rest) }, answered);
+      return answered;
     };
   }
+}
+
+/** Starts recording every RPC `db` sends; returns the live list. */
+export function countRpcs(db: Firestore): Rpc[] {
+  const calls: Rpc[] = [];
+  observeRpcs(db, (rpc) => calls.push(rpc));
   return calls;
 }
