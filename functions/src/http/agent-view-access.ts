@@ -22,7 +22,8 @@ export interface AgentViewsForCaller {
 /** Reads the views of `agentIds` through the edge and sorts them by what `uid` may read. */
 export async function agentViewsFor(deps: Pick<ApiDeps, "directory" | "views">, uid: string, agentIds: readonly string[], options: GetOptions): Promise<AgentViewsForCaller> {
   const [viewer, served] = await Promise.all([deps.directory.viewer(uid), Promise.all(agentIds.map((id) => deps.views.agent(id, options)))]);
-  const unknown = agentIds.filter((_, i) => served[i] !== null && served[i]?.value.access === null);
+  // Views stored before their owner was kept beside them.
+  const unknown = agentIds.filter((_, i) => served[i]?.value.access === null);
   const agents = unknown.length > 0 ? await deps.directory.agents(unknown) : new Map();
   const readable = new Map<string, Served<ViewEntry>>();
   const forbidden: string[] = [];
