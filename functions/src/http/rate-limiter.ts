@@ -21,7 +21,11 @@ export interface RateCounterStore {
 interface KeyState {
   windowStartMs: number;
   previous: number;
+  /** The shared count as of the last sync (this instance's synced requests included). */
   synced: number;
+  /** Allowed here and being added to the shared counter now: still counted, or a slow store would let them be allowed again. */
+  inFlight: number;
+  /** Allowed here since the last sync began. */
   pending: number;
 }
 
@@ -40,7 +44,7 @@ export class RateLimiter {
   /** Counts one request of `keyId` against `limit` per minute, if it fits. */
   take(keyId: string, limit: number, nowMs: number): RateDecision {
     const state = this.roll(keyId, nowMs);
-    const decision = decide(limit, { previous: state.previous, current: state.synced + state.pending }, nowMs);
+    const decision = decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
     if (decision.allowed) {
       state.pending += 1;
       this.scheduleSync();
@@ -48,20 +52,31 @@ export class RateLimiter {
     return decision;
   }
 
-  /** Pushes every unsynced count now; resolves when the shared counters have them. */
+  /**
+   * Pushes every unsynced count now; resolves when the shared counters have them. A key whose last
+   * sync is still on its way (a slow or unreachable store) waits for the next one: one add per key
+   * at a time, so a total read back never races an earlier add of the same instance.
+   */
   async sync(): Promise<void> {
-    const work = [...this.keys].filter(([, state]) => state.pending > 0);
+    const work = [...this.keys].filter(([, state]) => state.pending > 0 && state.inFlight === 0);
     await Promise.all(
       work.map(async ([keyId, state]) => {
         const { windowStartMs } = state;
         const delta = state.pending;
-        state.pending -= delta;
+        state.pending = 0;
+        state.inFlight = delta;
         try {
           const total = await this.store.add(keyId, windowStartMs, delta);
-          if (state.windowStartMs === windowStartMs) state.synced = Math.max(state.synced + delta, total);
+          if (state.windowStartMs !== windowStartMs) return;
+          state.inFlight = 0;
+          state.synced = Math.max(state.synced + delta, total);
         } catch (error) {
-          if (state.windowStartMs === windowStartMs) state.pending += delta; // retried at the next sync
           this.onSyncError(error);
+          if (state.windowStartMs !== windowStartMs) return;
+          state.inFlight = 0;
+          state.pending += delta; // retried at the next sync
+        } finally {
+          if (state.pending > 0) this.scheduleSync();
         }
       }),
     );
@@ -71,15 +86,15 @@ export class RateLimiter {
     const start = windowStart(nowMs);
     const state = this.keys.get(keyId);
     if (!state) {
-      const fresh = { windowStartMs: start, previous: 0, synced: 0, pending: 0 };
+      const fresh = { windowStartMs: start, previous: 0, synced: 0, inFlight: 0, pending: 0 };
       this.keys.set(keyId, fresh);
       return fresh;
     }
     if (state.windowStartMs !== start) {
-      const finished = state.synced + state.pending;
-      state.previous = start - state.windowStartMs === WINDOW_MS ? finished : 0;
+      state.previous = start - state.windowStartMs === WINDOW_MS ? countOf(state) : 0;
       state.windowStartMs = start;
       state.synced = 0;
+      state.inFlight = 0;
       state.pending = 0;
     }
     return state;
@@ -94,3 +109,6 @@ export class RateLimiter {
     this.timer.unref();
   }
 }
+
+/** What this instance knows the key has used of its current window. */
+const countOf = (state: KeyState) => state.synced + state.inFlight + state.pending;

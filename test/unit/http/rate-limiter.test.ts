@@ -64,3 +64,20 @@ test("the next window starts from the previous one's weighted count", () => {
   assert.equal(limiter.take("k", 5, t0 + WINDOW_MS).allowed, false, "at the start of the next window the previous 5 still weigh fully");
   assert.equal(limiter.take("k", 5, t0 + WINDOW_MS + 30_000).allowed, true);
 });
+
+test("requests being synced still count: a slow store lets no key past its limit", async () => {
+  const store = sharedStore();
+  let release = () => {};
+  const slow = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const limiter = new RateLimiter({ add: async (...args) => (calls++, await slow, store.add(...args)) }, undefined, 60_000);
+  for (let i = 0; i < 5; i++) assert.equal(limiter.take("k", 5, t0).allowed, true);
+  const syncing = limiter.sync(); // the store does not answer yet (an outage)
+  assert.equal(limiter.take("k", 5, t0 + 10).allowed, false, "the 5 on their way to the store still count");
+  const second = limiter.sync();
+  assert.equal(calls, 1, "one add per key at a time");
+  release();
+  await Promise.all([syncing, second]);
+  assert.equal(store.counts.get(`k_${t0 - 1000}`), 5);
+  assert.equal(limiter.take("k", 5, t0 + 20).allowed, false);
+});
