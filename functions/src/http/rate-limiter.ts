@@ -8,7 +8,8 @@
  *
  * Accuracy: one instance is exact. With N instances serving one key, each learns of the others' traffic
  * at its next sync, so a key can exceed its limit by at most what the other N−1 instances allow in one
- * sync interval (about rate × (N−1) / 60 requests at a steady rate); it never under-serves.
+ * sync interval (about rate × (N−1) / 60 requests at a steady rate). It can under-serve only after
+ * an add that failed had in fact reached the store: its count is added again at the retry.
  */
 import { decide, windowStart, WINDOW_MS, type RateDecision } from "../domain/rate-limit";
 
