@@ -32,6 +32,8 @@ import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
 import { viewContext } from "./http/app-env";
+import { MAX_INTERACTIONS_PER_REQUEST } from "./schemas/interaction-documents";
+import { coalescingIngest } from "./views/coalesced-ingest";
 
 export interface ServiceConfig {
   db: Firestore;
@@ -75,7 +77,8 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
       config.log.warn("usage.write-failed", { error: error instanceof Error ? error.name : String(error), dropped }),
     ),
     usageStore,
-    agentViews,
+    // A busy agent's concurrent ingests share transactions rather than contend on its view.
+    agentViews: coalescingIngest(agentViews, MAX_INTERACTIONS_PER_REQUEST),
     pricing,
     rollups,
     views,

@@ -9,7 +9,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
 
 let base: string;
-const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent") };
+const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent"), hot: unique("agent") };
 let token = "";
 let key = "";
 
@@ -41,6 +41,7 @@ before(async () => {
   await db.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
   await db.doc(`agents/${ids.busy}`).set({ name: "busy", ownerId: ids.alice, orgId: ids.org });
   await db.doc(`agents/${ids.direct}`).set({ name: "direct", ownerId: ids.alice, orgId: ids.org });
+  await db.doc(`agents/${ids.hot}`).set({ name: "hot", ownerId: ids.alice, orgId: ids.org });
   const res = await fetch(`${base}/v1/api-keys`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -75,6 +76,22 @@ test("1000 interactions in one request for one agent are all counted once", asyn
   const later = await call(`/v1/agents/${ids.busy}/metrics`);
   assert.equal(later.body.data.interactions.count, 1000);
   assert.equal(later.body.data.version, view.body.data.version);
+});
+
+test("concurrent requests for one agent, retries among them, each get their own answer and count once", async () => {
+  const batches = Array.from({ length: 12 }, (_, r) => Array.from({ length: 5 }, (_, j) => ({ ...interaction(10_000 + r * 5 + j), id: `hot-${r}-${j}` })));
+  // Three clients re-send a batch while the first attempt may still be on its way.
+  const retries = [0, 4, 8].map((r) => batches[r]);
+  const answers = await Promise.all([...batches, ...retries].map((interactions) => call(`/v1/agents/${ids.hot}/interactions`, { method: "POST", body: { interactions } })));
+  for (const answer of answers) {
+    assert.equal(answer.status, 202, answer.text);
+    assert.equal(answer.body.accepted + answer.body.duplicates, 5);
+  }
+  const total = (field: "accepted" | "duplicates") => answers.reduce((sum, a) => sum + a.body[field], 0);
+  assert.deepEqual([total("accepted"), total("duplicates")], [60, 15]);
+  const view = await call(`/v1/agents/${ids.hot}/metrics`);
+  assert.equal(view.body.data.interactions.count, 60);
+  assert.equal(view.body.data.interactions.inputTokens, batches.flat().reduce((sum, i) => sum + i.inputTokens, 0));
 });
 
 test("bad items are rejected with index and reason while the rest go in", async () => {
