@@ -6,7 +6,7 @@
  * the app's own `POST /v1/api-keys`: a busy one with a high limit, and a limited one whose
  * per-minute limit the load deliberately exceeds.
  */
-import { Firestore } from "firebase-admin/firestore";
+import type { Firestore } from "firebase-admin/firestore";
 import { createApp } from "../../functions/src/http/app";
 import { apiDeps } from "../../functions/src/services";
 import { adminAuth } from "../support/emulators";
@@ -15,6 +15,7 @@ import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import { startOutageProxy, type OutageProxy } from "./outage-proxy";
 import { LOAD_PROJECT_ID, type LoadWorld } from "./load-world";
 import { observeRpcs } from "../support/rpc-counter";
+import { firestoreAt } from "./firestore-process";
 
 export interface UserKeys {
   uid: string;
@@ -71,23 +72,9 @@ function watchCalls(db: Firestore): { quietFor: () => number } {
   return { quietFor: () => (inFlight > 0 ? 0 : Date.now() - lastAt) };
 }
 
-/** A Firestore client of the load project that connects to `address` (the proxy), not to the emulator. */
-function firestoreAt(address: string): Firestore {
-  // The client takes FIRESTORE_EMULATOR_HOST over any host setting, and reads it only when built.
-  const emulator = process.env.FIRESTORE_EMULATOR_HOST;
-  process.env.FIRESTORE_EMULATOR_HOST = address;
-  try {
-    return new Firestore({ projectId: LOAD_PROJECT_ID });
-  } finally {
-    process.env.FIRESTORE_EMULATOR_HOST = emulator;
-  }
-}
-
 export async function startLoadInstance(world: LoadWorld, options: { limitedKeyLimit: number; requestDeadlineMs?: number }): Promise<LoadInstance> {
-  const target = process.env.FIRESTORE_EMULATOR_HOST;
-  if (!target) throw new Error("FIRESTORE_EMULATOR_HOST is not set: run the load inside firebase emulators:exec.");
-  const proxy = await startOutageProxy(target);
-  const db = firestoreAt(proxy.address);
+  const proxy = await startOutageProxy(world.firestore.address);
+  const db = firestoreAt(proxy.address, LOAD_PROJECT_ID);
   const calls = watchCalls(db);
   const deps = apiDeps({ db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: eventLogger, requestDeadlineMs: options.requestDeadlineMs });
   const app = createApp(deps);

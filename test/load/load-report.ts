@@ -4,7 +4,7 @@
  * outage's timeline, rate-limit accuracy per limited key, heap/RSS over time, and the reconcile.
  */
 import type { ReconcileReport } from "../../functions/src/reconcile/reconciler";
-import { KINDS, type LoadRun } from "./mixed-load";
+import { KINDS, type LoadRun, type RequestRecord } from "./mixed-load";
 import { duringOutage, type WindowCount } from "./load-checks";
 import { ms, summarize } from "./stats";
 
@@ -30,12 +30,13 @@ export function formatLoadReport(run: LoadRun, rate: { windows: WindowCount[]; s
   if (run.outage) {
     const o = run.outage;
     const during = run.records.filter((r) => r.kind !== "upload" && duringOutage(r, run));
+    const slowest = (list: readonly RequestRecord[]) => ms(list.length ? Math.max(...list.map((r) => r.end - r.start)) : 0);
     const unavailable = during.filter((r) => r.status === 503);
-    const slowest = unavailable.length ? Math.max(...unavailable.map((r) => r.end - r.start)) : 0;
+    const answered = during.filter((r) => r.status < 500);
     lines.push(
       "",
-      `Outage: Firestore away at +${((o.downAt - run.startedAt) / 1000).toFixed(1)} s for ${((o.resumedAt - o.downAt) / 1000).toFixed(1)} s; the app's client answered again ${((o.recoveredAt - o.resumedAt) / 1000).toFixed(1)} s after it came back.`,
-      `  ${during.length} requests overlapped it: ${unavailable.length} × 503 UNAVAILABLE (slowest answered in ${ms(slowest)}), ${during.filter((r) => r.status < 500).length} answered below 500 (edge cache, rate limits, refusals).`,
+      `Outage: Firestore away at +${((o.downAt - run.startedAt) / 1000).toFixed(1)} s for ${((o.resumedAt - o.downAt) / 1000).toFixed(1)} s (the emulator stopped, and started again from its data in ${(o.restartedIn / 1000).toFixed(1)} s); the app's client answered again ${((o.recoveredAt - o.resumedAt) / 1000).toFixed(1)} s after it came back.`,
+      `  ${during.length} requests overlapped it: ${unavailable.length} × 503 UNAVAILABLE (slowest in ${slowest(unavailable)}), ${answered.length} answered below 500 (from the edge cache or rate limits, or waited the outage out; slowest in ${slowest(answered)}).`,
       `  Uploads acknowledged before it: ${run.ackedUploads.filter((u) => u.at < o.downAt).length}; in all: ${run.ackedUploads.length}.`,
     );
   }

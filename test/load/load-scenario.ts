@@ -13,7 +13,7 @@ import { recordingLogger } from "../support/fakes";
 import { checkNothingLost, checkRateLimits, checkStatuses, checkViewsExact, rateWindows } from "./load-checks";
 import { loadEvents, startLoadInstance } from "./load-instance";
 import { formatLoadReport } from "./load-report";
-import { createLoadWorld } from "./load-world";
+import { createLoadWorld, type LoadWorld } from "./load-world";
 import { runMixedLoad, type LoadOptions, type LoadRun } from "./mixed-load";
 
 export interface ScenarioOptions extends LoadOptions {
@@ -31,6 +31,15 @@ export interface ScenarioResult {
 
 export async function runLoadScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const world = await createLoadWorld(options.users, options.agentsPerUser);
+  try {
+    return await runIn(world, options);
+  } finally {
+    await world.db.terminate();
+    await world.firestore.stop();
+  }
+}
+
+async function runIn(world: LoadWorld, options: ScenarioOptions): Promise<ScenarioResult> {
   const instance = await startLoadInstance(world, { limitedKeyLimit: options.limitedKeyLimit, requestDeadlineMs: options.requestDeadlineMs });
   let run: LoadRun;
   try {
@@ -46,8 +55,8 @@ export async function runLoadScenario(options: ScenarioOptions): Promise<Scenari
   const agentViews = firestoreAgentViewStore(world.db);
   const pricing = firestorePricingSource(world.db, log);
   const context = async () => ({ keyring: world.keyring, pricing: await pricing.current(), now: () => new Date() });
-  // Transactions cut off by the outage keep their locks in the emulator until its lock timeout, so
-  // an agent may fail to reconcile at first; the next hourly run takes it, as here the next attempt.
+  // An agent whose repair fails (a lock the emulator has not let go yet) is taken by the next hourly
+  // run, as here by the next attempt.
   const deps = { db: world.db, agentViews, rollups: firestoreRollupStore(world.db, agentViews), context, log };
   let reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
   for (let attempt = 1; attempt < 4 && reconciled.agents.failed > 0; attempt++) reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);

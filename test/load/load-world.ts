@@ -1,15 +1,17 @@
 /**
  * @module load-world
- * The mixed load's world, in a Firestore project of its own (`demo-metrics-load`, where no trigger
- * fires and no other suite writes, so the hourly reconcile that ends a run sees only this run's
- * agents): two organizations, several users signed in through the Auth emulator, a few agents each.
+ * The mixed load's world, in a Firestore emulator process of its own (`firestore-process.ts`: the run
+ * stops and restarts it) and a project of its own (`demo-metrics-load`: no trigger fires and no other
+ * suite writes, so the hourly reconcile that ends a run sees only this run's agents): two
+ * organizations, several users signed in through the Auth emulator, a few agents each.
  * API keys are created later through the app's own `POST /v1/api-keys` (load-instance.ts).
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
-import { adminDb, signUp, unique } from "../support/emulators";
+import { signUp, unique } from "../support/emulators";
+import { firestoreAt, startFirestoreProcess, type FirestoreProcess } from "./firestore-process";
 
 export const LOAD_PROJECT_ID = "demo-metrics-load";
 
@@ -20,7 +22,9 @@ export interface LoadUser {
 }
 
 export interface LoadWorld {
-  /** A client straight to the emulator (seeding and the final checks never go through the outage proxy). */
+  /** The load's own Firestore emulator. */
+  firestore: FirestoreProcess;
+  /** A client straight to it (seeding and the final checks never go through the outage proxy). */
   db: Firestore;
   keyring: Keyring;
   pepper: string;
@@ -30,10 +34,14 @@ export interface LoadWorld {
   agentIds: string[];
 }
 
-/** Creates `users` users (alternating between two organizations) with `agentsPerUser` agents each. */
+/**
+ * Starts the load's Firestore emulator, and creates `users` users (alternating between two
+ * organizations) with `agentsPerUser` agents each. `world.firestore.stop()` ends it.
+ */
 export async function createLoadWorld(users: number, agentsPerUser: number): Promise<LoadWorld> {
   const secrets = readLocalSecrets();
-  const db = adminDb(LOAD_PROJECT_ID);
+  const firestore = await startFirestoreProcess(LOAD_PROJECT_ID);
+  const db = firestoreAt(firestore.address, LOAD_PROJECT_ID);
   const prefix = unique("load");
   const orgs = [`${prefix}-org-a`, `${prefix}-org-b`];
   const now = Timestamp.now();
@@ -52,5 +60,5 @@ export async function createLoadWorld(users: number, agentsPerUser: number): Pro
     }),
   );
   await batch.commit();
-  return { db, keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, prefix, users: list, agentIds: list.flatMap((u) => u.agentIds) };
+  return { firestore, db, keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, prefix, users: list, agentIds: list.flatMap((u) => u.agentIds) };
 }

@@ -4,7 +4,8 @@
  * agent metric reads and batchGets, interaction ingestion with client ids, source uploads written
  * with firebase-admin through the app's own Firestore client, and reads on deliberately
  * over-driven limited keys. Optionally Firestore goes away in the middle (the proxy drops every
- * connection) and comes back; the run notes when service recovered, probing with the app's client.
+ * connection, and the emulator is stopped and started again) and comes back; the run notes when
+ * service recovered, probing with the app's client.
  * It records what the checks and the report need: every request's kind, times, status and error
  * code, the ids acknowledged, and heap/RSS over time. The client runs in process (its latencies
  * include the client's share of one event loop, as a co-located caller's would).
@@ -42,6 +43,8 @@ export interface RequestRecord {
 
 export interface OutageTimes {
   downAt: number;
+  /** How long the export, the stop and the new process's start from the data took. */
+  restartedIn: number;
   resumedAt: number;
   /** The first moment the app's Firestore client answered again. */
   recoveredAt: number;
@@ -143,7 +146,7 @@ export async function runMixedLoad(world: LoadWorld, instance: LoadInstance, opt
     }
   }
 
-  const outage = options.outage ? injectOutage(instance, startedAt, options.outage) : Promise.resolve(null);
+  const outage = options.outage ? injectOutage(world, instance, startedAt, options.outage) : Promise.resolve(null);
   const slot = async () => {
     while (Date.now() < deadline) await one();
   };
@@ -156,19 +159,25 @@ export async function runMixedLoad(world: LoadWorld, instance: LoadInstance, opt
   return run;
 }
 
-/** Takes Firestore away at `atMs` for `forMs`, then probes with the app's client until it answers. */
-async function injectOutage(instance: LoadInstance, startedAt: number, { atMs, forMs }: { atMs: number; forMs: number }): Promise<OutageTimes> {
+/**
+ * At `atMs`, takes Firestore away from the app (the proxy drops every connection and refuses new
+ * ones), stops the emulator and starts it again from its data, and lets the app through again once
+ * the new process answers and at least `forMs` have passed; then probes with the app's client until
+ * it answers.
+ */
+async function injectOutage(world: LoadWorld, instance: LoadInstance, startedAt: number, { atMs, forMs }: { atMs: number; forMs: number }): Promise<OutageTimes> {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   await sleep(startedAt + atMs - Date.now());
   instance.proxy.down();
   const downAt = Date.now();
-  await sleep(forMs);
+  // The proxy is down first so that no write lands between the export and the stop.
+  const [restartedIn] = await Promise.all([world.firestore.restart().then(() => Date.now() - downAt), sleep(forMs)]);
   instance.proxy.resume();
   const resumedAt = Date.now();
   const probe = instance.db.doc(`${COLLECTIONS.reconcileState}/load-probe`);
   for (;;) {
     const answered = await Promise.race([probe.get().then(() => true, () => false), sleep(2_000).then(() => false)]);
-    if (answered) return { downAt, resumedAt, recoveredAt: Date.now() };
+    if (answered) return { downAt, resumedAt, recoveredAt: Date.now(), restartedIn };
     await sleep(200);
   }
 }

@@ -1,11 +1,10 @@
 /**
  * @module outage-proxy
- * A TCP proxy on loopback between the app's Firestore client and the Firestore emulator, to simulate
- * the emulator going down and coming back. Stopping the emulator itself is no option: it keeps its
- * data only in memory, so a restarted emulator would be empty and "nothing acknowledged was lost"
- * could not be checked. During an outage the proxy destroys every open connection and refuses
- * (resets) new ones, which is what a client sees when the backend process dies; `resume` accepts
- * connections again and forwards them to the same, intact emulator.
+ * A TCP proxy on loopback between the app's Firestore client and the load's Firestore emulator: the
+ * network between them. During an outage it destroys every open connection and refuses (resets) new
+ * ones, which is what a client sees when the backend process dies, while the run stops the emulator
+ * and starts it again from its data (`firestore-process.ts`); holding the app off first means no write
+ * lands between the export and the stop. `resume` accepts connections again.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
