@@ -100,7 +100,7 @@ export class ConvergenceDriver {
   }
 
   private queue(kind: Kind, docId: string, before: DocumentSnapshot, after: DocumentSnapshot, time: Timestamp) {
-    const event = { id: `${this.options.prefix}-e${this.sequence++}`, time: time.toDate().toISOString(), params: { docId }, data: { before, after } };
+    const event = { id: `${this.options.prefix}-e${this.sequence++}`, time: new Date(time.toMillis()).toISOString(), params: { docId }, data: { before, after } };
     this.pending.push({ kind, event: event as unknown as DocumentWrittenEvent, deliveriesLeft: 1 + this.int(3) });
   }
 

@@ -76,7 +76,7 @@ const BAD_INTERACTION: RawDocument[] = [{ latencyMs: -5 }, { status: "weird" }, 
 
 /** A trigger event for a committed write, shaped as Cloud Functions delivers it. */
 export function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
-  const snapshot = (data: RawDocument | null) => ({ exists: data !== null, data: () => data ?? undefined, updateTime: data ? { toDate: () => write.committedAt } : undefined });
+  const snapshot = (data: RawDocument | null) => ({ exists: data !== null, data: () => data ?? undefined, updateTime: data ? { toMillis: () => write.committedAt.getTime() } : undefined });
   return { id, time: write.committedAt.toISOString(), params: { docId: write.docId }, data: { before: snapshot(write.before), after: snapshot(write.after) } } as unknown as DocumentWrittenEvent;
 }
 

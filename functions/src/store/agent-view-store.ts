@@ -6,12 +6,13 @@
  * `trigger_events/{eventId}`, written in the same transaction as the view, with an expiry past which
  * no redelivery is expected. Reads that several decisions need at once go in one `getAll`.
  */
-import { Timestamp, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
 import { ownershipOf } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
 import { Abandoned, type AgentRecord, type AgentSnapshot, type ViewDatabase, type ViewTransaction } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { LatestFinder } from "./latest-finder";
+import { SETTLE_MS, snapshotTimeOf, type SnapshotTime } from "./snapshot-time";
 import { decodeView, encodeAccess, encodeView } from "./view-codec";
 
 // The HTTP layer names the store's types from here.
@@ -49,8 +50,14 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
       return { agent: agentRecordOf(agent), view: decodeView(view.data()) };
     },
     async readAgentDocuments(agentId) {
-      const [sources, interactionList] = await Promise.all([latest.allSources(tx, agentId), latest.allInteractions(tx, agentId)]);
-      return { sources: sources.values, interactions: interactionList.values, watermarks: { source: sources.readTime, interaction: interactionList.readTime } };
+      // Not this transaction's own queries: the emulator answers a query in a read-write transaction
+      // with documents as they are while it scans, including writes committed after the read time it
+      // reports (a document moved in meanwhile), whose events the watermark would then let count a
+      // second time. A read as of a fixed time holds exactly the writes up to it. The transaction has
+      // read, and so locked, the view already: every change folded into the view committed before now.
+      const { readTime, watermark } = await snapshotTime(agents.doc(agentId));
+      const [sources, interactions] = await db.runTransaction((snapshot) => Promise.all([latest.allSources(snapshot, agentId), latest.allInteractions(snapshot, agentId)]), { readOnly: true, readTime });
+      return { sources, interactions, watermarks: { source: watermark, interaction: watermark } };
     },
     lastAddedAt: (agentId) => latest.lastAddedAt(tx, agentId),
     interactionExtremes: (agentId) => latest.interactionExtremes(tx, agentId),
@@ -71,6 +78,16 @@ function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: Latest
       tx.create(interactions.doc(item.docId), { ...rest, agentId, userId: item.userId, occurredAt: Timestamp.fromDate(occurredAt), ingested: true });
     },
   };
+}
+
+/**
+ * A time to read a snapshot at (see `snapshot-time`): of `asOf` when given, else the server's time
+ * now, learnt from one plain read of `probe`; resolves once that time has passed.
+ */
+async function snapshotTime(probe: DocumentReference, asOf?: Date): Promise<SnapshotTime> {
+  const time = snapshotTimeOf(asOf ? Timestamp.fromDate(asOf) : (await probe.get()).readTime);
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  return time;
 }
 
 /** The Firestore database of agent views. */
@@ -95,12 +112,12 @@ function firestoreViewDatabase(db: Firestore): ViewDatabase {
       // transaction without one starts its transaction with its first read, and when that read fails
       // (@google-cloud/firestore 7.11) the promise of the id rejects with nobody awaiting it, an
       // unhandled rejection that takes the process down.
-      const readTime = asOf ? Timestamp.fromDate(asOf) : (await views.doc(sorted[0]).get()).readTime;
+      const { readTime, watermark } = await snapshotTime(views.doc(sorted[0]), asOf);
       return db.runTransaction(
         async (tx) => {
           const [viewSnaps, page] = await Promise.all([tx.getAll(...sorted.map((id) => views.doc(id))), latest.documentsInRange(tx, sorted[0], sorted[sorted.length - 1])]);
           sorted.forEach((agentId, i) => {
-            const documents = { sources: page.sources.get(agentId) ?? [], interactions: page.interactions.get(agentId) ?? [], watermarks: page.readTimes };
+            const documents = { sources: page.sources.get(agentId) ?? [], interactions: page.interactions.get(agentId) ?? [], watermarks: { source: watermark, interaction: watermark } };
             snapshots.set(agentId, { view: decodeView(viewSnaps[i].data()), documents });
           });
           return snapshots;

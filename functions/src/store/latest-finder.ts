@@ -54,14 +54,12 @@ export class LatestFinder {
     return this.db.collection(COLLECTIONS.interactions).where("agentId", "==", agentId);
   }
 
-  async allSources(tx: Transaction, agentId: string): Promise<{ values: ContextSource[]; readTime: Date }> {
-    const snap = await tx.get(this.sources(agentId));
-    return { values: parseAll(snap.docs, parseSource), readTime: snap.readTime.toDate() };
+  async allSources(tx: Transaction, agentId: string): Promise<ContextSource[]> {
+    return parseAll((await tx.get(this.sources(agentId))).docs, parseSource);
   }
 
-  async allInteractions(tx: Transaction, agentId: string): Promise<{ values: InteractionContribution[]; readTime: Date }> {
-    const snap = await tx.get(this.interactions(agentId));
-    return { values: parseAll(snap.docs, parseInteraction), readTime: snap.readTime.toDate() };
+  async allInteractions(tx: Transaction, agentId: string): Promise<InteractionContribution[]> {
+    return parseAll((await tx.get(this.interactions(agentId))).docs, parseInteraction);
   }
 
   /**
@@ -83,7 +81,6 @@ export class LatestFinder {
     return {
       sources: group(parseAll(sources.docs, parseSource)),
       interactions: group(parseAll(interactions.docs, parseInteraction)),
-      readTimes: { source: sources.readTime.toDate(), interaction: interactions.readTime.toDate() },
     };
   }
 

@@ -14,6 +14,7 @@ import { interactionDocumentSchema } from "../schemas/interaction-documents";
 import { contextSourceSchema } from "../schemas/source-documents";
 import type { ChangeValue, ViewContext } from "../views/agent-view-updates";
 import type { AgentViewStore } from "../views/agent-views";
+import { commitTimeOf } from "../store/snapshot-time";
 
 export type DocumentWrittenEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, { docId: string }>;
 
@@ -56,7 +57,8 @@ export function toAgentChange<K extends ChangeKind>(kind: K, event: DocumentWrit
   if (!event.data?.before?.exists && after?.ingested) after = null;
   if (!before && !after) return null;
   // A create or update carries its exact commit time; a delete is known only by the event's time.
-  const committedAt = event.data?.after?.exists && event.data.after.updateTime ? event.data.after.updateTime.toDate() : new Date(event.time);
+  // Both are cut to the millisecond, as the watermarks they are compared with assume.
+  const committedAt = event.data?.after?.exists && event.data.after.updateTime ? commitTimeOf(event.data.after.updateTime) : new Date(event.time);
   const plain = (s: Parsed<K> | null) => (s ? { agentId: s.agentId, value: s.value } : null);
   return { eventId: event.id, committedAt, before: plain(before), after: plain(after) };
 }

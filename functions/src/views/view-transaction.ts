@@ -17,7 +17,7 @@ import type { StoredView, Watermarks } from "./stored-view";
 export interface AgentDocuments {
   sources: ContextSource[];
   interactions: InteractionContribution[];
-  /** Per kind, the read time: every write committed at or before it is in the lists. */
+  /** Per kind, when they were read: every write committed at or before it (to the millisecond) is in the lists, and no other. */
   watermarks: Watermarks;
 }
 
@@ -55,7 +55,10 @@ export interface ViewTransaction {
   readAgent(agentId: string): Promise<AgentRecord>;
   /** The agent and its stored view, in one read. */
   readAgentAndView(agentId: string): Promise<{ agent: AgentRecord; view: StoredView | null }>;
-  /** Every source and interaction of the agent, for a full recompute. */
+  /**
+   * Every source and interaction of the agent, for a full recompute, as of one instant after the
+   * transaction's own reads: call it once the transaction has read the agent's view.
+   */
   readAgentDocuments(agentId: string): Promise<AgentDocuments>;
   /** The newest `createdAt` among the agent's valid sources. */
   lastAddedAt(agentId: string): Promise<Date | null>;
