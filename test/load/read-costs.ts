@@ -25,11 +25,14 @@ export interface ReadCost {
 /** `GET /v1/agents/{id}/metrics` on a stored, authentic view, cold (agent-metrics-routes.ts, agent-view-access.ts). */
 export const apiReadCost = (): ReadCost => ({ reads: PROFILE_READS + 1, how: "user, view (which names the agent's owner)" });
 
-/** `POST /v1/agents/{id}/metrics:refresh`: the access check, then `recompute` reads the agent and view, then every source and interaction. */
+/**
+ * `POST /v1/agents/{id}/metrics:refresh`: the access check, then `recompute` reads the agent and view,
+ * the server's time (one read of the agent), then every source and interaction as of that time.
+ */
 export function fullRecomputeCost(sources: number, interactions: number): ReadCost {
   return {
-    reads: DIRECTORY_READS + 2 + queryReads(sources) + queryReads(interactions),
-    how: `user + agent, agent + view, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
+    reads: DIRECTORY_READS + 3 + queryReads(sources) + queryReads(interactions),
+    how: `user + agent, agent + view, server time, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
   };
 }
 
