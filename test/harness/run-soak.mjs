@@ -3,7 +3,7 @@
  * `npm run test:soak`: the long reliability runs, sized by arguments, inside one `firebase
  * emulators:exec`. Today: the convergence run of `test/emulator/convergence.emulator.test.ts` at the
  * size given (the fast size runs in `npm test`).
- * And the mixed load with a Firestore outage in the middle (test/load/load-outage.soak.test.ts).
+ * And the mixed load with a Firestore stop and restart in the middle (test/load/load-outage.soak.test.ts).
  *   npm run test:soak -- --operations 5000 --agents 40 --concurrency 12 --seed 42
  *   npm run test:soak -- --only load --load-seconds 120 --load-concurrency 24
  */
@@ -20,7 +20,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "6" },
     seed: { type: "string", default: String(Date.now() % 100_000) },
     "load-seconds": { type: "string", default: "60" },
-    "load-concurrency": { type: "string", default: "16" },
+    "load-concurrency": { type: "string", default: "12" },
     only: { type: "string" },
   },
 });
@@ -31,7 +31,8 @@ for (const [name, value] of Object.entries(values)) {
   if (!/^\d+$/.test(value) || Number(value) < 1) fail(`--${name} must be a positive whole number (got ${JSON.stringify(value)}).`);
 }
 
-process.stdout.write(`› Soak: ${values.operations} operations over ${values.agents} agents, concurrency ${values.concurrency}, seed ${values.seed}\n`);
+if (only !== "load") process.stdout.write(`› Convergence: ${values.operations} operations over ${values.agents} agents, concurrency ${values.concurrency}, seed ${values.seed}\n`);
+if (only !== "convergence") process.stdout.write(`› Load: ${values["load-seconds"]} s at concurrency ${values["load-concurrency"]}, Firestore stopped and started again a third of the way in\n`);
 const files = [only !== "load" && "test/emulator/convergence.emulator.test.ts", only !== "convergence" && "test/load/load-outage.soak.test.ts"].filter(Boolean);
 const command = `node --import tsx --test --test-concurrency=1 --test-reporter=spec ${files.join(" ")}`;
 const run = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore,functions", "--project", PROJECT_ID, command], {
