@@ -38,17 +38,23 @@ export async function apiBaseUrl(): Promise<string> {
 
 /** Creates a user with a password and returns a fresh ID token for it. */
 export async function signUp(uid: string, projectId = PROJECT_ID): Promise<string> {
-  const email = `${uid.toLowerCase()}@example.test`;
-  const password = "test-password-1";
-  await adminAuth(projectId).createUser({ uid, email, password });
+  await adminAuth(projectId).createUser({ uid, email: emailOf(uid), password: PASSWORD });
+  return signIn(uid);
+}
+
+/** A fresh ID token for a user made by `signUp` (after a revocation, for one). */
+export async function signIn(uid: string): Promise<string> {
   const res = await fetch(
     `http://${process.env.FIREBASE_AUTH_EMULATOR_HOST}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any`,
-    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password, returnSecureToken: true }) },
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: emailOf(uid), password: PASSWORD, returnSecureToken: true }) },
   );
   const body = (await res.json()) as { idToken?: string };
   if (!body.idToken) throw new Error(`sign-in failed for ${uid}`);
   return body.idToken;
 }
+
+const PASSWORD = "test-password-1";
+const emailOf = (uid: string) => `${uid.toLowerCase()}@example.test`;
 
 /** Polls `probe` until it returns a value that `done` accepts, or fails after `timeoutMs`. */
 export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {

@@ -10,11 +10,11 @@ import { createApp } from "../../../functions/src/http/app";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { hostileRequests, type HostileTargets } from "../../support/hostile-requests";
+import { assertReachedHandlers, checkHostileAnswer } from "../../support/hostile-checks";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
 const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
 
-const CODES: Record<number, string> = { 400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED" };
 const VICTIM_KEY_NAME = "victim-private-key-name";
 
 async function setup() {
@@ -47,17 +47,6 @@ async function setup() {
   return { app, targets, world };
 }
 
-/** Every metrics document anywhere in a JSON answer, as `scope:id`. */
-function metricsScopes(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((item) => metricsScopes(item, out));
-  else if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    if (typeof record.scope === "string" && typeof record.id === "string") out.push(`${record.scope}:${record.id}`);
-    Object.values(record).forEach((item) => metricsScopes(item, out));
-  }
-  return out;
-}
-
 test(`${COUNT} hostile requests: no 5xx, refusals in the envelope, nothing of another user (seed ${SEED})`, async () => {
   const { app, targets, world } = await setup();
   const readable = new Set(["agent:mallory-agent", "user:mallory", "org:globex"]);
@@ -68,21 +57,9 @@ test(`${COUNT} hostile requests: no 5xx, refusals in the envelope, nothing of an
     // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.
     world.tokens.set("mallory-token", "mallory");
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    const text = await res.text();
-    assert.ok(res.status < 500, `${where}: answered ${res.status} ${text.slice(0, 200)}`);
-    assert.equal(text.includes(VICTIM_KEY_NAME), false, `${where}: leaked another user's key`);
-    assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
-    if (req.method === "HEAD" || res.status === 204 || res.status === 304) continue;
-    const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    if (res.status >= 400) {
-      assert.equal(body.error?.code, CODES[res.status], `${where}: envelope code for ${res.status}: ${text.slice(0, 200)}`);
-      assert.equal(typeof body.error?.message, "string", `${where}: envelope message`);
-      assert.deepEqual(metricsScopes(body), [], `${where}: a refusal carries no metrics`);
-    } else {
-      for (const scope of metricsScopes(body)) assert.ok(readable.has(scope), `${where}: served ${scope}, which the caller may not read`);
-    }
+    checkHostileAnswer(where, req, res.status, await res.text(), { readable, secret: VICTIM_KEY_NAME });
   }
   if (process.env.HOSTILE_VERBOSE) console.log(JSON.stringify([...statuses].sort()));
   // The generator must reach the handlers, not only the authentication wall.
-  for (const status of [200, 400, 401, 403, 404]) assert.ok((statuses.get(status) ?? 0) > 0, `no ${status} among ${JSON.stringify([...statuses])}`);
+  assertReachedHandlers(statuses);
 });

@@ -1,0 +1,78 @@
+/**
+ * Hostile input against the real stack: the app as a function instance builds it (`apiDeps`), in
+ * process, over the Auth and Firestore emulators, in a project of its own (`demo-metrics-hostile`, where
+ * no trigger fires), with real ID tokens, API keys made through the app and views written by the real
+ * recompute. The same generator, sequence and checks as the in-memory run
+ * (test/unit/http/hostile-input.test.ts): 10,000 requests (about 30 s), or HOSTILE_COUNT. Replay with
+ * HOSTILE_SEED.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createApp } from "../../functions/src/http/app";
+import { parseKeyring } from "../../functions/src/domain/signing";
+import { apiDeps } from "../../functions/src/services";
+import { COLLECTIONS } from "../../functions/src/store/collections";
+import { readLocalSecrets } from "../harness/local-secrets.mjs";
+import { recordingLogger } from "../support/fakes";
+import { assertReachedHandlers, checkHostileAnswer } from "../support/hostile-checks";
+import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
+import { adminAuth, adminDb, signIn, signUp, unique } from "../support/emulators";
+
+const PROJECT = "demo-metrics-hostile";
+const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
+const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
+const VICTIM_KEY_NAME = "victim-private-key-name";
+/** Stands for the caller's current ID token in the generated requests (a revoked session is replaced by a new sign-in). */
+const TOKEN = "current-id-token";
+
+test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refusals in the envelope, nothing of another user (seed ${SEED})`, { timeout: 10 * 60_000 }, async () => {
+  const db = adminDb(PROJECT);
+  const prefix = unique("hostile");
+  const ids = { mallory: `${prefix}-mallory`, alice: `${prefix}-alice`, globex: `${prefix}-globex`, acme: `${prefix}-acme`, mine: `${prefix}-agent-m`, theirs: `${prefix}-agent-a` };
+  // The Auth emulator's sign-in serves the default project, so the users live there.
+  let malloryToken = await signUp(ids.mallory);
+  const aliceToken = await signUp(ids.alice);
+  const batch = db.batch();
+  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.globex}`), { name: "Globex" });
+  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.acme}`), { name: "Acme" });
+  batch.set(db.doc(`${COLLECTIONS.users}/${ids.mallory}`), { orgId: ids.globex, role: "member" });
+  batch.set(db.doc(`${COLLECTIONS.users}/${ids.alice}`), { orgId: ids.acme, role: "owner" });
+  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.mine}`), { name: "Mine", ownerId: ids.mallory, orgId: ids.globex });
+  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.theirs}`), { name: "Theirs", ownerId: ids.alice, orgId: ids.acme });
+  await batch.commit();
+
+  const secrets = readLocalSecrets();
+  const log = recordingLogger();
+  const app = createApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log }));
+  const createKey = async (token: string, name: string) => {
+    const res = await app.request("/v1/api-keys", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    return ((await res.json()) as { key: string }).key;
+  };
+  const aliceKey = await createKey(aliceToken, VICTIM_KEY_NAME);
+  const malloryKey = await createKey(malloryToken, "mallory-key");
+  // Both agents get a view from the real recompute, so reads have signed views of both users to find.
+  for (const [agentId, token, key] of [[ids.mine, malloryToken, malloryKey], [ids.theirs, aliceToken, aliceKey]]) {
+    const res = await app.request(`/v1/agents/${agentId}/metrics:refresh`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "X-API-Key": key } });
+    assert.equal(res.status, 200, await res.text());
+  }
+
+  const targets = { own: { agentId: ids.mine, uid: ids.mallory, orgId: ids.globex }, victim: { agentId: ids.theirs, uid: ids.alice, orgId: ids.acme }, credentials: { token: TOKEN, apiKey: malloryKey } };
+  const withToken = (req: HostileRequest) => Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, value.split(TOKEN).join(malloryToken)]));
+  const readable = new Set([`agent:${ids.mine}`, `user:${ids.mallory}`, `org:${ids.globex}`]);
+  const statuses = new Map<number, number>();
+  for (const [i, req] of hostileRequests(SEED, COUNT, targets).entries()) {
+    const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: HOSTILE_SEED=${SEED} HOSTILE_COUNT=${COUNT})`;
+    const res = await app.request(req.path, { method: req.method, headers: withToken(req), body: req.body });
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    checkHostileAnswer(where, req, res.status, await res.text(), { readable, secret: VICTIM_KEY_NAME });
+    // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.
+    if (req.method === "DELETE" && req.path.startsWith("/v1/session") && res.status < 300) malloryToken = await signIn(ids.mallory);
+  }
+  assertReachedHandlers(statuses);
+  assert.deepEqual(log.entries.filter((e) => e.level === "error"), [], "nothing the app logged as an error");
+});
