@@ -7,10 +7,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
+import { firestoreAgentViewStore, firestoreViewDatabase } from "../../functions/src/store/agent-view-store";
+import { agentViewsOver } from "../../functions/src/views/agent-views";
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { handleAgentDocumentWritten } from "../../functions/src/triggers/agent-document-written";
 import { recordingLogger } from "../support/fakes";
+import { failingOnce } from "../support/failing-database";
 import { writeWithEvent as write } from "../support/written-event";
 import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 
@@ -39,6 +41,22 @@ async function sources(agentId: string) {
   assert.ok(stored, "the view exists");
   assert.equal(keyring.verify(stored.sealed.data, stored.sealed.signature), true, "the stored view is signed");
   return stored.sealed.data.sources;
+}
+
+for (const failure of ["before-commit", "after-commit"] as const) {
+  test(`a trigger that fails ${failure.replace("-", " the ")} is retried with the same event and counts the document once`, async () => {
+    const agent = await newAgent();
+    // The view exists first, so the write below is applied as a delta, not absorbed by a recompute.
+    await handle(await write(db.collection("context_sources").doc(unique("s")), source(agent, 5)));
+    const event = await write(db.collection("context_sources").doc(unique("s")), source(agent, 100));
+    const failing = handleAgentDocumentWritten("source", { views: agentViewsOver(failingOnce(firestoreViewDatabase(db), failure)), context: async () => ctx(), log });
+    await assert.rejects(failing(event), "the failed attempt throws, so Cloud Functions retries it");
+    await failing(event);
+    await handle(event); // a further redelivery
+    const { count, totalBytes } = await sources(agent);
+    assert.deepEqual({ count, totalBytes }, { count: 2, totalBytes: 105 });
+    assert.equal(await views.reconcile(agent, ctx()), "unchanged", "the view equals a full recompute");
+  });
 }
 
 test("a redelivered event changes nothing", async () => {
@@ -101,6 +119,7 @@ test("a malformed document is skipped and logged, and never breaks the view", as
   const block = await sources(agent);
   assert.deepEqual([block.count, block.totalBytes], [1, 8]);
   assert.ok(log.entries.some((e) => e.event === "source.invalid"));
+  assert.equal(await views.reconcile(agent, ctx()), "unchanged", "a full recompute leaves it out too");
 });
 
 test("a view whose signature was tampered with is rebuilt from source, not used as a base", async () => {

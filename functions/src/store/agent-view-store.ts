@@ -90,8 +90,8 @@ async function snapshotTime(probe: DocumentReference, asOf?: Date): Promise<Snap
   return time;
 }
 
-/** The Firestore database of agent views. */
-function firestoreViewDatabase(db: Firestore): ViewDatabase {
+/** The Firestore database of agent views (`firestoreAgentViewStore` runs the view logic over it). */
+export function firestoreViewDatabase(db: Firestore): ViewDatabase {
   const latest = new LatestFinder(db);
   return {
     // Checked at every attempt: runTransaction retries contention for up to five attempts, and an

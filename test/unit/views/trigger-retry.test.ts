@@ -10,35 +10,12 @@ import { generateKeyringSecret, parseKeyring } from "../../../functions/src/doma
 import { pricingFromConfig } from "../../../functions/src/domain/pricing";
 import { handleAgentDocumentWritten } from "../../../functions/src/triggers/agent-document-written";
 import { agentViewsOver } from "../../../functions/src/views/agent-views";
-import type { ViewDatabase } from "../../../functions/src/views/view-transaction";
 import { MemoryViewDatabase } from "../../support/memory-view-database";
 import { eventFor } from "../../support/view-model";
 import { recordingLogger } from "../../support/fakes";
+import { failingOnce, type Failure } from "../../support/failing-database";
 
 const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("retry-test")));
-
-type Failure = "before-commit" | "after-commit";
-
-/** `db`, except that its first transaction fails as `failure` says. */
-function failingOnce(db: MemoryViewDatabase, failure: Failure): ViewDatabase {
-  let failed = false;
-  return {
-    readView: (agentId) => db.readView(agentId),
-    readAgentSnapshots: (agentIds) => db.readAgentSnapshots(agentIds),
-    transact: async (work) => {
-      if (failed) return db.transact(work);
-      failed = true;
-      if (failure === "before-commit") {
-        return db.transact(async (tx) => {
-          await work(tx);
-          throw new Error("the instance died before the commit");
-        });
-      }
-      await db.transact(work);
-      throw new Error("the commit landed, then the instance died");
-    },
-  };
-}
 
 async function setup(failure: Failure) {
   const db = new MemoryViewDatabase(new Date("2026-11-23T10:00:00Z"));
