@@ -191,7 +191,8 @@ export class ConvergenceDriver {
     } else if (roll < 0.95) {
       this.count("agent.move");
       const owner = this.int(this.world.owners.length);
-      await this.db.doc(`agents/${agent}`).update({ ownerId: this.world.owners[owner], orgId: this.one(this.world.orgs) });
+      // A plain write can meet the emulator's lock timeout on an agent that transactions hold: retried, as a client would.
+      await retryConflicts(() => this.db.doc(`agents/${agent}`).update({ ownerId: this.world.owners[owner], orgId: this.one(this.world.orgs) }));
     } else {
       this.count("recompute");
       await retryConflicts(() => this.views.recompute(agent, this.ctx()));
