@@ -172,30 +172,36 @@ export class ConvergenceDriver {
     const roll = this.random();
     const agent = this.one(this.world.agents);
     if (roll < 0.3) {
-      this.count("source.create");
-      await this.write("source", this.sourceRef(true), () => this.sourceData(agent));
+      await this.step("source.create", () => this.write("source", this.sourceRef(true), () => this.sourceData(agent)));
     } else if (roll < 0.45) {
-      this.count("source.update");
       // Edits change numbers and sometimes move the document to another agent.
-      await this.write("source", this.sourceRef(false), (before) => (before ? { ...before, ...this.sourceData(this.random() < 0.3 ? agent : String(before.agentId)), createdAt: before.createdAt } : null));
+      await this.step("source.update", () =>
+        this.write("source", this.sourceRef(false), (before) => (before ? { ...before, ...this.sourceData(this.random() < 0.3 ? agent : String(before.agentId)), createdAt: before.createdAt } : null)),
+      );
     } else if (roll < 0.55) {
-      this.count("source.delete");
-      await this.write("source", this.sourceRef(false), () => null);
+      await this.step("source.delete", () => this.write("source", this.sourceRef(false), () => null));
     } else if (roll < 0.7) {
-      this.count("interaction.write");
       const ref = this.db.doc(`agent_interactions/${this.options.prefix}-i${this.int(Math.max(1, this.sequence))}`);
-      await this.write("interaction", ref, (before) => (this.random() < 0.2 && before ? null : this.interactionData(agent)));
+      await this.step("interaction.write", () => this.write("interaction", ref, (before) => (this.random() < 0.2 && before ? null : this.interactionData(agent))));
     } else if (roll < 0.85) {
-      this.count("interaction.ingest");
-      await this.ingest(agent);
+      await this.step("interaction.ingest", () => this.ingest(agent));
     } else if (roll < 0.95) {
-      this.count("agent.move");
       const owner = this.int(this.world.owners.length);
+      const orgId = this.one(this.world.orgs);
       // A plain write can meet the emulator's lock timeout on an agent that transactions hold: retried, as a client would.
-      await retryConflicts(() => this.db.doc(`agents/${agent}`).update({ ownerId: this.world.owners[owner], orgId: this.one(this.world.orgs) }));
+      await this.step("agent.move", () => retryConflicts(() => this.db.doc(`agents/${agent}`).update({ ownerId: this.world.owners[owner], orgId })));
     } else {
-      this.count("recompute");
-      await retryConflicts(() => this.views.recompute(agent, this.ctx()));
+      await this.step("recompute", () => retryConflicts(() => this.views.recompute(agent, this.ctx())));
+    }
+  }
+
+  /** Counts one operation of `name` and runs it; a failure says which operation it ended. */
+  private async step(name: string, action: () => Promise<unknown>): Promise<void> {
+    this.count(name);
+    try {
+      await action();
+    } catch (error) {
+      throw Object.assign(error as object, { during: name });
     }
   }
 
@@ -224,7 +230,7 @@ export class ConvergenceDriver {
       if (item.deliveriesLeft <= 0 && at >= 0) this.pending.splice(at, 1);
       else this.report.redeliveries += 1;
     } catch (error) {
-      if (!isConflict(error)) throw error;
+      if (!isConflict(error)) throw Object.assign(error as object, { during: `delivery of ${item.kind} event ${item.event.id}` });
       this.report.retriedDeliveries += 1; // left in the queue: delivered again later, like a retried trigger
     }
     return true;
