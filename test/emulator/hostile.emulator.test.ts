@@ -16,6 +16,7 @@ import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
 import { assertReachedHandlers, checkHostileAnswer } from "../support/hostile-checks";
 import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
+import { createKeyThrough } from "../support/api-keys";
 import { adminAuth, adminDb, signIn, signUp, unique } from "../support/emulators";
 
 const PROJECT = "demo-metrics-hostile";
@@ -44,15 +45,7 @@ test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refu
   const secrets = readLocalSecrets();
   const log = recordingLogger();
   const app = createApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log }));
-  const createKey = async (token: string, name: string) => {
-    const res = await app.request("/v1/api-keys", {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 }),
-    });
-    assert.equal(res.status, 201, await res.clone().text());
-    return ((await res.json()) as { key: string }).key;
-  };
+  const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   const aliceKey = await createKey(aliceToken, VICTIM_KEY_NAME);
   const malloryKey = await createKey(malloryToken, "mallory-key");
   // Both agents get a view from the real recompute, so reads have signed views of both users to find.

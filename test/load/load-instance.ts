@@ -15,6 +15,7 @@ import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import { startOutageProxy, type OutageProxy } from "./outage-proxy";
 import { LOAD_PROJECT_ID, type LoadWorld } from "./load-world";
 import { observeRpcs } from "../support/rpc-counter";
+import { createKeyThrough } from "../support/api-keys";
 import { firestoreAt } from "./firestore-process";
 
 export interface UserKeys {
@@ -80,19 +81,14 @@ export async function startLoadInstance(world: LoadWorld, options: { limitedKeyL
   const app = createApp(deps);
   const server = await serveFetchApp(app.fetch);
 
-  const createKey = async (session: Record<string, string>, name: string, permissions: string[], rateLimitPerMinute: number) => {
-    const res = await app.request("/v1/api-keys", { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ name, permissions, rateLimitPerMinute }) });
-    if (res.status !== 201) throw new Error(`creating an API key answered ${res.status}: ${await res.text()}`);
-    return ((await res.json()) as { key: string }).key;
-  };
   const keys = await Promise.all(
     world.users.map(async (user): Promise<UserKeys> => {
       const session = { Authorization: `Bearer ${user.idToken}` };
       return {
         uid: user.uid,
         session,
-        busyKey: await createKey(session, "load busy", ["read:agent-metrics", "write:interactions"], BUSY_LIMIT),
-        limitedKey: { key: await createKey(session, "load limited", ["read:agent-metrics"], options.limitedKeyLimit), limit: options.limitedKeyLimit },
+        busyKey: await createKeyThrough(app, user.idToken, { name: "load busy", permissions: ["read:agent-metrics", "write:interactions"], rateLimitPerMinute: BUSY_LIMIT }),
+        limitedKey: { key: await createKeyThrough(app, user.idToken, { name: "load limited", permissions: ["read:agent-metrics"], rateLimitPerMinute: options.limitedKeyLimit }), limit: options.limitedKeyLimit },
       };
     }),
   );

@@ -11,6 +11,7 @@ import { createApiKeyBody } from "../../functions/src/schemas/api-requests";
 import { apiDeps } from "../../functions/src/services";
 import type { Logger } from "../../functions/src/config/logger";
 import { adminAuth } from "../support/emulators";
+import { createKeyThrough } from "../support/api-keys";
 import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import type { ReadWorld } from "./read-world";
 
@@ -42,15 +43,7 @@ export async function startProductInstance(world: ReadWorld): Promise<ProductIns
   const server = await serveFetchApp(app.fetch);
   const session = { Authorization: `Bearer ${world.idToken}` };
 
-  async function createKey(): Promise<string> {
-    const res = await app.request("/v1/api-keys", {
-      method: "POST",
-      headers: { ...session, "content-type": "application/json" },
-      body: JSON.stringify({ name: "read bench", permissions: PERMISSIONS, rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE }),
-    });
-    if (res.status !== 201) throw new Error(`creating an API key answered ${res.status}: ${await res.text()}`);
-    return ((await res.json()) as { key: string }).key;
-  }
+  const createKey = () => createKeyThrough(app, world.idToken, { name: "read bench", permissions: PERMISSIONS, rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
 
   return {
     server,

@@ -5,12 +5,12 @@
  * Replay a failure with `HOSTILE_SEED=<seed> node --import tsx --test test/unit/http/hostile-input.test.ts`.
  */
 import { test } from "node:test";
-import assert from "node:assert/strict";
 import { createApp } from "../../../functions/src/http/app";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { hostileRequests, type HostileTargets } from "../../support/hostile-requests";
 import { assertReachedHandlers, checkHostileAnswer } from "../../support/hostile-checks";
+import { createKeyThrough } from "../../support/api-keys";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
 const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
@@ -29,15 +29,7 @@ async function setup() {
     world.views.set(agentId, storedView(seal(nextRevision("agent", agentId, null, emptyAgentView(now), now), world.keyring, now)));
   }
   const app = createApp(world.deps);
-  const createKey = async (token: string, name: string) => {
-    const res = await app.request("/v1/api-keys", {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 }),
-    });
-    assert.equal(res.status, 201);
-    return ((await res.json()) as { key: string }).key;
-  };
+  const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   await createKey("alice-token", VICTIM_KEY_NAME);
   const targets: HostileTargets = {
     own: { agentId: "mallory-agent", uid: "mallory", orgId: "globex" },

@@ -1,0 +1,24 @@
+/**
+ * @module api-keys
+ * Making an API key the way a developer does, through the app's own `POST /v1/api-keys`, for suites
+ * and benchmarks that hold the app in process.
+ */
+import assert from "node:assert/strict";
+
+/** Anything that answers requests as `Hono#request` does. */
+export interface InProcessApp {
+  request(path: string, init: RequestInit): Response | Promise<Response>;
+}
+
+export interface KeyRequest {
+  name: string;
+  permissions: string[];
+  rateLimitPerMinute?: number;
+}
+
+/** Creates a key as the caller whose ID token is `idToken`; returns the key (shown once). */
+export async function createKeyThrough(app: InProcessApp, idToken: string, key: KeyRequest): Promise<string> {
+  const res = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${idToken}`, "content-type": "application/json" }, body: JSON.stringify(key) });
+  assert.equal(res.status, 201, `creating an API key answered ${res.status}: ${await res.clone().text()}`);
+  return ((await res.json()) as { key: string }).key;
+}
