@@ -14,7 +14,7 @@ import { apiDeps } from "../../functions/src/services";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
-import { assertReachedHandlers, checkHostileAnswer } from "../support/hostile-checks";
+import { assertReachedHandlers, sendHostile } from "../support/hostile-checks";
 import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
 import { createKeyThrough } from "../support/api-keys";
 import { adminAuth, adminDb, signIn, signUp, unique } from "../support/emulators";
@@ -57,15 +57,13 @@ test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refu
   const targets = { own: { agentId: ids.mine, uid: ids.mallory, orgId: ids.globex }, victim: { agentId: ids.theirs, uid: ids.alice, orgId: ids.acme }, credentials: { token: TOKEN, apiKey: malloryKey } };
   const withToken = (req: HostileRequest) => Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, value.split(TOKEN).join(malloryToken)]));
   const readable = new Set([`agent:${ids.mine}`, `user:${ids.mallory}`, `org:${ids.globex}`]);
-  const statuses = new Map<number, number>();
-  for (const [i, req] of hostileRequests(SEED, COUNT, targets).entries()) {
-    const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: HOSTILE_SEED=${SEED} HOSTILE_COUNT=${COUNT})`;
+  const send = async (req: HostileRequest) => {
     const res = await app.request(req.path, { method: req.method, headers: withToken(req), body: req.body });
-    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    checkHostileAnswer(where, req, res.status, await res.text(), { readable, secret: VICTIM_KEY_NAME });
     // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.
     if (req.method === "DELETE" && req.path.startsWith("/v1/session") && res.status < 300) malloryToken = await signIn(ids.mallory);
-  }
+    return res;
+  };
+  const statuses = await sendHostile(hostileRequests(SEED, COUNT, targets), send, { readable, secret: VICTIM_KEY_NAME }, `HOSTILE_SEED=${SEED} HOSTILE_COUNT=${COUNT}`);
   assertReachedHandlers(statuses);
   assert.deepEqual(log.entries.filter((e) => e.level === "error"), [], "nothing the app logged as an error");
 });

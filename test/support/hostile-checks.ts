@@ -28,7 +28,7 @@ export interface HostileExpectations {
 }
 
 /** Asserts what the answer `status`/`text` to `req` must show; `where` names the request in a failure. */
-export function checkHostileAnswer(where: string, req: HostileRequest, status: number, text: string, expect: HostileExpectations): void {
+function checkHostileAnswer(where: string, req: HostileRequest, status: number, text: string, expect: HostileExpectations): void {
   assert.ok(status < 500, `${where}: answered ${status} ${text.slice(0, 200)}`);
   assert.equal(text.includes(expect.secret), false, `${where}: leaked another user's key`);
   assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
@@ -41,6 +41,21 @@ export function checkHostileAnswer(where: string, req: HostileRequest, status: n
   } else {
     for (const scope of metricsScopes(body)) assert.ok(expect.readable.has(scope), `${where}: served ${scope}, which the caller may not read`);
   }
+}
+
+/**
+ * Sends each of `requests` through `send` (which may also do what the caller's world needs after a
+ * request, such as signing in again after a revocation), checks every answer, and returns how many
+ * answers had each status. `replay` says, in a failure, how to send the same requests again.
+ */
+export async function sendHostile(requests: readonly HostileRequest[], send: (req: HostileRequest) => Promise<Response>, expect: HostileExpectations, replay: string): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  for (const [i, req] of requests.entries()) {
+    const res = await send(req);
+    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    checkHostileAnswer(`request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: ${replay})`, req, res.status, await res.text(), expect);
+  }
+  return statuses;
 }
 
 /** The statuses a hostile run must have reached: past the authentication wall, into the handlers. */

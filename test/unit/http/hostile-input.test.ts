@@ -8,8 +8,8 @@ import { test } from "node:test";
 import { createApp } from "../../../functions/src/http/app";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
-import { hostileRequests, type HostileTargets } from "../../support/hostile-requests";
-import { assertReachedHandlers, checkHostileAnswer } from "../../support/hostile-checks";
+import { hostileRequests, type HostileRequest, type HostileTargets } from "../../support/hostile-requests";
+import { assertReachedHandlers, sendHostile } from "../../support/hostile-checks";
 import { createKeyThrough } from "../../support/api-keys";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
@@ -42,15 +42,13 @@ async function setup() {
 test(`${COUNT} hostile requests: no 5xx, refusals in the envelope, nothing of another user (seed ${SEED})`, async () => {
   const { app, targets, world } = await setup();
   const readable = new Set(["agent:mallory-agent", "user:mallory", "org:globex"]);
-  const statuses = new Map<number, number>();
-  for (const [i, req] of hostileRequests(SEED, COUNT, targets).entries()) {
-    const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: HOSTILE_SEED=${SEED})`;
+  const send = async (req: HostileRequest) => {
     const res = await app.request(req.path, { method: req.method, headers: req.headers, body: req.body });
     // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.
     world.tokens.set("mallory-token", "mallory");
-    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    checkHostileAnswer(where, req, res.status, await res.text(), { readable, secret: VICTIM_KEY_NAME });
-  }
+    return res;
+  };
+  const statuses = await sendHostile(hostileRequests(SEED, COUNT, targets), send, { readable, secret: VICTIM_KEY_NAME }, `HOSTILE_SEED=${SEED}`);
   if (process.env.HOSTILE_VERBOSE) console.log(JSON.stringify([...statuses].sort()));
   // The generator must reach the handlers, not only the authentication wall.
   assertReachedHandlers(statuses);
