@@ -10,6 +10,7 @@
  * contention) is retried, as `retry: true` does. Used by the fast emulator test and by `npm run test:soak`.
  */
 import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
+import { commitTimeOf } from "../../functions/src/store/snapshot-time";
 import { interactionDocId } from "../../functions/src/domain/interaction-batch";
 import type { Logger } from "../../functions/src/config/logger";
 import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
@@ -100,7 +101,7 @@ export class ConvergenceDriver {
   }
 
   private queue(kind: Kind, docId: string, before: DocumentSnapshot, after: DocumentSnapshot, time: Timestamp) {
-    const event = { id: `${this.options.prefix}-e${this.sequence++}`, time: new Date(time.toMillis()).toISOString(), params: { docId }, data: { before, after } };
+    const event = { id: `${this.options.prefix}-e${this.sequence++}`, time: commitTimeOf(time).toISOString(), params: { docId }, data: { before, after } };
     this.pending.push({ kind, event: event as unknown as DocumentWrittenEvent, deliveriesLeft: 1 + this.int(3) });
   }
 
