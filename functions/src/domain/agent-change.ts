@@ -19,8 +19,23 @@ export interface AgentChange<T> {
   eventId: string;
   /** When the write was committed; views whose snapshot is at or after it already include it. */
   committedAt: Date;
+  /**
+   * Set when the commit time is known only coarsely (a delete known by an event time to the second,
+   * as the emulator sends it): the commit was at or after `committedAt` and before this.
+   */
+  committedBefore?: Date;
   before: ChangeSide<T> | null;
   after: ChangeSide<T> | null;
+}
+
+/**
+ * Whether a view whose snapshot was read at `watermark` already holds the change ("read"), does not
+ * ("after"), or cannot tell because the commit time is too coarse ("unsure").
+ */
+export function seenBy(change: Pick<AgentChange<unknown>, "committedAt" | "committedBefore">, watermark: Date | null): "read" | "after" | "unsure" {
+  if (!watermark || change.committedAt > watermark) return "after";
+  if (!change.committedBefore || change.committedBefore.getTime() - 1 <= watermark.getTime()) return "read";
+  return "unsure";
 }
 
 /** The agents whose views the change touches, without repeats. */

@@ -58,9 +58,12 @@ export function toAgentChange<K extends ChangeKind>(kind: K, event: DocumentWrit
   if (!before && !after) return null;
   // A create or update carries its exact commit time; a delete is known only by the event's time.
   // Both are cut to the millisecond, as the watermarks they are compared with assume.
-  const committedAt = event.data?.after?.exists && event.data.after.updateTime ? commitTimeOf(event.data.after.updateTime) : new Date(event.time);
+  const exact = event.data?.after?.exists && event.data.after.updateTime ? commitTimeOf(event.data.after.updateTime) : null;
+  const committedAt = exact ?? new Date(event.time);
+  // The emulator's event times are whole seconds: such a delete happened somewhere in that second.
+  const committedBefore = !exact && !/\.\d/.test(event.time) ? new Date(committedAt.getTime() + 1000) : undefined;
   const plain = (s: Parsed<K> | null) => (s ? { agentId: s.agentId, value: s.value } : null);
-  return { eventId: event.id, committedAt, before: plain(before), after: plain(after) };
+  return { eventId: event.id, committedAt, ...(committedBefore && { committedBefore }), before: plain(before), after: plain(after) };
 }
 
 /** Handles one delivery; safe to run any number of times for the same event. */

@@ -20,7 +20,7 @@
  * view, which the agent trigger (`followAgentIn`) updates in a transaction whenever the agent moves.
  */
 import type { AgentOwnership } from "../domain/access-policy";
-import { deltaFor, touchedAgents, type AgentChange, type ChangeKind } from "../domain/agent-change";
+import { deltaFor, seenBy, touchedAgents, type AgentChange, type ChangeKind } from "../domain/agent-change";
 import { renderAgent, summarizeAgent, type AgentState } from "../domain/agent-view";
 import { applyInteractionChange, type InteractionContribution } from "../domain/interaction-metrics";
 import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
@@ -109,10 +109,12 @@ export async function applyChangeIn<K extends ChangeKind>(tx: ViewTransaction, k
       if (!stored && !agent.exists) continue;
       access = agent.ownership;
     }
-    const base = await trustedState(tx, agentId, stored, ctx);
+    let base = await trustedState(tx, agentId, stored, ctx);
+    // A write whose time is too coarse to judge against the watermark: the documents say.
+    const seen = base.recomputed ? "read" : seenBy(change, base.watermarks[kind]);
+    if (seen === "unsure") base = { ...(await stateFromSource(tx, agentId, ctx)), recomputed: true };
     // A recomputed base already holds this write; so does one whose watermark is past it.
-    const watermark = base.watermarks[kind];
-    if (base.recomputed || (watermark && change.committedAt <= watermark)) {
+    if (base.recomputed || seen === "read") {
       if (base.recomputed) writes.push(() => writeView(tx, agentId, stored, { state: base.state, watermarks: base.watermarks, access }, ctx));
       continue;
     }
