@@ -82,13 +82,26 @@ test("concurrent requests for one agent, retries among them, each get their own 
   const batches = Array.from({ length: 12 }, (_, r) => Array.from({ length: 5 }, (_, j) => ({ ...interaction(10_000 + r * 5 + j), id: `hot-${r}-${j}` })));
   // Three clients re-send a batch while the first attempt may still be on its way.
   const retries = [0, 4, 8].map((r) => batches[r]);
-  const answers = await Promise.all([...batches, ...retries].map((interactions) => call(`/v1/agents/${ids.hot}/interactions`, { method: "POST", body: { interactions } })));
+  // Each request here may run on an instance of its own, so they contend on the view across
+  // instances, and on the emulator one can wait out its deadline: a 503 with Retry-After, which a
+  // client answers by sending the same batch again, as the contract says.
+  const post = async (interactions: unknown[]) => {
+    for (let attempt = 1; ; attempt++) {
+      const answer = await call(`/v1/agents/${ids.hot}/interactions`, { method: "POST", body: { interactions } });
+      if (answer.status !== 503 || attempt === 5) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * Number(answer.body.error.retryAfterSeconds ?? 1)));
+    }
+  };
+  const answers = await Promise.all([...batches, ...retries].map(post));
   for (const answer of answers) {
     assert.equal(answer.status, 202, answer.text);
     assert.equal(answer.body.accepted + answer.body.duplicates, 5);
   }
+  // A batch sent again after a 503 may find its first attempt committed late: its items then count
+  // as duplicates of that attempt, so only the sum is fixed; the view shows each interaction once.
   const total = (field: "accepted" | "duplicates") => answers.reduce((sum, a) => sum + a.body[field], 0);
-  assert.deepEqual([total("accepted"), total("duplicates")], [60, 15]);
+  assert.equal(total("accepted") + total("duplicates"), 75);
+  assert.ok(total("accepted") <= 60 && total("duplicates") >= 15, `accepted ${total("accepted")}, duplicates ${total("duplicates")}`);
   const view = await call(`/v1/agents/${ids.hot}/metrics`);
   assert.equal(view.body.data.interactions.count, 60);
   assert.equal(view.body.data.interactions.inputTokens, batches.flat().reduce((sum, i) => sum + i.inputTokens, 0));
