@@ -8,12 +8,17 @@ import { setGlobalOptions } from "firebase-functions/v2";
 import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
+import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from "./config/params";
-import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import type { ChangeKind } from "./domain/agent-change";
+import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
+import { documentId } from "./schemas/ids";
 import { apiServices, signingKeyring, triggerServices } from "./services";
+import { agentsPricedFor } from "./store/priced-views";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
 import { handleAgentWritten } from "./triggers/agent-written";
+import { handlePricingWritten } from "./triggers/pricing-written";
+import { z } from "zod";
 
 setGlobalOptions({ region: REGION });
 
@@ -23,40 +28,61 @@ export const api = onRequest({ secrets: [signingKeyringSecret, apiKeyPepperSecre
   return getRequestListener(app.fetch)(req, res);
 });
 
-const viewContext = async () => {
-  const s = triggerServices();
-  return { keyring: signingKeyring(), pricing: await s.pricing.current(), now: s.now };
-};
+const viewContext = () => ({ keyring: signingKeyring(), now: () => new Date() });
 
-function viewTrigger(kind: ChangeKind) {
+function documentTrigger(kind: ChangeKind) {
   return (event: DocumentWrittenEvent) => {
     const s = triggerServices();
-    return handleAgentDocumentWritten(kind, { views: s.agentViews, context: viewContext, log: s.log })(event);
+    return handleAgentDocumentWritten(kind, { views: s.agentViews, folds: s.folds, log: s.log })(event);
   };
 }
 
-/** Keeps the `sources` block of `agent_metrics_cache` exact as context sources change. */
-export const onContextSourceWritten = onDocumentWritten(
-  { document: "context_sources/{docId}", secrets: [signingKeyringSecret], retry: true },
-  viewTrigger("source"),
-);
-
-/** Keeps the `interactions` and `windows` blocks exact as interactions are written outside the API. */
-export const onInteractionWritten = onDocumentWritten(
-  { document: "agent_interactions/{docId}", secrets: [signingKeyringSecret], retry: true },
-  viewTrigger("interaction"),
-);
-
 /**
- * Removes the view of a deleted agent (and so its share of the rollups), and gives a moved agent's
- * view its new owner and organization. It signs nothing, so it declares no secret.
+ * Records each change of a context source as a delta of its agent's totals and asks for a fold. It
+ * signs nothing, so it declares no secret.
  */
+export const onContextSourceWritten = onDocumentWritten({ document: "context_sources/{docId}", retry: true }, documentTrigger("source"));
+
+/** Records each interaction written outside the API as a delta of its agent's totals and asks for a fold. */
+export const onInteractionWritten = onDocumentWritten({ document: "agent_interactions/{docId}", retry: true }, documentTrigger("interaction"));
+
+/** Asks for a fold of a created, moved or deleted agent: the fold gives its view the agent's owner, or removes it. */
 export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", retry: true }, (event) => {
   const s = triggerServices();
-  return handleAgentWritten({ followAgent: (agentId) => s.agentViews.followAgent(agentId), log: s.log })(event);
+  return handleAgentWritten({ folds: s.folds, log: s.log })(event);
 });
 
-/** Every hour: repairs drifted views, rolls windows forward, re-signs, refolds rollups, prunes old records. */
+/** Re-prices the views a change of `metrics_config/pricing` affects. */
+export const onPricingWritten = onDocumentWritten({ document: "metrics_config/pricing", retry: true }, (event) => {
+  const s = triggerServices();
+  return handlePricingWritten({ agentsPricedFor: (models) => agentsPricedFor(s.db, models), folds: s.folds, log: s.log })(event as DocumentWrittenEvent);
+});
+
+const foldTask = z.object({ agentId: documentId, runAt: z.number().int().nonnegative().optional() });
+/** The longest a fold task waits for its slot to end (one slot and its margin, with room to spare). */
+const MAX_SLOT_WAIT_MS = 5_000;
+
+/**
+ * The one writer of agent views: folds an agent's recorded deltas into its signed view. Cloud Tasks
+ * runs it at the end of each second an agent was written in (views/fold-scheduler), retrying a failure.
+ */
+export const foldAgentView = onTaskDispatched(
+  { secrets: [signingKeyringSecret], retryConfig: { maxAttempts: 10, minBackoffSeconds: 1, maxBackoffSeconds: 60 }, rateLimits: { maxConcurrentDispatches: 500 }, concurrency: 80 },
+  async (request) => {
+    const s = triggerServices();
+    const parsed = foldTask.safeParse(request.data);
+    if (!parsed.success) {
+      s.log.warn("fold.invalid-task", { issues: parsed.error.issues.length });
+      return;
+    }
+    const wait = Math.min(MAX_SLOT_WAIT_MS, (parsed.data.runAt ?? 0) - Date.now());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const result = await s.agentViews.fold(parsed.data.agentId, viewContext());
+    s.log.info("fold.done", { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved });
+  },
+);
+
+/** Every hour: audits and repairs views at bounded cost, rolls windows forward, re-signs, refolds rollups, prunes old records. */
 export const reconcileHourly = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 540, memory: "512MiB", secrets: [signingKeyringSecret] }, async () => {
   const s = triggerServices();
   await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: viewContext, log: s.log }, { ...DEFAULT_RECONCILE_OPTIONS, retentionDays: retentionDays.value() });

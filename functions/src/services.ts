@@ -22,8 +22,8 @@ import { UsageRecorder } from "./http/usage-recorder";
 import { firestoreRateCounterStore } from "./store/rate-counter-store";
 import { firestoreUsageStore } from "./store/usage-store";
 import { firestoreRollupStore, type RollupStore } from "./store/rollup-store";
-import { firestorePricingSource, type PricingSource } from "./store/pricing-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
+import { taskQueueFoldScheduler } from "./store/fold-task-queue";
 import { firestoreApiKeyStore } from "./store/api-key-store";
 import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
 import { firestoreAgentViewReader } from "./store/agent-view-reader";
@@ -31,9 +31,11 @@ import { cachedDirectoryDocs } from "./cache/directory-cache";
 import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
+import { seriesCache } from "./cache/series-cache";
+import { SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "./store/view-codec";
 import { viewContext } from "./http/app-env";
-import { MAX_INTERACTIONS_PER_REQUEST } from "./schemas/interaction-documents";
-import { coalescingIngest } from "./views/coalesced-ingest";
+import type { AgentViewStore } from "./views/agent-views";
+import { inProcessFoldScheduler, withInProcessFallback, type FoldScheduler } from "./views/fold-scheduler";
 
 export interface ServiceConfig {
   db: Firestore;
@@ -45,6 +47,25 @@ export interface ServiceConfig {
   now?: () => Date;
   /** Overrides the request deadline (request-deadline.ts); tests of an outage shorten it. */
   requestDeadlineMs?: number;
+  /**
+   * How folds are asked for: the Cloud Tasks queue in the deployed functions; without one (tests and
+   * tools that run the app in process), a timer in this process.
+   */
+  folds?: (fold: (agentId: string) => Promise<unknown>) => FoldScheduler;
+}
+
+/** The fold of an agent with this configuration's keyring and clock, for schedulers to call. */
+function folder(agentViews: AgentViewStore, config: Pick<ServiceConfig, "keyring" | "now">) {
+  const now = config.now ?? (() => new Date());
+  return (agentId: string) => agentViews.fold(agentId, { keyring: config.keyring, now });
+}
+
+/** The scheduler `config` asks for, falling back to a fold in this process when it refuses a request. */
+function foldSchedulerFor(agentViews: AgentViewStore, config: ServiceConfig): FoldScheduler {
+  const fold = folder(agentViews, config);
+  const onError = (agentId: string, error: unknown, stage: string) => config.log.warn("fold.failed", { agentId, stage, error: error instanceof Error ? error.message : String(error) });
+  const primary = config.folds ? config.folds(fold) : inProcessFoldScheduler(fold, { onError: (agentId, error) => onError(agentId, error, "fold") });
+  return withInProcessFallback(primary, fold, onError);
 }
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
@@ -52,15 +73,24 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const now = config.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
-  const agentViews = firestoreAgentViewStore(config.db);
-  const pricing = firestorePricingSource(config.db, config.log);
+  const agentViews = firestoreAgentViewStore(config.db, config.log);
   const rollups = firestoreRollupStore(config.db, agentViews);
   // Sessions keep the real clock: they are compared with the expiry times Firebase Auth issues.
   const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
-  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { servedFieldsOnly: true }), context: () => viewContext({ keyring: config.keyring, pricing, now }) });
+  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }), context: () => viewContext({ keyring: config.keyring, now }) });
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
+  const readStates = firestoreAgentViewReader(config.db, { fields: SERIES_VIEW_FIELDS });
+  const series = seriesCache(
+    {
+      readAgentState: async (id) => (await readStates([id])).get(id) ?? null,
+      recomputeAgent: source.recomputeAgent,
+      readRollup: source.readRollup,
+      foldRollup: (scope, id) => rollups.fold(scope, id, viewContext({ keyring: config.keyring, now })),
+    },
+    { keyring: config.keyring, log: config.log, now: nowMs },
+  );
   return {
     now,
     keyring: config.keyring,
@@ -77,23 +107,23 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
       config.log.warn("usage.write-failed", { error: error instanceof Error ? error.name : String(error), dropped }),
     ),
     usageStore,
-    // A busy agent's concurrent ingests share transactions rather than contend on its view.
-    agentViews: coalescingIngest(agentViews, MAX_INTERACTIONS_PER_REQUEST),
-    pricing,
+    agentViews,
+    folds: foldSchedulerFor(agentViews, config),
     rollups,
     views,
-    cacheStats: new CacheStats({ views: views.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
+    series,
+    cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
   };
 }
 
-/** What the triggers need: the views and the keyring, and no API key pepper (least privilege). */
+/** What the triggers, the fold and the reconcile need: no API key pepper (least privilege). */
 export interface TriggerServices {
   db: Firestore;
-  agentViews: ReturnType<typeof firestoreAgentViewStore>;
+  agentViews: AgentViewStore;
   rollups: RollupStore;
-  pricing: PricingSource;
+  folds: FoldScheduler;
   now: () => Date;
   log: Logger;
 }
@@ -119,6 +149,7 @@ export function apiServices(): RuntimeServices {
       pepper: apiKeyPepperSecret.value(),
       emulator: isEmulator(),
       log: functionsLogger,
+      folds: () => taskQueueFoldScheduler(firebaseApp()),
     });
     deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };
@@ -136,16 +167,21 @@ export function signingKeyring(): Keyring {
   return triggerKeyring;
 }
 
-/** The triggers' services on this instance, built on first call (no secret needed). */
+/**
+ * The triggers' services on this instance, built on first call. Recording deltas and asking for folds
+ * needs no secret; folding does (`signingKeyring`), and only the functions that fold declare it.
+ */
 export function triggerServices(): TriggerServices {
   if (!triggers) {
     const db = getFirestore(firebaseApp());
-    const agentViews = firestoreAgentViewStore(db);
+    const agentViews = firestoreAgentViewStore(db, functionsLogger);
+    const queue = taskQueueFoldScheduler(firebaseApp());
     triggers = {
       db,
       agentViews,
       rollups: firestoreRollupStore(db, agentViews),
-      pricing: firestorePricingSource(db, functionsLogger),
+      // A trigger whose request fails is retried (retry: true), which asks again: no fallback here.
+      folds: queue,
       now: () => new Date(),
       log: functionsLogger,
     };

@@ -82,9 +82,8 @@ test("concurrent requests for one agent, retries among them, each get their own 
   const batches = Array.from({ length: 12 }, (_, r) => Array.from({ length: 5 }, (_, j) => ({ ...interaction(10_000 + r * 5 + j), id: `hot-${r}-${j}` })));
   // Three clients re-send a batch while the first attempt may still be on its way.
   const retries = [0, 4, 8].map((r) => batches[r]);
-  // Each request here may run on an instance of its own, so they contend on the view across
-  // instances, and on the emulator one can wait out its deadline: a 503 with Retry-After, which a
-  // client answers by sending the same batch again, as the contract says.
+  // Each request here may run on an instance of its own; a 503 (none is expected: writers never
+  // contend) would be answered by sending the same batch again, as the contract says.
   const post = async (interactions: unknown[]) => {
     for (let attempt = 1; ; attempt++) {
       const answer = await call(`/v1/agents/${ids.hot}/interactions`, { method: "POST", body: { interactions } });
@@ -102,8 +101,8 @@ test("concurrent requests for one agent, retries among them, each get their own 
   const total = (field: "accepted" | "duplicates") => answers.reduce((sum, a) => sum + a.body[field], 0);
   assert.equal(total("accepted") + total("duplicates"), 75);
   assert.ok(total("accepted") <= 60 && total("duplicates") >= 15, `accepted ${total("accepted")}, duplicates ${total("duplicates")}`);
-  const view = await call(`/v1/agents/${ids.hot}/metrics`);
-  assert.equal(view.body.data.interactions.count, 60);
+  // Accepted means stored: the view shows them once the agent's next fold has run (about a second).
+  const view = await eventually(() => call(`/v1/agents/${ids.hot}/metrics`), (r) => r.body?.data?.interactions?.count === 60);
   assert.equal(view.body.data.interactions.inputTokens, batches.flat().reduce((sum, i) => sum + i.inputTokens, 0));
 });
 
@@ -143,5 +142,5 @@ test("interactions written straight to Firestore are counted by the trigger; edi
   assert.equal(refreshed.body.meta.cache, "computed");
   const strip = (data: Record<string, unknown>) => ({ ...data, version: 0, computedAt: "" });
   assert.deepEqual(strip(refreshed.body.data), strip(view.body.data), "the incremental view equals a full recompute");
-  assert.equal(refreshed.body.data.version, view.body.data.version + 1);
+  assert.equal(refreshed.body.data.version, view.body.data.version, "a refresh that finds nothing new writes no new revision");
 });

@@ -1,22 +1,24 @@
 /**
- * The hourly reconcile, run as the deployed scheduled function through firebase-functions-test's
- * `wrap()` against the Firestore emulator. It works in a project id of its own (no trigger fires
- * there and no other suite writes there), so every difference it finds was planted by this test.
+ * The hourly reconcile against the Firestore emulator, in a project id of its own (no trigger fires
+ * there and no other suite writes there), so every difference it finds was planted by this test: the
+ * deployed scheduled function through firebase-functions-test's `wrap()`, then `reconcile` itself to
+ * show what each kind of damage costs and how "behind" is told from "drift".
  */
-import { before, test } from "node:test";
+import { beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import functionsTest from "firebase-functions-test";
-import { FieldValue, Timestamp } from "firebase-admin/firestore";
-import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { Timestamp } from "firebase-admin/firestore";
 import { seal } from "../../functions/src/domain/metrics-view";
 import { parseKeyring } from "../../functions/src/domain/signing";
-import { reconcile } from "../../functions/src/reconcile/reconciler";
+import { DEFAULT_RECONCILE_OPTIONS, reconcile, type ReconcileOptions } from "../../functions/src/reconcile/reconciler";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import { firestoreRollupStore } from "../../functions/src/store/rollup-store";
-import { decodeView, encodeView } from "../../functions/src/store/view-codec";
+import { decodeView } from "../../functions/src/store/view-codec";
+import { handleAgentDocumentWritten } from "../../functions/src/triggers/agent-document-written";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
-import { adminDb, requireEmulators } from "../support/emulators";
+import { writeWithEvent } from "../support/written-event";
+import { adminDb, clearProject, requireEmulators } from "../support/emulators";
 
 const PROJECT = "demo-metrics-reconcile";
 requireEmulators();
@@ -29,48 +31,52 @@ process.env.RETENTION_DAYS = "30";
 
 const db = adminDb(PROJECT);
 const keyring = parseKeyring(secrets.METRICS_SIGNING_KEYRING);
-const ctx = () => ({ keyring, pricing: pricingFromConfig(null), now: () => new Date() });
-const views = firestoreAgentViewStore(db);
-const now = Timestamp.now();
+const ctx = () => ({ keyring, now: () => new Date() });
+const log = recordingLogger();
+const views = firestoreAgentViewStore(db, log);
+const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: ctx, log };
+const AGENTS = ["a-behind", "a-drifted", "a-healthy", "a-moved", "a-tampered"];
+const options = (changes: Partial<ReconcileOptions> = {}): ReconcileOptions => ({ ...DEFAULT_RECONCILE_OPTIONS, budgetMs: 60_000, parallelism: 2, passesPerAudit: 1, ...changes });
+const stored = async (agentId: string) => decodeView((await db.doc(`agent_metrics_cache/${agentId}`).get()).data());
 
-async function truth(agentId: string) {
-  const computed = await views.recompute(agentId, ctx());
-  assert.ok(computed, `agent ${agentId} exists`);
-  return { ...computed.sealed.data, version: 0, computedAt: "" };
+/** Sets a view's totals to what a lost event would leave, validly signed. */
+async function plantDrift(agentId: string, totalBytes: number) {
+  const view = await stored(agentId);
+  assert.ok(view);
+  const wrong = { ...view.sealed.data, sources: { ...view.sealed.data.sources, totalBytes } };
+  await db.doc(`agent_metrics_cache/${agentId}`).update({ ...wrong, signature: seal(wrong, keyring, new Date()).signature });
 }
 
-before(async () => {
+beforeEach(async () => {
+  await clearProject(PROJECT);
+  const now = Timestamp.now();
   const batch = db.batch();
   batch.set(db.doc("users/owner"), { orgId: "org-r", role: "owner" });
   batch.set(db.doc("organizations/org-r"), { name: "R" });
-  for (const agent of ["tampered", "drifted", "healthy"]) batch.set(db.doc(`agents/${agent}`), { name: agent, ownerId: "owner", orgId: "org-r" });
-  for (const [i, agent] of ["tampered", "tampered", "drifted", "healthy"].entries()) {
-    batch.set(db.doc(`context_sources/s${i}`), { agentId: agent, type: "pdf", sizeBytes: 100 * (i + 1), tokenCount: 10, status: "ready", createdAt: now, updatedAt: now });
-  }
-  batch.set(db.doc("agent_interactions/i1"), { agentId: "drifted", userId: "owner", model: "claude-sonnet-4", inputTokens: 5, outputTokens: 5, latencyMs: 80, status: "success", occurredAt: now });
-  batch.set(db.doc("trigger_events/old"), { processedAt: Timestamp.fromMillis(Date.now() - 40 * 86_400_000) });
-  batch.set(db.doc("trigger_events/recent"), { processedAt: now });
+  for (const agent of AGENTS) batch.set(db.doc(`agents/${agent}`), { name: agent, ownerId: "owner", orgId: "org-r" });
+  AGENTS.forEach((agent, i) => batch.set(db.doc(`context_sources/s-${agent}`), { agentId: agent, type: "pdf", sizeBytes: 100 * (i + 1), tokenCount: 10, status: "ready", createdAt: now, updatedAt: now }));
+  batch.set(db.doc("agent_interactions/i1"), { agentId: "a-drifted", userId: "owner", model: "claude-sonnet-4", inputTokens: 5, outputTokens: 5, latencyMs: 80, status: "success", occurredAt: now });
   await batch.commit();
-  for (const agent of ["tampered", "drifted", "healthy"]) await views.recompute(agent, ctx());
-
-  // Tampered: a number changed in place, so the signature no longer verifies.
-  await db.doc("agent_metrics_cache/tampered").update({ "sources.count": 999 });
-  // Drifted: validly signed, but its totals disagree with source (as after a lost event).
-  const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());
-  assert.ok(drifted);
-  const wrong = { ...drifted.sealed.data, sources: { ...drifted.sealed.data.sources, count: 7, totalBytes: 7 } };
-  await db.doc("agent_metrics_cache/drifted").set(encodeView(seal(wrong, keyring, new Date()), { watermarks: drifted.watermarks }), { merge: false });
+  for (const agent of AGENTS) await views.recompute(agent, ctx());
+  log.entries.length = 0;
 });
 
-test("the scheduled function repairs a tampered and a drifted view, and prunes old markers", async () => {
-  const { reconcileHourly } = await import("../../functions/src/index");
-  const expected = { tampered: await truth("tampered"), drifted: await truth("drifted") };
-  // truth() rewrote both views: plant the damage again before the run.
-  await db.doc("agent_metrics_cache/tampered").update({ "sources.count": 999 });
-  const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());
-  assert.ok(drifted);
-  await db.doc("agent_metrics_cache/drifted").set(encodeView(seal({ ...drifted.sealed.data, sources: { ...drifted.sealed.data.sources, totalBytes: 1 } }, keyring, new Date()), { watermarks: drifted.watermarks }));
+/** Plants one of each kind of damage: tampered, drifted (a lost event), behind (a delta not folded), moved. */
+async function plantDamage() {
+  await db.doc("agent_metrics_cache/a-tampered").update({ "sources.count": 999 });
+  await plantDrift("a-drifted", 7);
+  // A recorded delta whose fold request was lost.
+  const handle = handleAgentDocumentWritten("source", { views, folds: { request: async () => undefined }, log });
+  const now = Timestamp.now();
+  await handle(await writeWithEvent(db.doc("context_sources/s-late"), { agentId: "a-behind", type: "csv", sizeBytes: 7, tokenCount: 1, status: "ready", createdAt: now, updatedAt: now }));
+  // A lost agent event: the agent moved, its view still names the old owner.
+  await db.doc("agents/a-moved").update({ ownerId: "someone-else" });
+}
 
+test("the scheduled function repairs tampered, drifted and behind views, moves an owner, refolds the rollup, and prunes", async () => {
+  await plantDamage();
+  await db.doc("agent_metrics_cache/a-healthy/deltas/old").set({ kind: "event", applied: true, expireAt: Timestamp.fromMillis(Date.now() - 1000) });
+  const { reconcileHourly } = await import("../../functions/src/index");
   // firebase-functions-test has no v2 schedule typing and routes it through its v1 wrapper
   // (firebase-functions-test#210), so the event has the v1 shape; the reconcile does not read its event.
   const harness = functionsTest({ projectId: PROJECT });
@@ -80,77 +86,80 @@ test("the scheduled function repairs a tampered and a drifted view, and prunes o
   } finally {
     harness.cleanup();
   }
-
-  for (const agent of ["tampered", "drifted"] as const) {
-    const stored = decodeView((await db.doc(`agent_metrics_cache/${agent}`).get()).data());
-    assert.ok(stored && keyring.verify(stored.sealed.data, stored.sealed.signature), `${agent} is signed again`);
-    assert.deepEqual({ ...stored.sealed.data, version: 0, computedAt: "" }, expected[agent], `${agent} equals a full recompute`);
+  const expectedBytes = { "a-tampered": 500, "a-drifted": 200, "a-behind": 107, "a-healthy": 300 };
+  for (const [agent, bytes] of Object.entries(expectedBytes)) {
+    const view = await stored(agent);
+    assert.ok(view && keyring.verify(view.sealed.data, view.sealed.signature), `${agent} is signed`);
+    assert.equal(view.sealed.data.sources.totalBytes, bytes, agent);
   }
-  assert.equal((await db.doc("trigger_events/old").get()).exists, false, "a marker past retention is deleted");
-  assert.equal((await db.doc("trigger_events/recent").get()).exists, true, "a recent marker is kept");
+  assert.equal((await stored("a-tampered"))?.sealed.data.sources.count, 1);
+  assert.deepEqual((await stored("a-moved"))?.access, { ownerId: "someone-else", orgId: "org-r" });
+  assert.equal((await db.doc("agent_metrics_cache/a-healthy/deltas/old").get()).exists, false, "a delta past its expiry is deleted");
   const org = decodeView((await db.doc("org_metrics_cache/org-r").get()).data());
-  assert.equal(org?.sealed.data.agentCount, 3);
-  assert.equal(org?.sealed.data.sources.count, 4);
-  assert.equal((await db.doc("reconcile_state/agents").get()).get("cursor"), null, "a complete pass leaves no cursor");
+  assert.deepEqual([org?.sealed.data.agentCount, org?.sealed.data.sources.totalBytes], [5, 1507]);
 });
 
-test("a run out of time stops after a page and the next run resumes from its cursor", async () => {
-  const log = recordingLogger();
-  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log };
-  const first = await reconcile(deps, { budgetMs: 0, pageSize: 1, parallelism: 1, retentionDays: 30 });
-  assert.equal(first.complete, false);
-  assert.equal((await db.doc("reconcile_state/agents").get()).get("cursor"), "drifted");
-  const second = await reconcile(deps, { budgetMs: 60_000, pageSize: 1, parallelism: 1, retentionDays: 30 });
-  assert.equal(second.complete, true);
-  const seen = Object.values(first.agents).reduce((a, b) => a + b, 0) + Object.values(second.agents).reduce((a, b) => a + b, 0);
-  assert.equal(seen, 3, "every agent checked exactly once across the two runs");
-  assert.ok(log.entries.some((e) => e.event === "reconcile.finished"));
+test("an audit tells a view that is behind (deltas waiting) from one that drifted, and pays for a recompute only on drift", async () => {
+  await plantDamage();
+  const report = await reconcile(deps, options({ unfoldedAfterMs: 3_600_000 }));
+  assert.deepEqual(report.repaired, { behind: 1, drift: 2 });
+  assert.equal(report.moved, 1);
+  const causes = Object.fromEntries(log.entries.filter((e) => e.event === "reconcile.repaired").map((e) => [e.fields?.agentId, e.fields?.cause]));
+  assert.deepEqual(causes, { "a-behind": "behind", "a-drifted": "drift", "a-tampered": "signature" });
+  // A steady pass afterwards: everything agrees, and nothing is folded or written.
+  const versions = await Promise.all(AGENTS.map(async (a) => (await stored(a))?.sealed.data.version));
+  log.entries.length = 0;
+  const steady = await reconcile(deps, options());
+  const noted = JSON.stringify(log.entries.filter((e) => e.level !== "info" || e.event !== "reconcile.finished"));
+  assert.deepEqual([steady.repaired, steady.moved, steady.unexplained, steady.failed], [{ behind: 0, drift: 0 }, 0, 0, 0], noted);
+  assert.deepEqual(await Promise.all(AGENTS.map(async (a) => (await stored(a))?.sealed.data.version)), versions);
 });
 
-test("a run over exact views finds nothing to fix: the page read agrees with a per-agent recompute", async () => {
-  const log = recordingLogger();
-  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log };
-  await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  const again = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  assert.deepEqual(again.agents, { repaired: 0, rolled: 0, resigned: 0, unchanged: 3, gone: 0, failed: 0 });
-  // And the page read still catches a drift planted after the first run.
-  await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
-  const third = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  assert.equal(third.agents.repaired, 1);
-});
-
-test("a view whose stored owner disagrees with its agent, or that has none, is given the agent's", async () => {
-  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ctx(), log: recordingLogger() };
-  await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  // As after a lost agent event, and as a view stored before owners were kept beside views.
-  await db.doc("agent_metrics_cache/healthy").update({ _access: { ownerId: "someone-else", orgId: "org-x" } });
-  await db.doc("agent_metrics_cache/drifted").update({ _access: FieldValue.delete() });
-  const run = await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 });
-  assert.equal(run.owners, 2);
-  assert.equal(run.agents.unchanged, 3, "the views themselves are left as they were");
-  for (const agent of ["healthy", "drifted"]) {
-    const stored = decodeView((await db.doc(`agent_metrics_cache/${agent}`).get()).data());
-    assert.deepEqual(stored?.access, { ownerId: "owner", orgId: "org-r" }, agent);
+test("a drift in an agent nothing changed heals within one cycle of passes (a day of hourly passes, here five)", async () => {
+  await reconcile(deps, options({ passesPerAudit: 5 })); // the views were just written: the change feed looks at them once
+  await plantDrift("a-healthy", 1);
+  const healedAfter: number[] = [];
+  let audited = 0;
+  for (let pass = 1; pass <= 5; pass++) {
+    const report = await reconcile(deps, options({ passesPerAudit: 5 }));
+    audited += report.audited;
+    if (report.repaired.drift > 0) healedAfter.push(pass);
   }
-  assert.equal((await reconcile(deps, { budgetMs: 60_000, pageSize: 300, parallelism: 4, retentionDays: 30 })).owners, 0);
+  assert.equal(healedAfter.length, 1, "found exactly once in the cycle");
+  // Each pass audits its slice of one agent; the pass after the repair also audits the repaired view.
+  assert.ok(audited <= 6, `${audited} audits in five passes over five agents`);
+  assert.equal((await stored("a-healthy"))?.sealed.data.sources.totalBytes, 300);
 });
 
-test("a repair made after the view changed judges it again from a full read; an agent deleted since gets no view back", async () => {
-  await db.doc("agent_metrics_cache/drifted").update({ "sources.count": 42 });
-  await db.doc("agent_metrics_cache/healthy").update({ "sources.count": 42 });
-  const look = await views.verdicts(["drifted", "healthy"], ctx());
-  assert.deepEqual([look.get("drifted")?.verdict, look.get("healthy")?.verdict], ["repaired", "repaired"]);
+test("the change feed audits a view changed since the last pass at once, outside its slice", async () => {
+  await reconcile(deps, options({ passesPerAudit: 5 }));
+  await plantDrift("a-behind", 3);
+  await db.doc("agent_metrics_cache/a-behind").update({ "_sync.changedAt": Timestamp.now() });
+  const report = await reconcile(deps, options({ passesPerAudit: 5 }));
+  assert.equal(report.audited, 2, "its slice of one, and the changed view");
+  assert.equal(report.repaired.drift, 1);
+});
 
-  // Since that look: a source was added to "drifted" and a trigger rewrote its view from source...
-  await db.doc("context_sources/late").set({ agentId: "drifted", type: "csv", sizeBytes: 7, tokenCount: 1, status: "ready", createdAt: now, updatedAt: now });
-  await views.recompute("drifted", ctx());
-  // ...and "healthy" was deleted, its view removed by the agent trigger.
-  await db.doc("agents/healthy").delete();
-  await views.followAgent("healthy");
+test("a pass out of time keeps its cursor and change feed for the next", async () => {
+  const first = await reconcile(deps, options({ budgetMs: -1, passesPerAudit: 5 }));
+  assert.equal(first.complete, false);
+  assert.equal((await db.doc("reconcile_state/agents").get()).get("auditCursor") ?? null, null, "the slice was not done: the cursor stays");
+  const second = await reconcile(deps, options({ passesPerAudit: 5 }));
+  assert.equal(second.complete, true);
+  assert.equal((await db.doc("reconcile_state/agents").get()).get("auditCursor"), "a-behind");
+});
 
-  assert.equal(await views.reconcile("drifted", ctx(), look.get("drifted")), "unchanged", "the view is judged again, not rewritten from the look");
-  const drifted = decodeView((await db.doc("agent_metrics_cache/drifted").get()).data());
-  assert.equal(drifted?.sealed.data.sources.count, 2, "the source added after the look is still counted");
-  assert.equal(await views.reconcile("healthy", ctx(), look.get("healthy")), "gone");
-  assert.equal((await db.doc("agent_metrics_cache/healthy").get()).exists, false, "the deleted agent's view did not come back");
+test("windows due to roll are re-rendered from the view's own state", async () => {
+  const HOUR = 3_600_000;
+  await db.doc("agent_interactions/i-roll").set({ agentId: "a-healthy", userId: "owner", model: "gpt-4o", inputTokens: 1, outputTokens: 1, latencyMs: 50, status: "success", occurredAt: Timestamp.fromMillis(Date.now() - 3 * HOUR) });
+  // Rendered two and a half hours ago, when that interaction was half an hour old.
+  const past = new Date(Date.now() - 2.5 * HOUR);
+  await views.recompute("a-healthy", { keyring, now: () => past });
+  assert.equal((await stored("a-healthy"))?.sealed.data.windows["1h"].count, 1);
+  const report = await reconcile(deps, options());
+  assert.equal(report.rolled, 1);
+  const windows = (await stored("a-healthy"))?.sealed.data.windows;
+  assert.deepEqual([windows?.["1h"].count, windows?.["24h"].count], [0, 1], "the interaction left the last hour, not the last day");
+  const next = (await db.doc("agent_metrics_cache/a-healthy").get()).get("_sync.rollAt") as Timestamp;
+  assert.ok(next.toMillis() > Date.now(), "the next roll is in the future");
 });

@@ -10,7 +10,6 @@ import { getFirestore, Timestamp } from "firebase-admin/firestore";
 import { mintApiKey } from "../../functions/src/domain/api-key-policy";
 import { sortBatch } from "../../functions/src/domain/interaction-batch";
 import { keyedHash } from "../../functions/src/domain/keyed-hash";
-import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import { firestoreApiKeyStore } from "../../functions/src/store/api-key-store";
@@ -37,15 +36,16 @@ async function seed() {
   await batch.commit();
 }
 
-/** Interactions go in the way programs send them: validated per item, counted in one transaction per agent. */
+/** Interactions go in the way programs send them: validated per item, stored with their deltas, then folded. */
 async function ingestInteractions(keyring: ReturnType<typeof parseKeyring>) {
-  const views = firestoreAgentViewStore(db);
-  const ctx = { keyring, pricing: pricingFromConfig(null), now: () => new Date() };
+  const views = firestoreAgentViewStore(db, { info: () => undefined, warn: () => undefined, error: () => undefined });
+  const ctx = { keyring, now: () => new Date() };
   for (const [i, agent] of DEMO_AGENTS.entries()) {
     const items = demoInteractions(agent, i, now).map(({ agentId: _agentId, occurredAt, ...rest }) => ({ ...rest, occurredAt: occurredAt.toISOString() }));
     const batch = sortBatch(agent.id, items, agent.ownerId, now);
     if (batch.rejected.length > 0) throw new Error(`demo interactions rejected: ${JSON.stringify(batch.rejected[0])}`);
-    await views.ingest(agent.id, batch.accepted, ctx);
+    await views.ingest(agent.id, batch.accepted);
+    await views.fold(agent.id, ctx);
   }
 }
 

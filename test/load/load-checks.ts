@@ -14,7 +14,9 @@ import type { Firestore } from "firebase-admin/firestore";
 import { interactionDocId } from "../../functions/src/domain/interaction-batch";
 import { windowStart } from "../../functions/src/domain/rate-limit";
 import { COLLECTIONS } from "../../functions/src/store/collections";
-import type { AgentViewStore, ViewContext } from "../../functions/src/store/agent-view-store";
+import type { ViewContext } from "../../functions/src/views/agent-fold";
+import type { AgentViewStore } from "../../functions/src/views/agent-views";
+import { differenceFromRecompute } from "../support/recompute-check";
 import type { LoadRun, RequestRecord } from "./mixed-load";
 
 /** Slack on top of the request deadline before a slow answer counts as a hang. */
@@ -112,8 +114,8 @@ export async function checkViewsExact(db: Firestore, views: AgentViewStore, ctx:
     const want = { sources: sources.data().count, interactions: interactions.data().count };
     const got = { sources: stored?.sealed.data.sources.count ?? 0, interactions: stored?.sealed.data.interactions.count ?? 0 };
     if (got.sources !== want.sources || got.interactions !== want.interactions) failures.push(`${agentId}: view ${JSON.stringify(got)} vs documents ${JSON.stringify(want)}`);
-    const verdict = await views.reconcile(agentId, ctx);
-    if (verdict === "repaired") failures.push(`${agentId}: the view differed from a full recompute after the reconcile`);
+    const difference = await differenceFromRecompute(views, agentId, ctx);
+    if (difference) failures.push(`${agentId}: the view differed from a full recompute after the reconcile: ${difference}`);
   }
   return failures;
 }

@@ -49,7 +49,7 @@ export function formatLoadReport(run: LoadRun, rate: { windows: WindowCount[]; s
     "Memory (heap / RSS, MB): " + sampled(run.memory).map((m) => `+${Math.round(m.atMs / 1000)} s ${m.heapMb.toFixed(0)}/${m.rssMb.toFixed(0)}`).join(", "),
     "",
     `Acknowledged and found: ${run.ackedInteractions.length} interactions, ${run.ackedUploads.length} uploads.`,
-    `Reconcile: ${JSON.stringify(reconcile.agents)} in ${reconcile.durationMs} ms (uploads reach views only through it: no trigger runs in the load's project).`,
+    `Reconcile: audited ${reconcile.audited}, repaired ${JSON.stringify(reconcile.repaired)}, failed ${reconcile.failed}, in ${reconcile.durationMs} ms (uploads reach views only through it: no trigger runs in the load's project).`,
     "",
     failures.length === 0 ? "PASS" : `FAIL (${failures.length}):\n  ${failures.slice(0, 20).join("\n  ")}`,
   );

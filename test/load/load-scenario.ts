@@ -7,7 +7,6 @@
 import { reconcile, DEFAULT_RECONCILE_OPTIONS } from "../../functions/src/reconcile/reconciler";
 import { DEFAULT_REQUEST_DEADLINE_MS } from "../../functions/src/http/request-deadline";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { firestorePricingSource } from "../../functions/src/store/pricing-store";
 import { firestoreRollupStore } from "../../functions/src/store/rollup-store";
 import { recordingLogger } from "../support/fakes";
 import { checkNothingLost, checkRateLimits, checkStatuses, checkViewsExact, rateWindows } from "./load-checks";
@@ -52,16 +51,16 @@ async function runIn(world: LoadWorld, options: ScenarioOptions): Promise<Scenar
   const failures = [...checkStatuses(run, deadlineMs), ...checkRateLimits(rate.windows, options.limitedKeyLimit), ...(await checkNothingLost(world.db, run))];
 
   const log = recordingLogger();
-  const agentViews = firestoreAgentViewStore(world.db);
-  const pricing = firestorePricingSource(world.db, log);
-  const context = async () => ({ keyring: world.keyring, pricing: await pricing.current(), now: () => new Date() });
+  const agentViews = firestoreAgentViewStore(world.db, log);
+  const context = () => ({ keyring: world.keyring, now: () => new Date() });
   // An agent whose repair fails (a lock the emulator has not let go yet) is taken by the next hourly
-  // run, as here by the next attempt.
+  // run, as here by the next attempt. Every agent is audited in this one pass (a cycle of one).
   const deps = { db: world.db, agentViews, rollups: firestoreRollupStore(world.db, agentViews), context, log };
-  let reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
-  for (let attempt = 1; attempt < 4 && reconciled.agents.failed > 0; attempt++) reconciled = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
-  if (!reconciled.complete || reconciled.agents.failed > 0) failures.push(`the reconcile did not finish cleanly: ${JSON.stringify(reconciled.agents)}`);
-  failures.push(...(await checkViewsExact(world.db, agentViews, await context(), world.agentIds)));
+  const auditAll = { ...DEFAULT_RECONCILE_OPTIONS, passesPerAudit: 1 };
+  let reconciled = await reconcile(deps, auditAll);
+  for (let attempt = 1; attempt < 4 && reconciled.failed > 0; attempt++) reconciled = await reconcile(deps, auditAll);
+  if (!reconciled.complete || reconciled.failed > 0) failures.push(`the reconcile did not finish cleanly: ${JSON.stringify(reconciled)}`);
+  failures.push(...(await checkViewsExact(world.db, agentViews, context(), world.agentIds)));
   const events = [...loadEvents].map(([event, { count, first }]) => `${count} × ${event} ${JSON.stringify(first)}`);
   return { run, failures, report: `${formatLoadReport(run, rate, reconciled, failures)}\nLogged by the instance: ${events.join("; ") || "nothing"}` };
 }

@@ -11,7 +11,8 @@ import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
 import { summarizeSources, type SourcesBlock } from "../../functions/src/domain/source-metrics";
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
-import type { ViewContext } from "../../functions/src/store/agent-view-store";
+import type { ViewContext } from "../../functions/src/views/agent-fold";
+import type { Pricing } from "../../functions/src/domain/pricing";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 
 export interface NaiveRead {
@@ -43,12 +44,12 @@ export async function naiveSourcesBlock(db: Firestore, agentId: string): Promise
  * The whole response body of a metrics read, computed on request from every source and interaction
  * of the agent: rendered, versioned and signed as the product does, answered as `meta.cache: "computed"`.
  */
-export async function naiveMetricsBody(db: Firestore, agentId: string, ctx: ViewContext) {
+export async function naiveMetricsBody(db: Firestore, agentId: string, ctx: ViewContext & { pricing: Pricing }) {
   const [sourceSnap, interactionSnap] = await Promise.all([ofAgent(db, COLLECTIONS.contextSources, agentId), ofAgent(db, COLLECTIONS.interactions, agentId)]);
   const now = ctx.now();
   const interactions = parsed(interactionSnap, interactionDocumentSchema);
-  const state = summarizeAgent(parsed(sourceSnap, contextSourceSchema), interactions, now);
-  const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, ctx.pricing, now), now), ctx.keyring, now);
+  const state = summarizeAgent(parsed(sourceSnap, contextSourceSchema), interactions, ctx.pricing, now);
+  const sealed = seal(nextRevision("agent", agentId, null, renderAgent(state, now), now), ctx.keyring, now);
   // The shape of a metrics answer (`http/metrics-response.ts`) for a view computed on this request.
   return { data: sealed.data, signature: sealed.signature, meta: { cache: "computed", ageMs: 0, stale: false } };
 }

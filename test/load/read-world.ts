@@ -21,7 +21,8 @@ import { nextRevision, seal, type ViewContent } from "../../functions/src/domain
 import { pricingFromConfig } from "../../functions/src/domain/pricing";
 import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import { COLLECTIONS } from "../../functions/src/store/collections";
-import { encodeView } from "../../functions/src/store/view-codec";
+import { encodeAgentView } from "../../functions/src/store/view-codec";
+import { pricingFingerprint } from "../../functions/src/domain/pricing";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { adminDb, clearProject, ISOLATED_PROJECT_ID, signUp, unique } from "../support/emulators";
 import { BATCH_SIZE, sourceDocument } from "./source-writer";
@@ -72,15 +73,16 @@ function smallAgentStates(now: Date): Array<{ state: AgentState; content: ViewCo
   return Array.from({ length: HISTORIES }, (_, seed) => {
     const sources = Array.from({ length: 4 }, (_, i) => ({ ...sourceDocument("synthetic", seed + i), createdAt: now, updatedAt: now }));
     const interactions = Array.from({ length: 30 }, (_, i) => interactionOf(seed + i, now.getTime()));
-    const state = summarizeAgent(sources, interactions, now);
-    return { state, content: renderAgent(state, pricingFromConfig(null), now) };
+    const state = summarizeAgent(sources, interactions, pricingFromConfig(null), now);
+    return { state, content: renderAgent(state, now) };
   });
 }
 
 /** The stored document of a small agent's view, sealed as the product would have written it. */
 function smallAgentView(world: ReadWorld, agentId: string, history: { state: AgentState; content: ViewContent }, now: Date) {
   const sealed = seal(nextRevision("agent", agentId, null, history.content, now), world.keyring, now);
-  return encodeView(sealed, { watermarks: { source: now, interaction: now }, state: history.state, access: { ownerId: world.uid, orgId: world.orgId } });
+  const pricedWith = pricingFingerprint(pricingFromConfig(null), history.state.models.seen, history.state.models.seenOverflow);
+  return encodeAgentView(sealed, { watermark: now, state: history.state, access: { ownerId: world.uid, orgId: world.orgId }, pricedWith, changedAt: now, rollAt: null });
 }
 
 /**

@@ -3,10 +3,10 @@
  * Writes `context_sources` documents with firebase-admin, as an app would, and knows how many it has
  * written, so the benchmark can wait until the source trigger has processed every one of them.
  *
- * "Processed" is observed through the event markers (`trigger_events/{eventId}`) that the trigger
- * writes in the same transaction as the view, one per applied or skipped source event: when their
- * count reaches the number of source writes, no source event is left queued to slow a measurement.
- * The benchmark's emulators hold nothing else that writes markers.
+ * "Processed" is observed through the event deltas (`agent_metrics_cache/{agentId}/deltas/{eventId}`)
+ * that the trigger records and a fold marks applied, one per source event: when the applied ones
+ * reach the number of source writes, no source event is left queued to slow a measurement. The
+ * benchmark's emulators hold nothing else that records event deltas.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
@@ -56,7 +56,7 @@ export class SourceWriter {
    */
   async drained(onProgress: (processed: number, expected: number) => void, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const markers = this.db.collection(COLLECTIONS.triggerEvents);
+    const markers = this.db.collectionGroup(COLLECTIONS.deltas).where("kind", "==", "event").where("applied", "==", true);
     for (;;) {
       const processed = (await markers.count().get()).data().count;
       onProgress(processed, this.written);

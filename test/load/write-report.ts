@@ -98,7 +98,7 @@ function sizeSection(r: BenchResult): string[] {
 }
 
 function passRow(name: string, p: ReconcilePass, budgetMs: number): string {
-  const verdicts = Object.entries(p.agents).filter(([, n]) => n > 0).map(([verdict, n]) => `${int(n)} ${verdict}`).join(", ");
+  const verdicts = Object.entries(p.agents).filter(([, n]) => (n as number) > 0).map(([verdict, n]) => `${int(n as number)} ${verdict}`).join(", ");
   return row([name, ms(p.durationMs), p.complete ? "yes" : "no (the next run resumes from its cursor)", times(p.durationMs / budgetMs), verdicts, int(p.rollups)]);
 }
 

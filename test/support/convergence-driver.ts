@@ -7,14 +7,17 @@
  * document write becomes the event Firestore would deliver (exact before/after and commit time, thanks
  * to update-time preconditions), and each event is handed to the real trigger handler one to three
  * times, late and in shuffled order, by concurrent deliverers; a delivery that fails (transaction
- * contention) is retried, as `retry: true` does. Used by the fast emulator test and by `npm run test:soak`.
+ * contention) is retried, as `retry: true` does. The folds that triggers and ingests ask for are
+ * queued and delivered the same way (late, repeated, shuffled, concurrently), as Cloud Tasks might.
+ * Used by the fast emulator test and by `npm run test:soak`.
  */
 import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
 import { commitTimeOf } from "../../functions/src/store/snapshot-time";
 import { interactionDocId } from "../../functions/src/domain/interaction-batch";
 import type { Logger } from "../../functions/src/config/logger";
 import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
-import type { AgentViewStore, ViewContext } from "../../functions/src/store/agent-view-store";
+import type { ViewContext } from "../../functions/src/views/agent-fold";
+import type { AgentViewStore } from "../../functions/src/views/agent-views";
 import type { IngestItem } from "../../functions/src/views/view-transaction";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import { mulberry32 } from "./seeded-random";
@@ -40,6 +43,7 @@ export interface DriveReport {
   deliveries: number;
   redeliveries: number;
   retriedDeliveries: number;
+  folds: number;
 }
 
 type Kind = "source" | "interaction";
@@ -58,11 +62,13 @@ const goneSnapshot = () => ({ exists: false, data: () => undefined }) as unknown
 export class ConvergenceDriver {
   private readonly random: () => number;
   private readonly pending: PendingEvent[] = [];
+  /** Fold requests not delivered yet. */
+  private readonly folds: string[] = [];
   private readonly handlers: Record<Kind, (event: DocumentWrittenEvent) => Promise<void>>;
   private sequence = 0;
   private writing = true;
   readonly world: World;
-  readonly report: DriveReport = { operations: {}, deliveries: 0, redeliveries: 0, retriedDeliveries: 0 };
+  readonly report: DriveReport = { operations: {}, deliveries: 0, redeliveries: 0, retriedDeliveries: 0, folds: 0 };
 
   constructor(
     private readonly db: Firestore,
@@ -78,11 +84,15 @@ export class ConvergenceDriver {
       owners: Array.from({ length: options.owners }, (_, i) => `${p}-owner-${i}`),
       orgs: [`${p}-org-a`, `${p}-org-b`],
     };
-    const deps = { views, context: async () => ctx(), log };
+    const deps = { views, folds: { request: async (agentId: string) => this.requestFold(agentId) }, log };
     this.handlers = { source: handleAgentDocumentWritten("source", deps), interaction: handleAgentDocumentWritten("interaction", deps) };
   }
 
   private int = (max: number) => Math.floor(this.random() * max);
+  /** A fold request, delivered once or twice, later. */
+  private requestFold(agentId: string) {
+    for (let copies = 1 + this.int(2); copies > 0; copies--) this.folds.push(agentId);
+  }
   private one = <T>(items: readonly T[]): T => items[this.int(items.length)];
   private count(name: string) {
     this.report.operations[name] = (this.report.operations[name] ?? 0) + 1;
@@ -210,15 +220,27 @@ export class ConvergenceDriver {
   private async ingest(agentId: string): Promise<void> {
     const clientIds = Array.from({ length: 1 + this.int(20) }, () => `c${this.int(Math.max(1, this.sequence))}`);
     const items: IngestItem[] = [...new Set(clientIds)].map((clientId) => ({ docId: interactionDocId(agentId, clientId), userId: this.one(this.world.owners), interaction: this.interaction() }));
-    const { duplicates } = await retryConflicts(() => this.views.ingest(agentId, items, this.ctx()));
+    const taken = await retryConflicts(() => this.views.ingest(agentId, items));
+    this.requestFold(agentId);
     // The created documents' own events: a create with `ingested: true`, which must add nothing.
-    for (const item of items.filter((i) => !duplicates.has(i.docId))) {
+    for (const item of items.filter((i) => !taken.has(i.docId))) {
       const snap = await this.db.doc(`agent_interactions/${item.docId}`).get();
       if (snap.exists && snap.updateTime) this.queue("interaction", item.docId, goneSnapshot(), writtenSnapshot(snap.data() as Record<string, unknown>, snap.updateTime), snap.updateTime);
     }
   }
 
   private async deliverOne(): Promise<boolean> {
+    if (this.folds.length > 0 && (this.pending.length === 0 || this.random() < 0.3)) {
+      const agentId = this.folds.splice(this.int(this.folds.length), 1)[0];
+      try {
+        await this.views.fold(agentId, this.ctx());
+        this.report.folds += 1;
+      } catch (error) {
+        if (!isConflict(error)) throw Object.assign(error as object, { during: `fold of ${agentId}` });
+        this.folds.push(agentId); // run again later, as Cloud Tasks retries a failed task
+      }
+      return true;
+    }
     if (this.pending.length === 0) return false;
     const index = this.int(this.pending.length);
     const item = this.pending[index];
@@ -250,7 +272,7 @@ export class ConvergenceDriver {
       }
     });
     const deliverer = guard(async () => {
-      while (!failure && (this.writing || this.pending.length > 0)) {
+      while (!failure && (this.writing || this.pending.length > 0 || this.folds.length > 0)) {
         if (!(await this.deliverOne())) await new Promise((resolve) => setTimeout(resolve, 5));
       }
     });

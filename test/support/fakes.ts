@@ -7,14 +7,14 @@
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
 import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
 import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
-import { pricingFromConfig } from "../../functions/src/domain/pricing";
-import { rollUpAgents } from "../../functions/src/domain/rollup";
+import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
 import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
 import type { Logger } from "../../functions/src/config/logger";
 import { viewContext, type ApiDeps } from "../../functions/src/http/app-env";
 import { CacheStats } from "../../functions/src/cache/cache-stats";
 import { storeViewSource } from "../../functions/src/cache/store-view-source";
 import { viewCache } from "../../functions/src/cache/view-cache";
+import { seriesCache } from "../../functions/src/cache/series-cache";
 import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
 import { rollUp, type UsageTally } from "../../functions/src/domain/usage";
@@ -29,10 +29,10 @@ export interface LogEntry {
 }
 
 /** The rendered content of an agent with nothing in it. */
-export const emptyAgentView = (now: Date) => renderAgent(emptyAgentState(), pricingFromConfig(null), now);
+export const emptyAgentView = (now: Date) => renderAgent(emptyAgentState(), now);
 
-/** A stored agent view with no watermarks or accumulators. */
-export const storedView = (sealed: SealedView): StoredView => ({ sealed, watermarks: { source: null, interaction: null }, foldedAt: null, accumulators: null, access: null });
+/** A stored agent view of an empty state, with no watermark. */
+export const storedView = (sealed: SealedView): StoredView => ({ sealed, watermark: null, foldedAt: null, state: emptyAgentState(), pricedWith: null, changedAt: null, access: null });
 
 /** A logger that records every entry, so tests can assert on (and grep) what was logged. */
 export function recordingLogger(): Logger & { entries: LogEntry[] } {
@@ -59,6 +59,10 @@ export interface FakeWorld {
   recomputes: string[];
   /** Each batched read of stored agent views the edge cache made, with its ids. */
   viewReads: string[][];
+  /** Each fold the API asked for, by agent id. */
+  foldRequests: string[];
+  /** Each ingest the API stored, with its items' document ids. */
+  ingests: Array<{ agentId: string; docIds: string[] }>;
   /** Moves the clock every dependency reads (the edge cache included). */
   advance(ms: number): void;
   /** Usage tallies stored so far (after `deps.usage.flush()`). */
@@ -90,12 +94,14 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     tokens: new Map(),
     recomputes: [],
     viewReads: [],
+    foldRequests: [],
+    ingests: [],
   };
   const viewerOf = (uid: string) => {
     const profile = world.users.get(uid);
     return { uid, orgId: profile?.orgId ?? null, role: profile?.role ?? null };
   };
-  const deps: Omit<ApiDeps, "views" | "cacheStats"> = {
+  const deps: Omit<ApiDeps, "views" | "series" | "cacheStats"> = {
     now: () => clock,
     keyring,
     pepper: "test-pepper",
@@ -150,20 +156,24 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       read: async () => null,
       fold: async (scope, id, ctx) => {
         const agentIds = [...world.agents].filter(([, a]) => (scope === "user" ? a.ownerId : a.orgId) === id).map(([agentId]) => agentId);
-        const states = agentIds.flatMap((agentId) => (world.views.has(agentId) ? [emptyAgentState()] : []));
-        return seal(nextRevision(scope, id, null, rollUpAgents(states, agentIds.length, ctx.pricing, ctx.now()), ctx.now()), ctx.keyring, ctx.now());
+        const state = mergeAgentStates(agentIds.flatMap((agentId) => (world.views.has(agentId) ? [emptyAgentState()] : [])));
+        const sealed = seal(nextRevision(scope, id, null, rollupContent(state, agentIds.length, ctx.now()), ctx.now()), ctx.keyring, ctx.now());
+        return { sealed, access: null, state };
       },
+      roll: async () => null,
     },
-    pricing: { current: async () => pricingFromConfig(null) },
+    folds: { request: async (agentId) => void world.foldRequests.push(agentId) },
     agentViews: {
       read: async (agentId) => world.views.get(agentId) ?? null,
-      applyChange: async () => "applied",
-      ingest: async () => ({ duplicates: new Set<string>() }),
-      reconcile: async () => "unchanged",
-      verdicts: async () => {
-        throw new Error("the HTTP layer does not judge views (the reconcile does)");
+      record: async () => "recorded",
+      ingest: async (agentId, items) => {
+        world.ingests.push({ agentId, docIds: items.map((item) => item.docId) });
+        return new Map();
       },
-      followAgent: async (agentId) => (!world.agents.has(agentId) && world.views.delete(agentId) ? "removed" : "unchanged"),
+      fold: async () => {
+        throw new Error("the HTTP layer asks for folds; it does not run them");
+      },
+      roll: async () => "unchanged",
       recompute: async (agentId, ctx) => {
         world.recomputes.push(agentId);
         const agent = world.agents.get(agentId);
@@ -172,7 +182,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyAgentView(ctx.now()), ctx.now()), ctx.keyring, ctx.now());
         const access = { ownerId: agent.ownerId, orgId: agent.orgId };
         world.views.set(agentId, { ...storedView(sealed), access });
-        return { sealed, access };
+        return { sealed, access, state: emptyAgentState() };
       },
     },
   };
@@ -186,9 +196,13 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     context: () => viewContext(deps),
   });
   const views = viewCache(source, { keyring, log, now: () => deps.now().getTime() });
-  const cacheStats = new CacheStats({ views: views.stats }, deps.now);
+  const series = seriesCache(
+    { readAgentState: async (id) => world.views.get(id) ?? null, recomputeAgent: source.recomputeAgent, readRollup: source.readRollup, foldRollup: (scope, id) => deps.rollups.fold(scope, id, viewContext(deps)) },
+    { keyring, log, now: () => deps.now().getTime() },
+  );
+  const cacheStats = new CacheStats({ views: views.stats, series: series.stats }, deps.now);
   const advance = (ms: number) => void (clock = new Date(clock.getTime() + ms));
-  return { ...world, deps: { ...deps, views, cacheStats }, usageTallies, advance };
+  return { ...world, deps: { ...deps, views, series, cacheStats }, usageTallies, advance };
 }
 
 function emptyStats() {

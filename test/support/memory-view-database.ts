@@ -1,17 +1,20 @@
 /**
  * @module memory-view-database
- * An in-memory `ViewDatabase` for the model test: source documents (raw, possibly invalid), views and
- * event markers in maps, and a logical clock that ticks once per commit. A transaction sees the last
- * committed state, refuses a read after its first write (as Firestore does) and applies its writes
- * only when it commits. Every write to a source collection, direct or by a transaction, is recorded
- * with what its trigger event would carry, so the test can deliver those events however it likes.
+ * An in-memory `ViewDatabase` for the model test: source documents (raw, possibly invalid), views,
+ * deltas, agents and prices in maps, and a logical clock that ticks once per commit. A transaction sees
+ * the last committed state, refuses a read after its first write (as Firestore does) and applies its
+ * writes only when it commits. Every write to a source collection, direct or by a transaction, is
+ * recorded with what its trigger event would carry, so the test can deliver those events however it
+ * likes.
  */
+import type { AgentDelta } from "../../functions/src/domain/agent-delta";
 import type { ChangeKind } from "../../functions/src/domain/agent-change";
 import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
+import { pricingFromConfig, type PricingConfig } from "../../functions/src/domain/pricing";
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema, type ContextSource } from "../../functions/src/schemas/source-documents";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import type { AgentRecord, AgentSnapshot, ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
+import type { AgentRecord, DeltaLog, FoldTransaction, IdOwner, StoredDelta, ViewDatabase } from "../../functions/src/views/view-transaction";
 
 export type RawDocument = Record<string, unknown>;
 
@@ -24,6 +27,11 @@ export interface DocumentWrite {
   committedAt: Date;
 }
 
+interface HeldDelta {
+  delta: StoredDelta;
+  applied: boolean;
+}
+
 export class MemoryViewDatabase implements ViewDatabase {
   readonly documents: Record<ChangeKind, Map<string, RawDocument>> = { source: new Map(), interaction: new Map() };
   /** The valid documents, parsed once when written (reads filter these, as a query with a schema would). */
@@ -31,7 +39,10 @@ export class MemoryViewDatabase implements ViewDatabase {
   readonly views = new Map<string, StoredView>();
   /** The `agents` collection: each agent's owner and organization. */
   readonly agents = new Map<string, { ownerId: string; orgId: string }>();
-  readonly markers = new Set<string>();
+  /** Per agent, its deltas by id. */
+  readonly held = new Map<string, Map<string, HeldDelta>>();
+  /** `metrics_config/pricing` (null: absent). */
+  pricingConfig: PricingConfig | null = null;
   private clockMs: number;
   private outbox: DocumentWrite[] = [];
 
@@ -50,6 +61,12 @@ export class MemoryViewDatabase implements ViewDatabase {
     this.put(kind, docId, after);
   }
 
+  /** Replaces the prices in a commit of its own. */
+  setPricing(config: PricingConfig | null): void {
+    this.clockMs += this.tickMs;
+    this.pricingConfig = config;
+  }
+
   /** The source writes committed since the last call, oldest first. */
   takeWrites(): DocumentWrite[] {
     const writes = this.outbox;
@@ -57,27 +74,45 @@ export class MemoryViewDatabase implements ViewDatabase {
     return writes;
   }
 
+  /** Agents with deltas no fold has applied yet. */
+  agentsWithPendingDeltas(): string[] {
+    return [...this.held].filter(([, deltas]) => [...deltas.values()].some((d) => !d.applied)).map(([agentId]) => agentId);
+  }
+
   async readView(agentId: string): Promise<StoredView | null> {
     return this.views.get(agentId) ?? null;
   }
 
-  async readAgentSnapshots(agentIds: readonly string[]): Promise<Map<string, AgentSnapshot>> {
-    return this.snapshot(async (tx) => {
-      const snapshots = new Map<string, AgentSnapshot>();
-      for (const agentId of agentIds) snapshots.set(agentId, { view: (await tx.readAgentAndView(agentId)).view, documents: await tx.readAgentDocuments(agentId) });
-      return snapshots;
-    });
+  readonly deltas: DeltaLog = {
+    recordEvent: async (eventId, deltas) => {
+      if ([...deltas.keys()].some((agentId) => this.held.get(agentId)?.has(eventId))) return "duplicate";
+      this.clockMs += this.tickMs;
+      for (const [agentId, delta] of deltas) this.hold(agentId, delta);
+      return "recorded";
+    },
+    ingestChunk: async (agentId, items) => {
+      const taken = new Map<string, IdOwner>();
+      for (const item of items) {
+        const existing = this.documents.interaction.get(item.docId);
+        if (existing) taken.set(item.docId, existing.agentId === agentId ? "this-agent" : "another-agent");
+      }
+      const fresh = items.filter((item) => !taken.has(item.docId));
+      if (fresh.length === 0) return taken;
+      this.clockMs += this.tickMs;
+      for (const item of fresh) this.put("interaction", item.docId, { ...item.interaction, agentId, userId: item.userId, ingested: true });
+      const delta: AgentDelta = { id: `ingest-${this.clockMs}-${agentId}`, kind: "ingest", committedAt: this.now(), removed: { sources: [], interactions: [] }, added: { sources: [], interactions: fresh.map((item) => item.interaction) } };
+      this.hold(agentId, delta);
+      return taken;
+    },
+  };
+
+  private hold(agentId: string, delta: StoredDelta): void {
+    const deltas = this.held.get(agentId) ?? new Map<string, HeldDelta>();
+    deltas.set(delta.id, { delta, applied: false });
+    this.held.set(agentId, deltas);
   }
 
-  /** A read-only transaction: any write fails it, as it would in Firestore. */
-  private snapshot<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
-    const refuse = () => {
-      throw new Error("write in a read-only snapshot");
-    };
-    return this.transact((tx) => work({ ...tx, writeView: refuse, writeAccess: refuse, deleteView: refuse, writeMarker: refuse, createIngestedInteraction: refuse }));
-  }
-
-  async transact<T>(work: (tx: ViewTransaction) => Promise<T>): Promise<T> {
+  async transact<T>(work: (tx: FoldTransaction) => Promise<T>): Promise<T> {
     const pending: Array<() => void> = [];
     const read = <R>(value: () => R): Promise<R> => {
       if (pending.length > 0) return Promise.reject(new Error("read after write in a transaction"));
@@ -89,42 +124,31 @@ export class MemoryViewDatabase implements ViewDatabase {
       const found = this.agents.get(agentId);
       return found ? { exists: true, ownership: { ...found } } : { exists: false, ownership: null };
     };
-    const tx: ViewTransaction = {
-      readMarkerAndViews: (eventId, agentIds) => read(() => ({ applied: this.markers.has(eventId), views: agentIds.map((id) => this.views.get(id) ?? null) })),
-      readViewAndInteractions: (agentId, docIds) =>
-        read(() => ({ agent: agent(agentId), view: this.views.get(agentId) ?? null, existing: new Set(docIds.filter((id) => this.documents.interaction.has(id))) })),
-      readAgent: (agentId) => read(() => agent(agentId)),
-      readAgentAndView: (agentId) => read(() => ({ agent: agent(agentId), view: this.views.get(agentId) ?? null })),
-      readAgentDocuments: (agentId) =>
-        read(() => ({
-          sources: sources(agentId),
-          interactions: interactions(agentId),
-          watermarks: { source: this.now(), interaction: this.now() },
-        })),
+    const tx: FoldTransaction = {
+      readFoldInputs: (agentId, limit) =>
+        read(() => {
+          const unapplied = [...(this.held.get(agentId)?.values() ?? [])].filter((d) => !d.applied).map((d) => d.delta);
+          return { agent: agent(agentId), view: this.views.get(agentId) ?? null, deltas: unapplied.slice(0, limit), more: unapplied.length > limit, pricing: pricingFromConfig(this.pricingConfig) };
+        }),
+      readView: (agentId) => read(() => this.views.get(agentId) ?? null),
+      readAgentDocuments: (agentId) => read(() => ({ sources: sources(agentId), interactions: interactions(agentId), watermark: this.now() })),
       lastAddedAt: (agentId) => read(() => latest(sources(agentId).map((s) => s.createdAt))),
       interactionExtremes: (agentId) =>
         read(() => {
           const list = interactions(agentId);
           return { lastAt: latest(list.map((i) => i.occurredAt)), maxLatencyMs: Math.max(0, ...list.map((i) => i.latencyMs)) };
         }),
-      writeView: (agentId, sealed, { watermarks, state, access }) =>
-        void pending.push(() =>
-          this.views.set(agentId, { sealed, watermarks, foldedAt: null, accumulators: { interactions: state.interactions, windows: state.windows }, access }),
-        ),
-      writeAccess: (agentId, access) =>
-        void pending.push(() => {
-          const stored = this.views.get(agentId);
-          // Like Firestore's `update`: the view must exist when the transaction commits.
-          if (!stored) throw new Error(`no view of ${agentId} to update`);
-          this.views.set(agentId, { ...stored, access });
-        }),
+      writeView: (agentId, sealed, b) =>
+        void pending.push(() => this.views.set(agentId, { sealed, watermark: b.watermark, foldedAt: null, state: b.state, pricedWith: b.pricedWith, changedAt: b.changedAt, access: b.access })),
       deleteView: (agentId) => void pending.push(() => this.views.delete(agentId)),
-      writeMarker: (eventId) => void pending.push(() => this.markers.add(eventId)),
-      createIngestedInteraction: (agentId, item) => {
-        // Like Firestore's `create`: an existing document fails the whole transaction.
-        if (this.documents.interaction.has(item.docId)) throw new Error(`interaction ${item.docId} already exists`);
-        pending.push(() => this.put("interaction", item.docId, { ...item.interaction, agentId, userId: item.userId, ingested: true }));
-      },
+      settleDeltas: (agentId, deltas) =>
+        void pending.push(() => {
+          const held = this.held.get(agentId);
+          for (const { id, kind } of deltas) {
+            if (kind === "ingest") held?.delete(id);
+            else held?.set(id, { delta: held.get(id)!.delta, applied: true });
+          }
+        }),
     };
     const result = await work(tx);
     if (pending.length > 0) {

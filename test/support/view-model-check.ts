@@ -4,18 +4,16 @@
  * finally are, and the comparison of the incrementally maintained views (and the user and organization
  * rollups over them) with it. Mismatches are described by the first path where the two differ.
  */
-import { emptyAgentState, renderAgent, type AgentState } from "../../functions/src/domain/agent-view";
+import { emptyAgentState, renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
 import { canonicalJson } from "../../functions/src/domain/canonical-json";
-import { summarizeInteractions } from "../../functions/src/domain/interaction-metrics";
 import { isAuthentic } from "../../functions/src/domain/metrics-view";
 import type { Pricing } from "../../functions/src/domain/pricing";
-import { rollUpAgents } from "../../functions/src/domain/rollup";
+import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
 import type { Keyring } from "../../functions/src/domain/signing";
-import { summarizeSources } from "../../functions/src/domain/source-metrics";
-import { pruneWindows, summarizeWindows } from "../../functions/src/domain/window-buckets";
+import { pruneBuckets } from "../../functions/src/domain/time-buckets";
 import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
 import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
-import { agentStateOf, type StoredView } from "../../functions/src/views/stored-view";
+import type { StoredView } from "../../functions/src/views/stored-view";
 import type { RawDocument } from "./memory-view-database";
 
 export interface FinalWorld {
@@ -44,27 +42,30 @@ function firstDifference(a: unknown, b: unknown, path = "$"): string | null {
   return `${path}: ${show(a)} (incremental) vs ${show(b)} (recomputed)`;
 }
 
-const show = (value: unknown): string => (value === undefined ? "undefined" : canonicalJson(value));
+/** Accumulators hold BigInts (costs, latency sums), which canonical JSON refuses: shown as their digits. */
+const plain = (value: unknown): unknown =>
+  typeof value === "bigint" ? `${value}n` : Array.isArray(value) ? value.map(plain) : value && typeof value === "object" && !(value instanceof Date) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) : value;
+const show = (value: unknown): string => (value === undefined ? "undefined" : canonicalJson(plain(value)));
 
 /** The state of every agent computed from scratch over the documents that parse (invalid ones count as absent). */
-function recomputedStates(world: Pick<FinalWorld, "sources" | "interactions" | "agents" | "now">): Map<string, AgentState> {
+function recomputedStates(world: Pick<FinalWorld, "sources" | "interactions" | "agents" | "now" | "pricing">): Map<string, AgentState> {
   const sources = world.sources.flatMap((doc) => contextSourceSchema.safeParse(doc).data ?? []);
   const interactions = world.interactions.flatMap((doc) => interactionDocumentSchema.safeParse(doc).data ?? []);
   const states = new Map<string, AgentState>();
   for (const agentId of world.agents.keys()) {
-    const own = interactions.filter((i) => i.agentId === agentId);
-    const summary = summarizeInteractions(own);
-    const block = summarizeSources(sources.filter((s) => s.agentId === agentId));
-    states.set(agentId, { sources: block, interactions: summary.state, windows: summarizeWindows(own, world.now), extremes: summary.extremes });
+    states.set(agentId, summarizeAgent(sources.filter((s) => s.agentId === agentId), interactions.filter((i) => i.agentId === agentId), world.pricing, world.now));
   }
   return states;
 }
+
+/** The accumulators two states must agree on (the model registry may differ: it remembers the order names arrived in). */
+const accumulatorsOf = (state: AgentState, now: Date) => ({ interactions: state.interactions, hours: pruneBuckets(state.hours, "hour", now), days: pruneBuckets(state.days, "day", now) });
 
 /** Every way the final views and rollups differ from a full recompute (empty when they agree). */
 export function mismatchesOf(world: FinalWorld): string[] {
   const found: string[] = [];
   const truth = recomputedStates(world);
-  const render = (state: AgentState) => renderAgent(state, world.pricing, world.now);
+  const render = (state: AgentState) => renderAgent(state, world.now);
   // What a reader gets: the stored state when authentic; a tampered view is recomputed on read.
   const served = new Map<string, AgentState>();
 
@@ -87,14 +88,13 @@ export function mismatchesOf(world: FinalWorld): string[] {
       served.set(agentId, expected);
       continue;
     }
-    const state = agentStateOf(stored);
+    const state = stored.state;
+    if (!state) {
+      found.push(`agent ${agentId}: its view was stored without its state`);
+      continue;
+    }
     served.set(agentId, state);
-    const diff =
-      firstDifference(render(state), render(expected)) ??
-      firstDifference(
-        { interactions: state.interactions, windows: pruneWindows(state.windows, world.now) },
-        { interactions: expected.interactions, windows: expected.windows },
-      );
+    const diff = firstDifference(render(state), render(expected)) ?? firstDifference(accumulatorsOf(state, world.now), accumulatorsOf(expected, world.now));
     if (diff) found.push(`agent ${agentId}: ${diff}`);
   }
 
@@ -102,8 +102,8 @@ export function mismatchesOf(world: FinalWorld): string[] {
     const ids = new Set([...world.agents.values()].map((agent) => agent[scope]));
     for (const id of [...ids].sort()) {
       const members = [...world.agents].filter(([, agent]) => agent[scope] === id).map(([agentId]) => agentId);
-      const incremental = rollUpAgents(members.flatMap((a) => served.get(a) ?? []), members.length, world.pricing, world.now);
-      const recomputed = rollUpAgents(members.map((a) => truth.get(a) as AgentState), members.length, world.pricing, world.now);
+      const incremental = rollupContent(mergeAgentStates(members.flatMap((a) => served.get(a) ?? [])), members.length, world.now);
+      const recomputed = rollupContent(mergeAgentStates(members.map((a) => truth.get(a) as AgentState)), members.length, world.now);
       const diff = firstDifference(incremental, recomputed);
       if (diff) found.push(`${scope === "ownerId" ? "user" : "org"} ${id} rollup: ${diff}`);
     }

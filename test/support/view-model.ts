@@ -2,24 +2,26 @@
  * @module view-model
  * A seeded model of the write path: random histories of source and interaction writes (creates,
  * updates, deletes, moves between agents, invalid documents), API ingests with re-sent client ids,
- * agents moving between owners and organizations, refreshes, reconciles and tampered views. Every
- * write's trigger event is delivered one to three times, in shuffled order, interleaved with further
- * writes, through the real trigger handler into the real view logic (`views/agent-views`) over an
- * in-memory database. `runModel` returns how the final views differ from a full recompute.
+ * agents moving between owners and organizations, price changes (dated rates, some in the past),
+ * refreshes, rolls and tampered views. Every write's trigger event is delivered one to three times, in
+ * shuffled order, interleaved with further writes, through the real trigger handler, which records
+ * deltas; fold requests are delivered the same way (late, repeated, in any order) into the real fold
+ * (`views/agent-views`) over an in-memory database. `runModel` returns how the final views differ
+ * from a full recompute.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "../../functions/src/config/logger";
 import type { ChangeKind } from "../../functions/src/domain/agent-change";
 import { sortBatch } from "../../functions/src/domain/interaction-batch";
-import { pricingFromConfig } from "../../functions/src/domain/pricing";
+import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/domain/pricing";
 import { signedMessage, type Keyring } from "../../functions/src/domain/signing";
 import { INTERACTION_STATUSES } from "../../functions/src/schemas/interaction-documents";
 import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
-import type { ViewContext } from "../../functions/src/views/agent-view-updates";
-import { agentViewsOver, type Judged } from "../../functions/src/views/agent-views";
+import type { ViewContext } from "../../functions/src/views/agent-fold";
+import { agentViewsOver } from "../../functions/src/views/agent-views";
 import type { StoredView } from "../../functions/src/views/stored-view";
-import type { ViewDatabase, ViewTransaction } from "../../functions/src/views/view-transaction";
+import type { FoldTransaction, ViewDatabase } from "../../functions/src/views/view-transaction";
 import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
 import { mulberry32 } from "./seeded-random";
 import { mismatchesOf } from "./view-model-check";
@@ -30,7 +32,7 @@ export interface ModelOptions {
   /**
    * A fault to inject, to show the check catches it: `lost-marker`, a redelivery whose marker was lost
    * (it comes with a fresh event id); `no-watermark`, full recomputes that forget their read time, so
-   * the late events of writes they already counted are applied again.
+   * the late deltas of writes they already counted are applied again.
    */
   fault?: "lost-marker" | "no-watermark";
 }
@@ -48,10 +50,10 @@ const ORGS = ["o0", "o1"];
 const MODELS = ["gpt-4o-mini", "gpt-4o", "claude-sonnet-4", "__proto__", "other", "local-llm"];
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const HOURS_AGO = [-1, 0, 1, 2, 5, 23, 24, 25, 71, 166, 167, 168, 169, 170, 240];
+// Around the edges of the windows (1 h, 24 h, 7 d) and of the hourly and daily buckets' reach (7 d, 30 d).
+const HOURS_AGO = [-1, 0, 1, 2, 5, 23, 24, 25, 71, 166, 167, 168, 169, 170, 240, 700, 719, 720, 721, 744, 800];
 const START = new Date("2026-03-10T12:00:00Z");
 const keyring = fastKeyring("model-key");
-const pricing = pricingFromConfig(null);
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
@@ -80,18 +82,23 @@ export function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent
   return { id, time: write.committedAt.toISOString(), params: { docId: write.docId }, data: { before: snapshot(write.before), after: snapshot(write.after) } } as unknown as DocumentWrittenEvent;
 }
 
-/** The database with every full recompute's read time dropped. */
+/** The database with every full recompute's read time dropped (as if it had read nothing). */
 function withoutWatermarks(db: ViewDatabase): ViewDatabase {
-  const dropped = (tx: ViewTransaction): ViewTransaction => ({
-    ...tx,
-    readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermarks: { source: null, interaction: null } }),
-  });
-  return {
-    readView: (agentId) => db.readView(agentId),
-    transact: (work) => db.transact((tx) => work(dropped(tx))),
-    readAgentSnapshots: async (agentIds) =>
-      new Map([...(await db.readAgentSnapshots(agentIds))].map(([id, seen]) => [id, { ...seen, documents: { ...seen.documents, watermarks: { source: null, interaction: null } } }])),
-  };
+  const dropped = (tx: FoldTransaction): FoldTransaction => ({ ...tx, readAgentDocuments: async (agentId) => ({ ...(await tx.readAgentDocuments(agentId)), watermark: new Date(0) }) });
+  return { readView: (agentId) => db.readView(agentId), deltas: db.deltas, transact: (work) => db.transact((tx) => work(dropped(tx))) };
+}
+
+/** Prices for some of the models, each one rate or a schedule of dated rates around `now`. */
+function randomPricing(rand: () => number, now: Date): PricingConfig | null {
+  if (rand() < 0.2) return null;
+  const models: PricingConfig["models"] = {};
+  for (const model of MODELS) {
+    if (rand() < 0.4) continue;
+    const rate = () => ({ inputPerMTok: Math.round(rand() * 2000) / 100, outputPerMTok: Math.round(rand() * 8000) / 100, ...(rand() < 0.5 ? { cacheReadPerMTok: Math.round(rand() * 300) / 100 } : {}) });
+    const dated = (hoursAgo: number) => ({ ...rate(), effectiveFrom: new Date(now.getTime() - hoursAgo * HOUR) });
+    models[model] = rand() < 0.5 ? rate() : [rate(), dated(Math.floor(rand() * 400) - 20), dated(Math.floor(rand() * 30))];
+  }
+  return { models };
 }
 
 export async function runModel(options: ModelOptions): Promise<ModelResult> {
@@ -102,10 +109,13 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
 
   const db = new MemoryViewDatabase(START);
   const views = agentViewsOver(options.fault === "no-watermark" ? withoutWatermarks(db) : db);
-  const ctx: ViewContext = { keyring, pricing, now: () => db.now() };
+  const ctx: ViewContext = { keyring, now: () => db.now() };
+  /** Fold requests not delivered yet: like events, they arrive late, repeated and in any order. */
+  const foldRequests: string[] = [];
+  const folds = { request: async (agentId: string) => void foldRequests.push(...Array.from({ length: 1 + int(2) }, () => agentId)) };
   const handlers = {
-    source: handleAgentDocumentWritten("source", { views, context: async () => ctx, log: silent }),
-    interaction: handleAgentDocumentWritten("interaction", { views, context: async () => ctx, log: silent }),
+    source: handleAgentDocumentWritten("source", { views, folds, log: silent }),
+    interaction: handleAgentDocumentWritten("interaction", { views, folds, log: silent }),
   };
   const agents = db.agents;
   AGENTS.forEach((id, i) => agents.set(id, { ownerId: USERS[i % USERS.length], orgId: ORGS[i % ORGS.length] }));
@@ -118,11 +128,6 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   const result: ModelResult = { mismatches: [], deliveries: 0, duplicates: 0 };
   let nextDoc = 0;
   let nextEvent = 0;
-  /** Pages the reconcile has judged but not repaired yet. */
-  const looks: Array<Map<string, Judged>> = [];
-  const repairAll = async (look: Map<string, Judged>) => {
-    for (const [agentId, judged] of look) await views.reconcile(agentId, ctx, judged);
-  };
 
   const malformed = (doc: RawDocument, bad: RawDocument[]) => (chance(0.1) ? { ...doc, ...pick(bad) } : doc);
   const sourceDoc = (agentId: string): RawDocument => {
@@ -138,7 +143,6 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     ...(chance(0.5) ? { cacheReadTokens: int(50_000) } : {}),
     latencyMs: Math.round(rand() * 8_000_000) / 1000,
     status: chance(0.7) ? "success" : pick(INTERACTION_STATUSES),
-    // Around the windows' edges (1 h, 24 h, 7 d, retention), in few enough hours to keep rendering cheap.
     occurredAt: new Date(db.now().getTime() - pick(HOURS_AGO) * HOUR - int(HOUR)),
   });
   const interactionDoc = (agentId: string): RawDocument => malformed({ agentId, userId: pick(USERS), ...interactionFields() }, BAD_INTERACTION);
@@ -183,7 +187,9 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
         return { id: `c${int(40)}`, ...fields, occurredAt: occurredAt.toISOString(), ...(chance(0.3) ? { userId: pick(USERS) } : {}), ...(chance(0.1) ? { latencyMs: -1 } : {}) };
       });
       const batch = sortBatch(agentId, items, agents.get(agentId)?.ownerId ?? "u0", db.now());
-      if (batch.accepted.length) await views.ingest(agentId, batch.accepted, ctx);
+      if (!batch.accepted.length) return;
+      await views.ingest(agentId, batch.accepted);
+      await folds.request(agentId);
     }],
     [3, () => {
       // An agent moved to another owner or organization: its trigger runs later, one to three times.
@@ -203,17 +209,20 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       const agentId = existingAgent();
       if (agentId) return views.recompute(agentId, ctx);
     }],
-    [1, async () => {
+    [2, () => {
+      // The hourly roll: a re-render from the stored state alone.
       const agentId = existingAgent();
-      if (agentId) await views.reconcile(agentId, ctx);
+      if (agentId) return views.roll(agentId, ctx);
     }],
-    [2, async () => {
-      // The hourly run's first look at a page of agents, from one read. Its repairs run later, after
-      // other writes, events, deletions and repairs: each must notice what changed since.
-      const page = AGENTS.filter(() => chance(0.5));
-      if (page.length) looks.push(await views.verdicts(page, ctx));
+    [1, () => {
+      // New prices, dated rates included: the trigger asks for folds of the views that priced a changed model.
+      const before = pricingFromConfig(db.pricingConfig);
+      db.setPricing(randomPricing(rand, db.now()));
+      const changed = new Set(changedModels(before, pricingFromConfig(db.pricingConfig)));
+      for (const [agentId, stored] of db.views) {
+        if (stored.state?.models.seenOverflow || stored.state?.models.seen.some((m) => changed.has(m))) void folds.request(agentId);
+      }
     }],
-    [2, () => (looks.length ? repairAll(looks.splice(int(looks.length), 1)[0]) : undefined)],
     [2, () => {
       const agentId = pick(AGENTS);
       const stored = db.views.get(agentId);
@@ -235,7 +244,11 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
   };
   const deliver = async () => {
     if (agentEvents.length && chance(0.2)) {
-      await views.followAgent(agentEvents.splice(int(agentEvents.length), 1)[0]);
+      await folds.request(agentEvents.splice(int(agentEvents.length), 1)[0]);
+      return;
+    }
+    if (foldRequests.length && chance(0.3)) {
+      await views.fold(foldRequests.splice(int(foldRequests.length), 1)[0], ctx);
       return;
     }
     if (!pending.length) return;
@@ -243,10 +256,12 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     const times = delivered.get(id) ?? 0;
     delivered.set(id, times + 1);
     const eventId = options.fault === "lost-marker" && times > 0 ? `${id}/lost-${times}` : id;
-    const markersBefore = db.markers.size;
+    const recorded = (agentIds: string[]) => agentIds.some((agentId) => db.held.get(agentId)?.has(eventId));
+    const touched = [write.before?.agentId, write.after?.agentId].filter((a): a is string => typeof a === "string");
+    const seenBefore = recorded(touched);
     await handlers[kind](eventFor(write, eventId));
     result.deliveries += 1;
-    if (db.markers.size === markersBefore && db.markers.has(eventId)) result.duplicates += 1;
+    if (seenBefore) result.duplicates += 1;
   };
 
   for (let step = 0; step < options.operations; step++) {
@@ -256,10 +271,12 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     enqueue();
     // Up to 30 deliveries stay in flight, in any order; sometimes none do.
     const inFlight = int(30);
-    while (pending.length + agentEvents.length > inFlight) await deliver();
+    while (pending.length + agentEvents.length + foldRequests.length > inFlight) await deliver();
   }
-  for (const look of looks) await repairAll(look);
-  while (pending.length + agentEvents.length) await deliver();
+  while (pending.length + agentEvents.length + foldRequests.length) await deliver();
+  // What the reconcile's sweep does for deltas whose fold request was lost: here, none was, so this
+  // only folds what the last requests left.
+  for (const agentId of db.agentsWithPendingDeltas()) await views.fold(agentId, ctx);
 
   result.mismatches = mismatchesOf({
     sources: [...db.documents.source.values()],
@@ -268,7 +285,7 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     agents,
     tampered,
     keyring,
-    pricing,
+    pricing: pricingFromConfig(db.pricingConfig),
     now: db.now(),
   });
   return result;

@@ -133,6 +133,12 @@ export class EdgeCache<V> {
   }
 
   /** Stores a value this instance just wrote or computed, so its next read is served at once. */
+  /** The value held for `key` while it may still be served (fresh or stale), without loading, counting or refreshing anything. */
+  peek(key: string): V | undefined {
+    const held = this.lru.peek(key, { allowStale: true });
+    return held && freshnessOf(this.now() - held.loadedAt, this.options.policy) !== "expired" ? held.value : undefined;
+  }
+
   set(key: string, value: V): void {
     this.lru.set(key, { value, loadedAt: this.now() });
   }

@@ -12,7 +12,8 @@
  * of agent views issued in the same turn share one Firestore `getAll` (a batch read of 100 ids costs
  * one round trip). Rollups are folded again when
  * their stored copy is older than `ROLLUP_MAX_LAG_MS`, as before the edge existed.
- * Writes made on this instance (refresh, ingest, folds) update the entry at once.
+ * A refresh on this instance updates the entry at once; folds, wherever they run, show within the
+ * freshness policy.
  */
 import type { Logger } from "../config/logger";
 import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
@@ -21,7 +22,8 @@ import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view
 import type { Keyring } from "../domain/signing";
 import type { AgentViewReader } from "../store/agent-view-reader";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
-import type { ComputedView } from "../views/agent-view-updates";
+import type { TokenTotals } from "../domain/interaction-batch";
+import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
@@ -34,7 +36,7 @@ export interface ViewSource {
   /** Recomputes and stores an agent's view; null when the agent does not exist. */
   recomputeAgent(id: string): Promise<ComputedView | null>;
   readRollup(scope: RollupScope, id: string): Promise<StoredView | null>;
-  foldRollup(scope: RollupScope, id: string): Promise<SealedView>;
+  foldRollup(scope: RollupScope, id: string): Promise<ComputedView>;
 }
 
 export interface ViewCacheOptions {
@@ -52,8 +54,11 @@ export interface ViewCache {
   rollup(scope: RollupScope, id: string, options?: GetOptions): Promise<Served<ViewEntry>>;
   /** Keeps a view this instance just wrote (with an agent view's owner), so the next read serves it from memory. */
   remember(sealed: SealedView, origin: ViewOrigin, access?: AgentOwnership | null): ViewEntry;
-  /** Drops a view this instance changed without holding the result (the next read loads it). */
-  forget(scope: Scope, id: string): void;
+  /**
+   * The token totals of an agent's view as this instance last saw them, or as stored (one read,
+   * never a recompute); zeros when there is no trusted view yet.
+   */
+  tokens(id: string): Promise<TokenTotals>;
   stats(): LayerStats;
 }
 
@@ -81,7 +86,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
     const stored = await source.readRollup(scope, id);
     const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
     if (authenticOrLogged(scope, id, stored) && recent) return viewEntryOf(stored.sealed, "store");
-    return viewEntryOf(await source.foldRollup(scope, id), "computed");
+    return viewEntryOf((await source.foldRollup(scope, id)).sealed, "computed");
   }
 
   // null: an agent that does not exist.
@@ -113,7 +118,13 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       edge.set(keyOf(entry.scope, entry.id), entry);
       return entry;
     },
-    forget: (scope, id) => edge.delete(keyOf(scope, id)),
+    async tokens(id) {
+      const held = edge.peek(keyOf("agent", id));
+      if (held) return held.tokens;
+      // null: an agent remembered as absent; its request is refused before it gets here.
+      const stored = await readAgent(id);
+      return stored && isAuthentic(stored.sealed, options.keyring) ? viewEntryOf(stored.sealed, "store").tokens : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 };
+    },
     stats: () => edge.stats(),
   };
 }

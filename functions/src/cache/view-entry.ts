@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { ENTRY_OVERHEAD_BYTES } from "../domain/cache-policy";
 import type { AgentOwnership } from "../domain/access-policy";
+import type { TokenTotals } from "../domain/interaction-batch";
 import type { SealedView } from "../domain/metrics-view";
 
 /** Where a view came from when it was loaded: its stored document, or a computation from source. */
@@ -27,6 +28,8 @@ export interface ViewEntry {
   payload: string;
   /** An agent view's owner and organization as stored beside it; null for rollups, or when unknown. */
   access: AgentOwnership | null;
+  /** The view's token totals, which the ingestion route keeps within the safe-integer range. */
+  tokens: TokenTotals;
 }
 
 export interface ViewMeta {
@@ -44,7 +47,9 @@ function etagOf(sealed: SealedView): string {
 export function viewEntryOf(sealed: SealedView, origin: ViewOrigin, access: AgentOwnership | null = null): ViewEntry {
   const payload = JSON.stringify({ data: sealed.data, signature: sealed.signature }).slice(0, -1);
   const owned = access ? Object.freeze({ ownerId: access.ownerId, orgId: access.orgId }) : null;
-  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload, access: owned });
+  const { inputTokens, outputTokens, cacheReadTokens } = sealed.data.interactions;
+  const tokens = Object.freeze({ inputTokens, outputTokens, cacheReadTokens });
+  return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload, access: owned, tokens });
 }
 
 /** The JSON body of a single read: `{ data, signature, meta }`. */

@@ -4,22 +4,23 @@
  *
  * A view is updated on every create, update (remove old + add new) and delete of an interaction, in
  * whatever order the events arrive, so everything stored is a sum of integers that a remove cancels
- * exactly: per-model counts and token sums, the error count, the latency sum in whole microseconds
- * (rounded per interaction, so the average is exact to 1 µs; safe up to 9e15 µs, about 285 years of
- * summed latency) and a latency histogram. The state is canonical, so however it was reached it
- * deep-equals the state recomputed from the same interactions.
+ * exactly: per-model counts, token sums and costs, the error count, the latency sum in whole
+ * microseconds (rounded per interaction, so the average is exact to 1 µs; BigInt, like the costs) and
+ * a latency histogram.
+ * The state is canonical, so however it was reached it deep-equals the state recomputed from the
+ * same interactions.
  *
- * Costs are not stored: token sums are priced when rendering. A stored cost would have been priced
- * when the interaction arrived, and after a change of `metrics_config/pricing` a remove would take
- * back a different amount than its add put in, leaving a drift no later event repairs. Priced at
- * render, the block always equals a full recompute under the current prices.
+ * An interaction is counted as a `CountedInteraction`: under its canonical model name (model-registry)
+ * and with its cost priced at the rate in effect when it occurred. Costs are stored, not re-priced
+ * when rendering, because prices are dated; a change of prices re-prices a view from source
+ * (pricing.ts, `pricingFingerprint`), so a remove always takes back what its add put in.
  *
  * `lastAt` and the exact `max` latency are maxima, which cannot be un-applied; as with `lastAddedAt`
  * in source-metrics, callers pass them in, read from source.
  */
 import { emptyHistogram, histogramOf, histogramQuantile, isEmptyHistogram, mergeHistograms, shiftHistogram, type LatencyHistogram } from "./latency-histogram";
 import { renderByModel, shiftModels, sumModels, type ModelTotals, type ModelUsage } from "./model-breakdown";
-import { costFemtoUsd, femtoToUsd, type Pricing } from "./pricing";
+import { femtoToUsd } from "./pricing";
 
 /** An interaction's outcome; every status but `success` counts as an error. */
 export type InteractionStatus = "success" | "error" | "timeout" | "cancelled";
@@ -35,12 +36,18 @@ export interface InteractionContribution {
   occurredAt: Date;
 }
 
+/** An interaction as a state counts it: under its canonical model name, with its exact cost. */
+export interface CountedInteraction extends InteractionContribution {
+  costFemto: bigint;
+}
+
 /** The stored accumulator: JSON-able, safe as a Firestore map, canonical for a given set of interactions. */
 export interface InteractionsState {
   /** Sorted by model name; models whose totals are all zero are absent. */
   models: ModelTotals[];
   errorCount: number;
-  latencySumMicros: number;
+  /** BigInt, so no number of latencies can overflow it. */
+  latencySumMicros: bigint;
   latency: LatencyHistogram;
 }
 
@@ -64,28 +71,28 @@ export interface InteractionsBlock {
   lastAt: string | null;
 }
 
-function totalsOf(i: InteractionContribution): ModelTotals {
-  return { model: i.model, count: 1, inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0 };
+function totalsOf(i: CountedInteraction): ModelTotals {
+  return { model: i.model, count: 1, inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0, costFemto: i.costFemto };
 }
 
 const isError = (i: InteractionContribution): boolean => i.status !== "success";
-const micros = (latencyMs: number): number => Math.round(latencyMs * 1000);
+const micros = (latencyMs: number): bigint => BigInt(Math.round(latencyMs * 1000));
 
 /** The state of a scope with no interactions. */
 export function emptyInteractionsState(): InteractionsState {
-  return { models: [], errorCount: 0, latencySumMicros: 0, latency: emptyHistogram() };
+  return { models: [], errorCount: 0, latencySumMicros: 0n, latency: emptyHistogram() };
 }
 
 /** True when the state holds nothing at all (not even a pending remove). */
 export function isEmptyInteractionsState(state: InteractionsState): boolean {
-  return state.models.length === 0 && state.errorCount === 0 && state.latencySumMicros === 0 && isEmptyHistogram(state.latency);
+  return state.models.length === 0 && state.errorCount === 0 && state.latencySumMicros === 0n && isEmptyHistogram(state.latency);
 }
 
-function shift(state: InteractionsState, i: InteractionContribution, sign: 1 | -1): InteractionsState {
+function shift(state: InteractionsState, i: CountedInteraction, sign: 1 | -1): InteractionsState {
   return {
     models: shiftModels(state.models, totalsOf(i), sign),
     errorCount: state.errorCount + (isError(i) ? sign : 0),
-    latencySumMicros: state.latencySumMicros + sign * micros(i.latencyMs),
+    latencySumMicros: state.latencySumMicros + BigInt(sign) * micros(i.latencyMs),
     latency: shiftHistogram(state.latency, i.latencyMs, sign),
   };
 }
@@ -94,7 +101,7 @@ function shift(state: InteractionsState, i: InteractionContribution, sign: 1 | -
  * Applies one interaction change: `removed` is the interaction as it was counted before (null on
  * create), `added` as it is now (null on delete). The input state is not changed.
  */
-export function applyInteractionChange(state: InteractionsState, removed: InteractionContribution | null, added: InteractionContribution | null): InteractionsState {
+export function applyInteractionChange(state: InteractionsState, removed: CountedInteraction | null, added: CountedInteraction | null): InteractionsState {
   let next = state;
   if (removed) next = shift(next, removed, -1);
   if (added) next = shift(next, added, 1);
@@ -112,7 +119,7 @@ export function mergeInteractionsStates(a: InteractionsState, b: InteractionsSta
 }
 
 /** The state and the extremes computed from scratch over every current interaction of a scope. */
-export function summarizeInteractions(list: readonly InteractionContribution[]): { state: InteractionsState; extremes: InteractionExtremes } {
+export function summarizeInteractions(list: readonly CountedInteraction[]): { state: InteractionsState; extremes: InteractionExtremes } {
   let lastAt: Date | null = null;
   let maxLatencyMs = 0;
   for (const i of list) {
@@ -122,17 +129,17 @@ export function summarizeInteractions(list: readonly InteractionContribution[]):
   const state: InteractionsState = {
     models: sumModels(list.map(totalsOf)),
     errorCount: list.filter(isError).length,
-    latencySumMicros: list.reduce((sum, i) => sum + micros(i.latencyMs), 0),
+    latencySumMicros: list.reduce((sum, i) => sum + micros(i.latencyMs), 0n),
     latency: histogramOf(list.map((i) => i.latencyMs)),
   };
   return { state, extremes: { lastAt, maxLatencyMs } };
 }
 
-/** The contract's `interactions` block: token sums priced with `pricing`, percentiles from the histogram. */
-export function renderInteractions(state: InteractionsState, pricing: Pricing, extremes: InteractionExtremes): InteractionsBlock {
+/** The contract's `interactions` block: sums and costs as stored, percentiles from the histogram. */
+export function renderInteractions(state: InteractionsState, extremes: InteractionExtremes): InteractionsBlock {
   const sum = (pick: (t: ModelTotals) => number): number => state.models.reduce((total, t) => total + pick(t), 0);
   const count = sum((t) => t.count);
-  const femto = state.models.reduce((total, t) => total + costFemtoUsd(pricing, t.model, t), 0n);
+  const femto = state.models.reduce((total, t) => total + t.costFemto, 0n);
   // A bucket's representative value can lie above the largest latency seen; no percentile can. The
   // windows know no maximum (they pass 0, which a non-empty histogram never has as its true max).
   const ceiling = extremes.maxLatencyMs > 0 ? extremes.maxLatencyMs : Number.POSITIVE_INFINITY;
@@ -146,13 +153,13 @@ export function renderInteractions(state: InteractionsState, pricing: Pricing, e
     cacheReadTokens: sum((t) => t.cacheReadTokens),
     costUsd: femtoToUsd(femto),
     latencyMs: {
-      avg: count > 0 ? Math.round(state.latencySumMicros / count) / 1000 : 0,
+      avg: count > 0 ? Math.round(Number(state.latencySumMicros) / count) / 1000 : 0,
       p50: quantile(0.5),
       p95: quantile(0.95),
       p99: quantile(0.99),
       max: extremes.maxLatencyMs,
     },
-    byModel: renderByModel(state.models, pricing),
+    byModel: renderByModel(state.models),
     lastAt: extremes.lastAt ? extremes.lastAt.toISOString() : null,
   };
 }

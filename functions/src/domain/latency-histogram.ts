@@ -9,7 +9,9 @@
  * the contract's 2 % for float rounding at bucket edges, and 1.03 rather than 1.02 makes a full
  * histogram a third smaller: latencies between 0.1 s and 120 s fill at most 240 buckets (about 3 KB
  * stored), whatever the number of interactions. Exactly 0 ms, which has no logarithm, has its own
- * bucket. Counts are integers, so add, remove and merge are exact in any order; a count may go
+ * bucket, and latencies under 1 µs share the bucket of 1 µs (reported as about 1 µs rather than within 1.5 %), so
+ * a histogram never has more than about 850 keys for latencies up to the schema's one day, whatever
+ * values clients send. Counts are integers, so add, remove and merge are exact in any order; a count may go
  * negative while a remove overtakes its add, and such buckets still cancel to nothing.
  *
  * Stored keys are "z" (0 ms), "p<i>" (bucket i >= 0) and "n<i>" (bucket −i): plain identifiers, so
@@ -23,8 +25,11 @@ const GAMMA = 1.03;
 const LOG_GAMMA = Math.log(GAMMA);
 const ZERO_KEY = "z";
 
+/** The index of the bucket holding 1 µs: no latency gets a lower one, which bounds a histogram's size. */
+const MIN_INDEX = Math.floor(Math.log(0.001) / LOG_GAMMA);
+
 function indexOf(latencyMs: number): number {
-  return Math.floor(Math.log(latencyMs) / LOG_GAMMA);
+  return Math.max(MIN_INDEX, Math.floor(Math.log(latencyMs) / LOG_GAMMA));
 }
 
 function keyOf(latencyMs: number): string {

@@ -7,7 +7,7 @@
 import type { Keyring, ViewSignature } from "./signing";
 import type { InteractionsBlock } from "./interaction-metrics";
 import type { SourcesBlock } from "./source-metrics";
-import type { WindowsBlock } from "./window-buckets";
+import type { WindowsBlock } from "./time-buckets";
 
 export type Scope = "agent" | "user" | "org";
 

@@ -2,24 +2,21 @@
  * @module model-breakdown
  * Per-model totals of a metrics view, and the `byModel` map rendered from them.
  *
- * Totals are kept exactly for every model, and the contract's cap of 50 names is applied only when
- * rendering. Capping what is stored would not survive removes: once a model is folded into "other",
- * a later remove cannot tell which part of "other" to take back, nor can a model whose count grows be
- * promoted out of it. Ranking exact totals at render time (count, then name) names the same 50
- * models whatever order the changes arrived in.
- *
- * Totals are stored as an array sorted by name, with the name as a value and never as an object key,
- * so any model name (`__proto__`, `a.b`, `x/y`) is inert in memory and in Firestore. When rendering,
- * names that cannot be Firestore field names (empty, `__…__`, over 500 characters) and a model that is
- * literally called "other" are folded into "other" as well; `Object.fromEntries` builds the map, so
- * even a key such as `constructor` is an ordinary own property.
+ * Totals are kept per canonical model name (see model-registry: at most 50 named models, the rest as
+ * "other"), each with its exact cost, so a stored state stays small whatever names clients send and
+ * rendering needs no prices. Totals are an array sorted by name, with the name as a value and never
+ * as an object key, so any model name (`__proto__`, `a.b`) is inert in memory and in Firestore. When
+ * rendering, the 50 most used names are kept (count, then name) and the rest summed into "other";
+ * `Object.fromEntries` builds the map, so even a key such as `constructor` is an ordinary property.
  */
-import { costFemtoUsd, femtoToUsd, type Pricing, type TokenCounts } from "./pricing";
+import { femtoToUsd, type TokenCounts } from "./pricing";
 
 /** What a set of interactions of one model adds up to. */
 export interface ModelTotals extends TokenCounts {
   model: string;
   count: number;
+  /** Their exact cost in femto-USD, each interaction priced at the rate in effect when it occurred. */
+  costFemto: bigint;
 }
 
 /** One entry of the rendered `byModel` map. */
@@ -28,8 +25,9 @@ export interface ModelUsage {
   costUsd: number;
 }
 
-const BY_MODEL_LIMIT = 50;
-const OTHER = "other";
+/** The most model names a `byModel` map (and a stored state) holds; the rest fold into `OTHER_MODEL`. */
+export const BY_MODEL_LIMIT = 50;
+export const OTHER_MODEL = "other";
 
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -42,15 +40,16 @@ function combine(base: ModelTotals, delta: ModelTotals, sign: 1 | -1): ModelTota
     inputTokens: base.inputTokens + sign * delta.inputTokens,
     outputTokens: base.outputTokens + sign * delta.outputTokens,
     cacheReadTokens: base.cacheReadTokens + sign * delta.cacheReadTokens,
+    costFemto: base.costFemto + BigInt(sign) * delta.costFemto,
   };
 }
 
 function zero(model: string): ModelTotals {
-  return { model, count: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 };
+  return { model, count: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costFemto: 0n };
 }
 
 function isZero(t: ModelTotals): boolean {
-  return t.count === 0 && t.inputTokens === 0 && t.outputTokens === 0 && t.cacheReadTokens === 0;
+  return t.count === 0 && t.inputTokens === 0 && t.outputTokens === 0 && t.cacheReadTokens === 0 && t.costFemto === 0n;
 }
 
 /** Position of `model` in the sorted list, or where it would be inserted. */
@@ -86,26 +85,27 @@ export function sumModels(totals: Iterable<ModelTotals>): ModelTotals[] {
   return [...byName.values()].filter((t) => !isZero(t)).sort((a, b) => compareNames(a.model, b.model));
 }
 
-function isFieldSafe(model: string): boolean {
-  return model.length > 0 && model.length <= 500 && !/^__[\s\S]*__$/.test(model) && model !== OTHER;
+/** Whether a model name can be a key of the served `byModel` map (a Firestore field name) and is not "other" itself. */
+export function isNameable(model: string): boolean {
+  return model.length > 0 && model.length <= 500 && !/^__[\s\S]*__$/.test(model) && model !== OTHER_MODEL;
 }
 
 /**
  * The contract's `byModel`: the 50 most used models by count (ties by name), each with its cost,
  * and every other model summed into "other" (absent when nothing is folded).
  */
-export function renderByModel(models: readonly ModelTotals[], pricing: Pricing): Record<string, ModelUsage> {
+export function renderByModel(models: readonly ModelTotals[]): Record<string, ModelUsage> {
   const kept = models
-    .filter((t) => isFieldSafe(t.model))
+    .filter((t) => isNameable(t.model))
     .sort((a, b) => b.count - a.count || compareNames(a.model, b.model))
     .slice(0, BY_MODEL_LIMIT);
   const keptNames = new Set(kept.map((t) => t.model));
-  const entries: Array<[string, ModelUsage]> = kept.map((t) => [t.model, { count: t.count, costUsd: femtoToUsd(costFemtoUsd(pricing, t.model, t)) }]);
+  const entries: Array<[string, ModelUsage]> = kept.map((t) => [t.model, { count: t.count, costUsd: femtoToUsd(t.costFemto) }]);
   const folded = models.filter((t) => !keptNames.has(t.model));
   if (folded.length > 0) {
     const count = folded.reduce((sum, t) => sum + t.count, 0);
-    const femto = folded.reduce((sum, t) => sum + costFemtoUsd(pricing, t.model, t), 0n);
-    entries.push([OTHER, { count, costUsd: femtoToUsd(femto) }]);
+    const femto = folded.reduce((sum, t) => sum + t.costFemto, 0n);
+    entries.push([OTHER_MODEL, { count, costUsd: femtoToUsd(femto) }]);
   }
   return Object.fromEntries(entries);
 }

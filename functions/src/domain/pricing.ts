@@ -1,39 +1,57 @@
 /**
  * @module pricing
- * Model prices (`metrics_config/pricing`, USD per million tokens) and the exact cost of token counts.
+ * Model prices (`metrics_config/pricing`, USD per million tokens, possibly dated) and the exact cost of
+ * one interaction at the rate in effect when it occurred.
  *
- * Costs are computed in integers so that no sum ever drifts: each rate is converted once to integer
- * nano-USD per million tokens (rates are taken to 9 decimals; finer digits are rounded), which makes
- * `tokens × rate` an integer count of femto-USD (1e-15 USD). Those products are summed as BigInt, so
- * there is no overflow bound on a cost at all; the bounds that remain are a rate of at most 1e6 USD per
- * million tokens (1e15 nano-USD, under Number.MAX_SAFE_INTEGER) and token sums that are safe integers.
- * Only the final total is rounded, half away from zero, to the contract's 1e-6 USD.
+ * Costs are integers so that no sum ever drifts: each rate is converted once to integer nano-USD per
+ * million tokens (rates are taken to 9 decimals; finer digits are rounded), which makes
+ * `tokens × rate` an integer count of femto-USD (1e-15 USD), summed as BigInt without overflow. Only a
+ * total is rounded, half away from zero, to the contract's 1e-6 USD.
  *
- * The views keep token sums per model and price them when rendering (see interaction-metrics), so
- * this module is only ever asked for the cost of a sum, never for a stored cost.
+ * Dated rates: a model's price is a schedule of rates, each from its `effectiveFrom` (a rate without
+ * one applies from the beginning). An interaction pays the rate with the latest `effectiveFrom` not
+ * after its `occurredAt`. Before a configured model's first dated rate, the shipped default of that
+ * model applies, or `UNKNOWN_MODEL_RATE` for a model the defaults do not name. A stored config
+ * replaces the whole schedule of each model it names and keeps the defaults of the others. A model
+ * without `cacheReadPerMTok` pays its input rate for cache reads: no discount nobody configured.
  *
- * A stored config is merged over the shipped defaults (a config naming one model keeps the others);
- * a model found in neither is priced at `UNKNOWN_MODEL_RATE`. A model without `cacheReadPerMTok` pays
- * its input rate for cache reads: no discount is assumed that nobody configured. Rates live in a Map,
- * so a model named `__proto__` or `constructor` is just a name.
+ * Views store costs priced when their interactions are folded in, so a change of prices reaches a
+ * view by re-pricing it from source; `pricingFingerprint` tells which views a change affects without
+ * keeping the old prices anywhere. Rates live in Maps, so a model named `__proto__` is just a name.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 const usdPerMTok = z.number().nonnegative().max(1_000_000);
+
+/** A time as Firestore or a client stores it: a Timestamp (anything with `toDate()`), a Date or ISO 8601 text. */
+const effectiveFrom = z.preprocess(
+  (value) => (value && typeof value === "object" && typeof (value as { toDate?: unknown }).toDate === "function" ? (value as { toDate(): Date }).toDate() : value),
+  z.union([z.date(), z.iso.datetime({ offset: true }).transform((text) => new Date(text))]).refine((d) => !Number.isNaN(d.getTime()), "is not a valid time"),
+);
 
 /** The price of one model in USD per million tokens, as stored in `metrics_config/pricing`. */
 const modelRateSchema = z.object({
   inputPerMTok: usdPerMTok,
   outputPerMTok: usdPerMTok,
   cacheReadPerMTok: usdPerMTok.optional(),
+  effectiveFrom: effectiveFrom.optional(),
 });
 export type ModelRate = z.infer<typeof modelRateSchema>;
 
-/** The `metrics_config/pricing` document. */
-export const pricingConfigSchema = z.object({ models: z.record(z.string().min(1).max(500), modelRateSchema) });
+/** The most rates one model's schedule may hold, and the most models a config may name. */
+export const MAX_RATES_PER_MODEL = 100;
+export const MAX_PRICED_MODELS = 1_000;
+
+/** The `metrics_config/pricing` document: one rate or a schedule of dated rates per model. */
+export const pricingConfigSchema = z.object({
+  models: z
+    .record(z.string().min(1).max(500), z.union([modelRateSchema, z.array(modelRateSchema).min(1).max(MAX_RATES_PER_MODEL)]))
+    .refine((models) => Object.keys(models).length <= MAX_PRICED_MODELS, `names at most ${MAX_PRICED_MODELS} models`),
+});
 export type PricingConfig = z.infer<typeof pricingConfigSchema>;
 
-/** Token counts to be priced (sums over any number of interactions of one model). */
+/** Token counts to be priced. */
 export interface TokenCounts {
   inputTokens: number;
   outputTokens: number;
@@ -47,9 +65,15 @@ interface IntegerRate {
   cacheRead: bigint;
 }
 
+/** One rate of a schedule, from `fromMs` (−Infinity: from the beginning). */
+interface DatedRate extends IntegerRate {
+  fromMs: number;
+}
+
 /** Prices ready for exact arithmetic; build with `pricingFromConfig`. */
 export interface Pricing {
-  readonly rates: ReadonlyMap<string, IntegerRate>;
+  /** Per model, its rates by ascending `fromMs`; the first one starts at −Infinity. */
+  readonly schedules: ReadonlyMap<string, readonly DatedRate[]>;
   readonly fallback: IntegerRate;
 }
 
@@ -68,16 +92,20 @@ const SHIPPED_RATES: ReadonlyArray<readonly [string, ModelRate]> = [
   ["gemini-1.5-flash", { inputPerMTok: 0.075, outputPerMTok: 0.3, cacheReadPerMTok: 0.01875 }],
 ];
 
-function nanoUsd(usd: number): bigint {
-  return BigInt(Math.round(usd * 1e9));
-}
+const nanoUsd = (usd: number): bigint => BigInt(Math.round(usd * 1e9));
 
 function toInteger(rate: ModelRate): IntegerRate {
-  return {
-    input: nanoUsd(rate.inputPerMTok),
-    output: nanoUsd(rate.outputPerMTok),
-    cacheRead: nanoUsd(rate.cacheReadPerMTok ?? rate.inputPerMTok),
-  };
+  return { input: nanoUsd(rate.inputPerMTok), output: nanoUsd(rate.outputPerMTok), cacheRead: nanoUsd(rate.cacheReadPerMTok ?? rate.inputPerMTok) };
+}
+
+const FALLBACK = toInteger(UNKNOWN_MODEL_RATE);
+
+/** A model's schedule: its rates by date, starting from `before` (what applied before its first dated rate). */
+function scheduleOf(rates: readonly ModelRate[], before: IntegerRate): DatedRate[] {
+  const dated = rates
+    .map((rate) => ({ ...toInteger(rate), fromMs: rate.effectiveFrom ? rate.effectiveFrom.getTime() : Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => a.fromMs - b.fromMs);
+  return dated[0].fromMs === Number.NEGATIVE_INFINITY ? dated : [{ ...before, fromMs: Number.NEGATIVE_INFINITY }, ...dated];
 }
 
 /**
@@ -85,19 +113,57 @@ function toInteger(rate: ModelRate): IntegerRate {
  * @example pricingFromConfig(pricingConfigSchema.parse(snapshot.data()))
  */
 export function pricingFromConfig(config: PricingConfig | null): Pricing {
-  const rates = new Map<string, IntegerRate>();
-  for (const [model, rate] of SHIPPED_RATES) rates.set(model, toInteger(rate));
-  for (const [model, rate] of Object.entries(config?.models ?? {})) rates.set(model, toInteger(rate));
-  return { rates, fallback: toInteger(UNKNOWN_MODEL_RATE) };
+  const defaults = new Map(SHIPPED_RATES.map(([model, rate]) => [model, toInteger(rate)]));
+  const schedules = new Map<string, DatedRate[]>();
+  for (const [model, rate] of defaults) schedules.set(model, [{ ...rate, fromMs: Number.NEGATIVE_INFINITY }]);
+  for (const [model, rates] of Object.entries(config?.models ?? {})) {
+    schedules.set(model, scheduleOf(Array.isArray(rates) ? rates : [rates], defaults.get(model) ?? FALLBACK));
+  }
+  return { schedules, fallback: FALLBACK };
+}
+
+/** The rate of `model` in effect at `atMs`. */
+function rateAt(pricing: Pricing, model: string, atMs: number): IntegerRate {
+  const schedule = pricing.schedules.get(model);
+  if (!schedule) return pricing.fallback;
+  let found = schedule[0];
+  for (const rate of schedule) {
+    if (rate.fromMs > atMs) break;
+    found = rate;
+  }
+  return found;
 }
 
 /**
- * The exact cost of `tokens` of `model`, in femto-USD (1e-15 USD).
+ * The exact cost, in femto-USD (1e-15 USD), of `tokens` of `model` used at `at`.
  * @throws RangeError when a token count is not an integer.
  */
-export function costFemtoUsd(pricing: Pricing, model: string, tokens: TokenCounts): bigint {
-  const rate = pricing.rates.get(model) ?? pricing.fallback;
+export function costFemtoUsd(pricing: Pricing, model: string, tokens: TokenCounts, at: Date): bigint {
+  const rate = rateAt(pricing, model, at.getTime());
   return BigInt(tokens.inputTokens) * rate.input + BigInt(tokens.outputTokens) * rate.output + BigInt(tokens.cacheReadTokens) * rate.cacheRead;
+}
+
+/**
+ * A short digest of the prices that apply to `models` (every model, with `everyModel`): equal
+ * digests mean every interaction of those models costs the same under both prices. A view stores the
+ * digest it was priced with; a fold that computes another one re-prices the view from source.
+ */
+export function pricingFingerprint(pricing: Pricing, models: Iterable<string>, everyModel = false): string {
+  const hash = createHash("sha256");
+  const names = everyModel ? [...pricing.schedules.keys()] : [...new Set(models)];
+  const rateText = (r: IntegerRate) => `${r.input}/${r.output}/${r.cacheRead}`;
+  hash.update(`fallback ${rateText(pricing.fallback)}\n`);
+  for (const model of names.sort()) {
+    const schedule = pricing.schedules.get(model);
+    hash.update(`${JSON.stringify(model)} ${schedule ? schedule.map((r) => `${r.fromMs}:${rateText(r)}`).join(",") : "fallback"}\n`);
+  }
+  return hash.digest("base64url").slice(0, 22);
+}
+
+/** The models whose schedules differ between two prices (including models only one of them names), sorted. */
+export function changedModels(before: Pricing, after: Pricing): string[] {
+  const names = new Set([...before.schedules.keys(), ...after.schedules.keys()]);
+  return [...names].filter((model) => pricingFingerprint(before, [model]) !== pricingFingerprint(after, [model])).sort();
 }
 
 const FEMTO_PER_MICRO = 1_000_000_000n;

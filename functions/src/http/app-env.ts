@@ -8,8 +8,9 @@ import type { KeyEnvironment } from "../domain/api-key-format";
 import type { Keyring } from "../domain/signing";
 import type { Logger } from "../config/logger";
 import type { CachedApiKeyStore } from "../store/cached-api-key-store";
-import type { AgentViewStore, ViewContext } from "../store/agent-view-store";
-import type { PricingSource } from "../store/pricing-store";
+import type { AgentViewStore } from "../views/agent-views";
+import type { ViewContext } from "../views/agent-fold";
+import type { FoldScheduler } from "../views/fold-scheduler";
 import type { DirectoryStore } from "../store/directory-store";
 import type { RollupStore } from "../store/rollup-store";
 import type { CachedSessionVerifier } from "./auth/cached-session-verifier";
@@ -19,6 +20,7 @@ import type { UsageRecorder } from "./usage-recorder";
 import type { UsageStore } from "../store/usage-store";
 import type { CacheStats } from "../cache/cache-stats";
 import type { ViewCache } from "../cache/view-cache";
+import type { SeriesCache } from "../cache/series-cache";
 
 export interface ApiDeps {
   now: () => Date;
@@ -34,10 +36,13 @@ export interface ApiDeps {
   usage: UsageRecorder;
   usageStore: UsageStore;
   agentViews: AgentViewStore;
-  pricing: PricingSource;
+  /** Asks for the fold that brings an agent's view up to date with what was just recorded. */
+  folds: FoldScheduler;
   rollups: RollupStore;
   /** Every metrics read goes through this instance's edge cache of views. */
   views: ViewCache;
+  /** Every series read goes through this instance's edge cache of series. */
+  series: SeriesCache;
   cacheStats: CacheStats;
   log: Logger;
   /** How long a request may wait for its backends before it answers 503 (request-deadline.ts). */
@@ -57,7 +62,7 @@ export interface AppEnv {
   };
 }
 
-/** What view computations need now: the keyring, the current prices and the clock. */
-export async function viewContext(deps: Pick<ApiDeps, "keyring" | "pricing" | "now">): Promise<ViewContext> {
-  return { keyring: deps.keyring, pricing: await deps.pricing.current(), now: deps.now };
+/** What view computations need: the keyring and the clock (a fold reads the prices itself). */
+export function viewContext(deps: Pick<ApiDeps, "keyring" | "now">): ViewContext {
+  return { keyring: deps.keyring, now: deps.now };
 }

@@ -14,6 +14,7 @@ import { apiKeyRoutes } from "./routes/api-key-routes";
 import { agentWriteRoutes } from "./routes/agent-write-routes";
 import { publicRoutes } from "./routes/public-routes";
 import { orgMetricsRoutes, userMetricsRoutes } from "./routes/rollup-metrics-routes";
+import { agentSeriesRoutes, orgSeriesRoutes, userSeriesRoutes } from "./routes/series-routes";
 import { sessionRoutes } from "./routes/session-routes";
 import { deadlineExceeded, DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 import { isTransientStoreError } from "./transient-errors";
@@ -48,8 +49,11 @@ function v1Routes(deps: ApiDeps) {
     .route("/agents", agentBatchRoutes(deps))
     .route("/agents", agentMetricsRoutes(deps))
     .route("/agents", agentWriteRoutes(deps))
+    .route("/agents", agentSeriesRoutes(deps))
     .route("/users", userMetricsRoutes(deps))
+    .route("/users", userSeriesRoutes(deps))
     .route("/orgs", orgMetricsRoutes(deps))
+    .route("/orgs", orgSeriesRoutes(deps))
     .route("/cache", cacheStatsRoutes(deps));
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module request-body
- * Reads and validates a JSON body in one step, so every route refuses malformed JSON and schema
- * violations with the same 400 envelope.
+ * Reads and validates a JSON body, path or query in one step, so every route refuses malformed JSON
+ * and schema violations with the same 400 envelope.
  */
 import type { Context } from "hono";
 import type { z } from "zod";
@@ -24,5 +24,12 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Prom
 export function pathParams<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
   const parsed = schema.safeParse(c.req.param());
   if (!parsed.success) throw invalidArgument("The path", parsed.error);
+  return parsed.data;
+}
+
+/** Query parameters parsed by `schema`; throws a 400 ApiError naming the bad parameter. */
+export function queryParams<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw invalidArgument("The query", parsed.error);
   return parsed.data;
 }

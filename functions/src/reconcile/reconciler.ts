@@ -1,41 +1,64 @@
 /**
  * @module reconciler
- * The hourly reconcile: pages through every agent, judges each page's views against source from one
- * consistent read (two range queries and a `getAll` per page, not queries per agent), and repairs,
- * rolls or re-signs each view `verdictFor` finds wrong, in its own transaction with bounded
- * parallelism, from the documents that read returned unless the view changed since; gives a view whose
- * stored owner and organization disagree with its agent the agent's (a lost agent event, or a view
- * stored before they were kept); refolds the rollups of the owners and organizations it met; deletes
- * event markers, usage records and rate counters past retention;
- * and logs what it found and fixed. It stops before its time budget runs out and leaves a cursor in
- * `reconcile_state/agents`, so the next run resumes where this one stopped: 10,000 agents fit in one
- * invocation when they are small, and any number fit across invocations.
+ * The hourly reconcile, at a cost that grows with what changed and with the number of agents, never
+ * with their history. One pass:
+ *  1. folds the agents whose deltas have waited minutes unapplied (a fold request that was lost);
+ *  2. audits the agents whose views changed since the last pass, and a slice of all agents from a
+ *     cursor (1/24 of them, so 24 hourly passes audit every agent once a day): each view's totals are
+ *     compared with `count()`/`sum()` aggregations of its documents (drift-audit), and only a difference
+ *     costs more: a fold, which explains it when deltas were waiting ("behind"), else a full
+ *     recompute, which repairs it ("drift"); a view whose signature fails is recomputed at once. An agent
+ *     whose owner or organization disagrees with its view, or whose view predates the current layout,
+ *     is folded too;
+ *  3. rolls the windows of the views due (`_sync.rollAt`) and re-signs views signed by a retired key,
+ *     each from the view's own state (one read);
+ *  4. refolds the rollups of the owners and organizations of changed or repaired agents, and rolls the
+ *     other rollups that are due from their own state;
+ *  5. deletes records past retention (deltas that outlived their TTL, usage records, rate counters).
+ * It stops starting new work when its time budget runs out; what is left waits for the next pass
+ * (the audit cursor and the change feed's start are kept in `reconcile_state/agents`).
  */
-import { Timestamp, FieldPath, type Firestore } from "firebase-admin/firestore";
+import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import type { RepairOutcome, ViewContext } from "../views/agent-view-updates";
-import type { AgentViewStore, Judged } from "../views/agent-views";
-import { ownershipOf } from "../schemas/source-documents";
+import { auditSliceSize, driftBetween, totalsOfView } from "../domain/drift-audit";
 import { COLLECTIONS } from "../store/collections";
-import { sameOwnership } from "../views/stored-view";
+import { reconcileFeed, type AuditTarget, type ReconcileFeed } from "../store/reconcile-feed";
 import type { RollupStore } from "../store/rollup-store";
+import type { ViewContext } from "../views/agent-fold";
+import type { AgentViewStore } from "../views/agent-views";
+import { isAuthentic } from "../domain/metrics-view";
+import { sameOwnership } from "../views/stored-view";
+import type { AgentOwnership } from "../domain/access-policy";
 
 export interface ReconcileOptions {
   budgetMs: number;
-  pageSize: number;
   parallelism: number;
   retentionDays: number;
+  /** Passes that together audit every agent once. */
+  passesPerAudit: number;
+  /** The most items one list of a pass takes (changed views, due rolls, ...). */
+  limit: number;
+  /** How long a delta may wait unapplied before the pass folds its agent. */
+  unfoldedAfterMs: number;
 }
 
-export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, pageSize: 300, parallelism: 8, retentionDays: 30 };
+export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, parallelism: 8, retentionDays: 30, passesPerAudit: 24, limit: 10_000, unfoldedAfterMs: 120_000 };
 
 export interface ReconcileReport {
-  /** Per agent of the pages read: what was found (and fixed), "gone" when it was deleted meanwhile. */
-  agents: Record<RepairOutcome | "failed", number>;
-  /** Views whose stored owner and organization were brought in line with their agent. */
-  owners: number;
-  rollups: number;
-  deleted: Record<"markers" | "usage" | "rateCounters", number>;
+  /** Agents folded because a delta had waited too long. */
+  unfolded: number;
+  audited: number;
+  /** Audits that found a difference: explained by waiting deltas, or a drift a recompute repaired. */
+  repaired: { behind: number; drift: number };
+  /** Audits whose difference a recompute did not change (documents that do not parse count in aggregations only). */
+  unexplained: number;
+  /** Views given their agent's new owner or organization, or brought to the current layout. */
+  moved: number;
+  upgraded: number;
+  rolled: number;
+  rollups: { folded: number; rolled: number };
+  deleted: Record<"deltas" | "usage" | "rateCounters", number>;
+  failed: number;
   complete: boolean;
   durationMs: number;
 }
@@ -44,107 +67,174 @@ export interface ReconcileDeps {
   db: Firestore;
   agentViews: AgentViewStore;
   rollups: RollupStore;
-  context: () => Promise<ViewContext>;
+  context: () => ViewContext;
   log: Logger;
 }
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
-/** Runs `task` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+/** Runs `task` over `items` with at most `limit` in flight, until `stop` says so. */
+async function eachLimited<T>(items: Iterable<T>, limit: number, stop: () => boolean, task: (item: T) => Promise<void>): Promise<void> {
+  const list = [...items];
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await task(items[next++]);
+    while (next < list.length && !stop()) await task(list[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, worker));
 }
 
 export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions = DEFAULT_RECONCILE_OPTIONS): Promise<ReconcileReport> {
   const started = Date.now();
   const outOfTime = () => Date.now() - started > options.budgetMs;
-  const ctx = await deps.context();
+  const ctx = deps.context();
+  const now = ctx.now();
+  const feed = reconcileFeed(deps.db);
   const report: ReconcileReport = {
-    agents: { repaired: 0, rolled: 0, resigned: 0, unchanged: 0, gone: 0, failed: 0 },
-    owners: 0,
-    rollups: 0,
-    deleted: { markers: 0, usage: 0, rateCounters: 0 },
+    unfolded: 0,
+    audited: 0,
+    repaired: { behind: 0, drift: 0 },
+    unexplained: 0,
+    moved: 0,
+    upgraded: 0,
+    rolled: 0,
+    rollups: { folded: 0, rolled: 0 },
+    deleted: { deltas: 0, usage: 0, rateCounters: 0 },
+    failed: 0,
     complete: false,
     durationMs: 0,
   };
-  const cursorRef = deps.db.collection(COLLECTIONS.reconcileState).doc("agents");
-  let cursor: string | null = ((await cursorRef.get()).get("cursor") as string | undefined) ?? null;
-  const scopes = { user: new Set<string>(), org: new Set<string>() };
-
-  // At least one page per run, so a run always makes progress, then as many as the budget allows.
-  for (;;) {
-    let page = deps.db.collection(COLLECTIONS.agents).orderBy(FieldPath.documentId()).limit(options.pageSize);
-    if (cursor) page = page.startAfter(cursor);
-    const snap = await page.get();
-    // A first look at the whole page from one consistent read; only the agents it finds wrong are
-    // rewritten, each in its own read-write transaction from the documents that read returned.
-    let verdicts = new Map<string, Judged>();
+  const guarded = (what: string, task: (id: string) => Promise<void>) => async (id: string) => {
     try {
-      // As of the page query, so the views and documents judged are those of the agents it listed.
-      verdicts = await deps.agentViews.verdicts(snap.docs.map((agent) => agent.id), ctx, snap.readTime.toDate());
+      await task(id);
     } catch (error) {
-      deps.log.warn("reconcile.page-read-failed", { first: snap.docs[0]?.id ?? null, error: error instanceof Error ? error.message : String(error) });
+      report.failed += 1;
+      deps.log.error("reconcile.failed", { step: what, id, error: error instanceof Error ? error.message : String(error) });
     }
-    await eachLimited(snap.docs, options.parallelism, async (agent) => {
-      const { ownerId, orgId } = agent.data();
-      if (typeof ownerId === "string") scopes.user.add(ownerId);
-      if (typeof orgId === "string") scopes.org.add(orgId);
-      try {
-        const judged = verdicts.get(agent.id);
-        const verdict = await deps.agentViews.reconcile(agent.id, ctx, judged);
-        report.agents[verdict] += 1;
-        if (verdict === "repaired") deps.log.warn("reconcile.repaired", { agentId: agent.id });
-        // A rewrite stores the agent's owner as it reads it; a view left as it was may still disagree.
-        const stale = verdict === "unchanged" && judged?.seen.view && !sameOwnership(judged.seen.view.access, ownershipOf(agent.data()));
-        if (stale && (await deps.agentViews.followAgent(agent.id)) === "moved") {
-          report.owners += 1;
-          deps.log.warn("reconcile.owner-updated", { agentId: agent.id });
-        }
-      } catch (error) {
-        report.agents.failed += 1;
-        deps.log.error("reconcile.failed", { agentId: agent.id, error: error instanceof Error ? error.message : String(error) });
-      }
-    });
-    cursor = snap.size < options.pageSize ? null : snap.docs[snap.size - 1].id;
-    await cursorRef.set({ cursor, updatedAt: Timestamp.now() });
-    if (cursor === null) {
-      report.complete = true;
-      break;
-    }
-    if (outOfTime()) break;
-  }
+  };
+  const stateRef = deps.db.collection(COLLECTIONS.reconcileState).doc("agents");
+  const saved = (await stateRef.get()).data() ?? {};
+  const since = saved.lastPassAt instanceof Timestamp ? saved.lastPassAt.toDate() : new Date(now.getTime() - HOUR_MS);
+  const scopes = { user: new Set<string>(), org: new Set<string>() };
+  const noteScopes = (ownership: AgentOwnership | null) => {
+    if (!ownership) return;
+    scopes.user.add(ownership.ownerId);
+    scopes.org.add(ownership.orgId);
+  };
 
+  // 1. Deltas a lost fold request left waiting.
+  const unfolded = await feed.unfoldedBefore(new Date(now.getTime() - options.unfoldedAfterMs), options.limit);
+  await eachLimited(unfolded, options.parallelism, outOfTime, guarded("unfolded", async (agentId) => {
+    await deps.agentViews.fold(agentId, ctx);
+    report.unfolded += 1;
+  }));
+
+  // 2. Audits: the views changed since the last pass, and this pass's slice of all agents.
+  const changed = new Set(await feed.changedSince(since, options.limit));
+  const total = await feed.agentCount();
+  const size = Math.min(options.limit, auditSliceSize(total, options.passesPerAudit));
+  const cursor = typeof saved.auditCursor === "string" ? saved.auditCursor : null;
+  let sliceIds = await feed.agentIdsAfter(cursor, size);
+  // Past the last agent the slice goes on from the first, so one cycle never skips anyone.
+  if (sliceIds.length < size && cursor !== null) sliceIds = [...new Set([...sliceIds, ...(await feed.agentIdsAfter(null, size - sliceIds.length))])];
+  const targets = [...new Set([...sliceIds, ...changed])];
+  for (let i = 0; i < targets.length && !outOfTime(); i += 100) {
+    const page = await feed.agentsWithViews(targets.slice(i, i + 100));
+    await eachLimited(page, options.parallelism, outOfTime, async (target) => {
+      await guarded("audit", async () => {
+        const repaired = await audit(deps, feed, ctx, target, report);
+        if (repaired || changed.has(target.agentId)) noteScopes(target.ownership ?? target.view?.access ?? null);
+      })(target.agentId);
+    });
+  }
+  const nextCursor = sliceIds.length > 0 ? sliceIds[sliceIds.length - 1] : null;
+
+  // 3. Windows due to roll, and views signed by a retired key: each from its own state.
+  const rolls = new Set([...(await feed.rollDue(now, options.limit)), ...(await feed.signedByOtherKeys(ctx.keyring.activeKeyId, options.limit))]);
+  await eachLimited(rolls, options.parallelism, outOfTime, guarded("roll", async (agentId) => {
+    if ((await deps.agentViews.roll(agentId, ctx)) !== "unchanged") report.rolled += 1;
+  }));
+
+  // 4. Rollups: refold those whose agents changed, roll the others that are due.
   for (const scope of ["user", "org"] as const) {
-    await eachLimited([...scopes[scope]], options.parallelism, async (id) => {
-      if (outOfTime()) return;
+    await eachLimited(scopes[scope], options.parallelism, outOfTime, guarded(`${scope}-fold`, async (id) => {
       await deps.rollups.fold(scope, id, ctx);
-      report.rollups += 1;
-    });
+      report.rollups.folded += 1;
+    }));
+    const due = (await feed.rollupsRollDue(scope, now, options.limit)).filter((id) => !scopes[scope].has(id));
+    await eachLimited(due, options.parallelism, outOfTime, guarded(`${scope}-roll`, async (id) => {
+      await deps.rollups.roll(scope, id, ctx);
+      report.rollups.rolled += 1;
+    }));
   }
 
-  const cutoff = Timestamp.fromMillis(ctx.now().getTime() - options.retentionDays * DAY_MS);
-  const expired: Array<[keyof ReconcileReport["deleted"], string, string]> = [
-    ["markers", COLLECTIONS.triggerEvents, "processedAt"],
-    ["usage", COLLECTIONS.apiKeyUsage, "lastAt"],
-    ["rateCounters", COLLECTIONS.rateLimits, "expireAt"],
+  // 5. Retention (in production TTL policies delete the same records; this keeps the emulator, and a
+  // project without the policies, bounded).
+  const cutoff = Timestamp.fromMillis(now.getTime() - options.retentionDays * DAY_MS);
+  const expired: Array<[keyof ReconcileReport["deleted"], Query]> = [
+    ["deltas", deps.db.collectionGroup(COLLECTIONS.deltas).where("expireAt", "<", Timestamp.fromDate(now))],
+    ["usage", deps.db.collection(COLLECTIONS.apiKeyUsage).where("lastAt", "<", cutoff)],
+    ["rateCounters", deps.db.collection(COLLECTIONS.rateLimits).where("expireAt", "<", Timestamp.fromDate(now))],
   ];
-  for (const [name, collection, field] of expired) {
-    const before = name === "rateCounters" ? Timestamp.fromDate(ctx.now()) : cutoff;
+  for (const [name, query] of expired) {
     while (!outOfTime()) {
-      const old = await deps.db.collection(collection).where(field, "<", before).limit(400).get();
-      if (old.empty) break;
-      const batch = deps.db.batch();
-      old.docs.forEach((doc) => batch.delete(doc.ref));
-      await batch.commit();
-      report.deleted[name] += old.size;
+      const deleted = await feed.deleteSome(query, 400);
+      report.deleted[name] += deleted;
+      if (deleted === 0) break;
     }
   }
 
+  report.complete = !outOfTime();
+  // The change feed restarts where this pass started only once this pass has looked at all of it.
+  // and the audit cursor moves on only once the slice was audited whole.
+  await stateRef.set({ lastPassAt: Timestamp.fromDate(report.complete ? now : since), auditCursor: report.complete ? nextCursor : cursor, updatedAt: Timestamp.now() });
   report.durationMs = Date.now() - started;
   deps.log.info("reconcile.finished", { ...report });
   return report;
+}
+
+/** Audits one agent; returns what it repaired ("behind", "drift", "moved", "upgraded") or null. */
+async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext, target: AuditTarget, report: ReconcileReport): Promise<string | null> {
+  report.audited += 1;
+  const { agentId, view } = target;
+  if (view && !sameOwnership(view.access, target.ownership)) {
+    await deps.agentViews.fold(agentId, ctx);
+    report.moved += 1;
+    deps.log.warn("reconcile.owner-updated", { agentId });
+    return "moved";
+  }
+  if (view && !isAuthentic(view.sealed, ctx.keyring)) {
+    await deps.agentViews.recompute(agentId, ctx);
+    report.repaired.drift += 1;
+    deps.log.warn("reconcile.repaired", { agentId, cause: "signature" });
+    return "drift";
+  }
+  if (view && view.pricedWith === null) {
+    await deps.agentViews.fold(agentId, ctx);
+    report.upgraded += 1;
+    return "upgraded";
+  }
+  const counted = await feed.documentTotals(agentId);
+  const fields = driftBetween(view?.sealed.data ?? null, counted);
+  if (fields.length === 0) return null;
+  const folded = await deps.agentViews.fold(agentId, ctx);
+  if (folded.applied > 0 || folded.settled > 0) {
+    const [again] = await feed.agentsWithViews([agentId]);
+    if (driftBetween(again?.view?.sealed.data ?? null, await feed.documentTotals(agentId)).length === 0) {
+      report.repaired.behind += 1;
+      deps.log.warn("reconcile.repaired", { agentId, cause: "behind", fields });
+      return "behind";
+    }
+  }
+  const before = view?.sealed.data ?? null;
+  const recomputed = await deps.agentViews.recompute(agentId, ctx);
+  const differs = !before || !recomputed || driftBetween(before, totalsOfView(recomputed.sealed.data)).length > 0;
+  if (differs) {
+    report.repaired.drift += 1;
+    deps.log.warn("reconcile.repaired", { agentId, cause: "drift", fields });
+    return "drift";
+  }
+  report.unexplained += 1;
+  deps.log.info("reconcile.audit-unexplained", { agentId, fields, stored: view ? totalsOfView(view.sealed.data) : null, counted });
+  return null;
 }

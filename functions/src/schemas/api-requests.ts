@@ -28,3 +28,10 @@ export const MAX_BATCH_IDS = 100;
 export const batchGetBody = z.strictObject({
   agentIds: z.array(documentId).min(1).max(MAX_BATCH_IDS),
 });
+
+/** The query of a series read: `granularity` (hour by default) and an optional ISO 8601 `from` and `to`. */
+export const seriesQuery = z.strictObject({
+  granularity: z.enum(["hour", "day"]).default("hour"),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});

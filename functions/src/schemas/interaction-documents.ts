@@ -8,7 +8,12 @@ import { z } from "zod";
 import { documentId } from "./ids";
 import { instant } from "./source-documents";
 
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/**
+ * Tokens of one model call: at most a billion, far past any context window, so that sums of many
+ * stay exact (the ingestion route also refuses an item that would take a total past the safe range).
+ */
+export const MAX_TOKENS_PER_INTERACTION = 1_000_000_000;
+const count = z.number().int().nonnegative().max(MAX_TOKENS_PER_INTERACTION);
 const latencyMs = z.number().nonnegative().max(86_400_000);
 /** Model names are free text, bounded so a hostile name cannot bloat a view. */
 const model = z.string().min(1).max(128);

@@ -20,15 +20,17 @@ export const instant = z.preprocess((value) => {
   return value;
 }, z.date().refine((d) => !Number.isNaN(d.getTime()), "is not a valid time"));
 
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** Bounds of one source (1 TiB, ten billion tokens), far past any real document, so that sums of thousands stay exact. */
+const sizeBytes = z.number().int().nonnegative().max(2 ** 40);
+const tokenCount = z.number().int().nonnegative().max(10_000_000_000);
 
 export { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType };
 
 export const contextSourceSchema = z.object({
   agentId: documentId,
   type: z.enum(SOURCE_TYPES),
-  sizeBytes: count,
-  tokenCount: count,
+  sizeBytes,
+  tokenCount,
   status: z.enum(SOURCE_STATUSES),
   createdAt: instant,
   updatedAt: instant,

@@ -2,19 +2,19 @@
  * @module agent-view-reader
  * Reads many agent views in one Firestore `getAll` (one round trip for up to 100 ids), for the edge
  * cache's batched misses and the rollups' folds. Authenticity is checked by the caller, once per load.
- * A reader for serving asks only for the served fields (`SERVED_VIEW_FIELDS`): what it returns has no
- * watermarks or accumulators, so it must never be the base of a write.
+ * A reader for serving asks only for the fields it serves (`SERVED_VIEW_FIELDS`, or `SERIES_VIEW_FIELDS`
+ * for the series): what it returns lacks the rest, so it must never be the base of a write.
  */
 import type { Firestore } from "firebase-admin/firestore";
 import { COLLECTIONS } from "./collections";
 import type { StoredView } from "../views/stored-view";
-import { decodeView, SERVED_VIEW_FIELDS } from "./view-codec";
+import { decodeView } from "./view-codec";
 
 export type AgentViewReader = (agentIds: string[]) => Promise<Map<string, StoredView | null>>;
 
-export function firestoreAgentViewReader(db: Firestore, { servedFieldsOnly = false } = {}): AgentViewReader {
+export function firestoreAgentViewReader(db: Firestore, { fields }: { fields?: readonly string[] } = {}): AgentViewReader {
   const views = db.collection(COLLECTIONS.agentViews);
-  const options = servedFieldsOnly ? [{ fieldMask: [...SERVED_VIEW_FIELDS] }] : [];
+  const options = fields ? [{ fieldMask: [...fields] }] : [];
   return async (agentIds) => {
     if (agentIds.length === 0) return new Map();
     const snaps = await db.getAll(...agentIds.map((id) => views.doc(id)), ...options);

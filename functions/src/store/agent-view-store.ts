@@ -1,134 +1,161 @@
 /**
  * @module agent-view-store
- * `agent_metrics_cache/{agentId}` on Firestore: the `ViewTransaction` port implemented on a Firestore
- * `Transaction`, so the decisions of `views/agent-view-updates` (event markers, watermarks, deltas,
- * recomputes) run unchanged here and in the in-memory model test. Event markers live in
- * `trigger_events/{eventId}`, written in the same transaction as the view, with an expiry past which
- * no redelivery is expected. Reads that several decisions need at once go in one `getAll`.
+ * `agent_metrics_cache/{agentId}` on Firestore: the ports of `views/view-transaction` implemented on
+ * the Firestore client, so the decisions of `views/agent-fold` run unchanged here and in the in-memory
+ * model test. Writers only create documents (deltas in the view's `deltas` subcollection, ingested
+ * interactions), which never contend; the fold transaction is the view's only writer. Reads a fold
+ * needs at once go in one round trip.
  */
-import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type Transaction } from "firebase-admin/firestore";
+import { FieldPath, Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type QueryDocumentSnapshot, type Transaction } from "firebase-admin/firestore";
+import type { Logger } from "../config/logger";
+import { emptySide } from "../domain/agent-delta";
+import { pricingConfigSchema, pricingFromConfig, type Pricing } from "../domain/pricing";
 import { ownershipOf } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
-import { Abandoned, type AgentRecord, type AgentSnapshot, type ViewDatabase, type ViewTransaction } from "../views/view-transaction";
+import { Abandoned, MAX_INGEST_CHUNK, type AgentRecord, type FoldTransaction, type IdOwner, type IngestItem, type TransactOptions, type ViewDatabase } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
+import { decodeDelta, encodeDelta } from "./delta-codec";
 import { LatestFinder } from "./latest-finder";
-import { SETTLE_MS, snapshotTimeOf, type SnapshotTime } from "./snapshot-time";
-import { decodeView, encodeAccess, encodeView } from "./view-codec";
+import { SETTLE_MS, snapshotTimeOf } from "./snapshot-time";
+import { decodeView, encodeAgentView } from "./view-codec";
 
-// The HTTP layer names the store's types from here.
-export type { AgentViewStore } from "../views/agent-views";
-export type { ViewContext } from "../views/agent-view-updates";
-
-/** An agent document as view writes see it (one that does not parse exists, with no known owner). */
+/** An agent document as the fold sees it (one that does not parse exists, with no known owner). */
 function agentRecordOf(snap: DocumentSnapshot): AgentRecord {
   return snap.exists ? { exists: true, ownership: ownershipOf(snap.data()) } : { exists: false, ownership: null };
 }
 
-/** How long event markers are kept; a redelivery later than this is not expected. */
-export const EVENT_MARKER_TTL_DAYS = 30;
-const DAY_MS = 86_400_000;
+/** The prices a `metrics_config/pricing` snapshot holds: the shipped defaults when it is missing or malformed (logged). */
+export function pricingOf(snap: DocumentSnapshot, log: Logger): Pricing {
+  if (!snap.exists) return pricingFromConfig(null);
+  const parsed = pricingConfigSchema.safeParse(snap.data());
+  if (!parsed.success) log.warn("pricing.invalid", { issues: parsed.error.issues.length });
+  return pricingFromConfig(parsed.success ? parsed.data : null);
+}
 
-function firestoreViewTransaction(db: Firestore, tx: Transaction, latest: LatestFinder): ViewTransaction {
+/** Firestore's gRPC code for a create that found its document: how a redelivered event shows. */
+const ALREADY_EXISTS = 6;
+
+function firestoreFoldTransaction(db: Firestore, tx: Transaction, latest: LatestFinder, log: Logger): FoldTransaction {
   const views = db.collection(COLLECTIONS.agentViews);
-  const interactions = db.collection(COLLECTIONS.interactions);
-  const markers = db.collection(COLLECTIONS.triggerEvents);
+  const deltasOf = (agentId: string) => views.doc(agentId).collection(COLLECTIONS.deltas);
   const agents = db.collection(COLLECTIONS.agents);
+  const pricingRef = db.collection(COLLECTIONS.config).doc("pricing");
   return {
-    async readMarkerAndViews(eventId, agentIds) {
-      const [marker, ...snaps] = await tx.getAll(markers.doc(eventId), ...agentIds.map((id) => views.doc(id)));
-      return { applied: marker.exists, views: snaps.map((snap) => decodeView(snap.data())) };
+    async readFoldInputs(agentId, limit) {
+      // Which deltas wait is learnt outside the transaction, and only those are read (and locked) in
+      // it: a query in a read-write transaction would also hold the range new deltas are created in,
+      // and writers would then wait for folds. A delta recorded after this query is the next fold's.
+      const pending = await deltasOf(agentId).where("applied", "==", false).orderBy("recordedAt").limit(limit + 1).select().get();
+      const refs = pending.docs.slice(0, limit).map((doc) => doc.ref);
+      const [agent, view, pricing, ...deltaSnaps] = await tx.getAll(agents.doc(agentId), views.doc(agentId), pricingRef, ...refs);
+      const deltas = deltaSnaps.filter((snap) => snap.exists && snap.get("applied") === false).map((snap) => decodeDelta(snap as QueryDocumentSnapshot));
+      return { agent: agentRecordOf(agent), view: decodeView(view.data()), deltas, more: pending.size > limit, pricing: pricingOf(pricing, log) };
     },
-    async readViewAndInteractions(agentId, docIds) {
-      const [agent, viewSnap, ...existing] = await tx.getAll(agents.doc(agentId), views.doc(agentId), ...docIds.map((id) => interactions.doc(id)));
-      return { agent: agentRecordOf(agent), view: decodeView(viewSnap.data()), existing: new Set(existing.filter((snap) => snap.exists).map((snap) => snap.id)) };
-    },
-    async readAgent(agentId) {
-      return agentRecordOf(await tx.get(agents.doc(agentId)));
-    },
-    async readAgentAndView(agentId) {
-      const [agent, view] = await tx.getAll(agents.doc(agentId), views.doc(agentId));
-      return { agent: agentRecordOf(agent), view: decodeView(view.data()) };
+    async readView(agentId) {
+      return decodeView((await tx.get(views.doc(agentId))).data());
     },
     async readAgentDocuments(agentId) {
       // Not this transaction's own queries: the emulator answers a query in a read-write transaction
       // with documents as they are while it scans, including writes committed after the read time it
-      // reports (a document moved in meanwhile), whose events the watermark would then let count a
-      // second time. A read as of a fixed time holds exactly the writes up to it. The transaction has
-      // read, and so locked, the view already: every change folded into the view committed before now.
+      // reports, whose deltas the watermark would then let count a second time. A read as of a fixed
+      // time holds exactly the writes up to it. The transaction has read the deltas already: every
+      // write they stand for committed before now.
       const { readTime, watermark } = await snapshotTime(agents.doc(agentId));
       const [sources, interactions] = await db.runTransaction((snapshot) => Promise.all([latest.allSources(snapshot, agentId), latest.allInteractions(snapshot, agentId)]), { readOnly: true, readTime });
-      return { sources, interactions, watermarks: { source: watermark, interaction: watermark } };
+      return { sources, interactions, watermark };
     },
-    lastAddedAt: (agentId) => latest.lastAddedAt(tx, agentId),
-    interactionExtremes: (agentId) => latest.interactionExtremes(tx, agentId),
+    // Outside the transaction, for the same reason: these queries would hold the ranges writers create
+    // documents in. They read the documents as they are now; a later change is the next fold's.
+    lastAddedAt: (agentId) => latest.lastAddedAt(agentId),
+    interactionExtremes: (agentId) => latest.interactionExtremes(agentId),
     writeView(agentId, sealed, bookkeeping) {
-      tx.set(views.doc(agentId), encodeView(sealed, bookkeeping));
-    },
-    writeAccess(agentId, access) {
-      tx.update(views.doc(agentId), { _access: encodeAccess(access) });
+      tx.set(views.doc(agentId), encodeAgentView(sealed, bookkeeping));
     },
     deleteView(agentId) {
       tx.delete(views.doc(agentId));
     },
-    writeMarker(eventId, at) {
-      tx.set(markers.doc(eventId), { processedAt: Timestamp.fromDate(at), expireAt: Timestamp.fromMillis(at.getTime() + EVENT_MARKER_TTL_DAYS * DAY_MS) });
-    },
-    createIngestedInteraction(agentId, item) {
-      const { occurredAt, ...rest } = item.interaction;
-      tx.create(interactions.doc(item.docId), { ...rest, agentId, userId: item.userId, occurredAt: Timestamp.fromDate(occurredAt), ingested: true });
+    settleDeltas(agentId, deltas) {
+      for (const delta of deltas) {
+        const ref = deltasOf(agentId).doc(delta.id);
+        if (delta.kind === "ingest") tx.delete(ref);
+        else tx.update(ref, { applied: true });
+      }
     },
   };
 }
 
-/**
- * A time to read a snapshot at (see `snapshot-time`): of `asOf` when given, else the server's time
- * now, learnt from one plain read of `probe`; resolves once that time has passed.
- */
-async function snapshotTime(probe: DocumentReference, asOf?: Date): Promise<SnapshotTime> {
-  const time = snapshotTimeOf(asOf ? Timestamp.fromDate(asOf) : (await probe.get()).readTime);
+/** The server's time now, learnt from one plain read of `probe`, as a snapshot time; resolves once it has passed. */
+async function snapshotTime(probe: DocumentReference) {
+  const time = snapshotTimeOf((await probe.get()).readTime);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   return time;
 }
 
 /** The Firestore database of agent views (`firestoreAgentViewStore` runs the view logic over it). */
-export function firestoreViewDatabase(db: Firestore): ViewDatabase {
+export function firestoreViewDatabase(db: Firestore, log: Logger, now: () => Date = () => new Date()): ViewDatabase {
   const latest = new LatestFinder(db);
-  return {
+  const views = db.collection(COLLECTIONS.agentViews);
+  const deltasOf = (agentId: string) => views.doc(agentId).collection(COLLECTIONS.deltas);
+  const database: ViewDatabase = {
     // Checked at every attempt: runTransaction retries contention for up to five attempts, and an
     // error that is not Firestore's (Abandoned) ends the retries.
     transact: (work, options) =>
       db.runTransaction((tx) => {
         if (options?.abandoned?.()) throw new Abandoned();
-        return work(firestoreViewTransaction(db, tx, latest));
+        return work(firestoreFoldTransaction(db, tx, latest, log));
       }),
-    readView: async (agentId) => decodeView((await db.collection(COLLECTIONS.agentViews).doc(agentId).get()).data()),
-    async readAgentSnapshots(agentIds, asOf) {
-      const snapshots = new Map<string, AgentSnapshot>();
-      if (agentIds.length === 0) return snapshots;
-      const sorted = [...agentIds].sort();
-      const views = db.collection(COLLECTIONS.agentViews);
-      // The whole page is read at one server time: the caller's (the reconcile's query of the agents
-      // page), or that of one plain read. A read at a fixed time needs no transaction id: a read-only
-      // transaction without one starts its transaction with its first read, and when that read fails
-      // (@google-cloud/firestore 7.11) the promise of the id rejects with nobody awaiting it, an
-      // unhandled rejection that takes the process down.
-      const { readTime, watermark } = await snapshotTime(views.doc(sorted[0]), asOf);
-      return db.runTransaction(
-        async (tx) => {
-          const [viewSnaps, page] = await Promise.all([tx.getAll(...sorted.map((id) => views.doc(id))), latest.documentsInRange(tx, sorted[0], sorted[sorted.length - 1])]);
-          sorted.forEach((agentId, i) => {
-            const documents = { sources: page.sources.get(agentId) ?? [], interactions: page.interactions.get(agentId) ?? [], watermarks: { source: watermark, interaction: watermark } };
-            snapshots.set(agentId, { view: decodeView(viewSnaps[i].data()), documents });
-          });
-          return snapshots;
-        },
-        { readOnly: true, readTime },
-      );
+    readView: async (agentId) => decodeView((await views.doc(agentId).get()).data()),
+    deltas: {
+      async recordEvent(eventId, deltas) {
+        const batch = db.batch();
+        for (const [agentId, delta] of deltas) batch.create(deltasOf(agentId).doc(eventId), encodeDelta(delta, now()));
+        try {
+          await batch.commit();
+          return "recorded";
+        } catch (error) {
+          if ((error as { code?: unknown }).code === ALREADY_EXISTS) return "duplicate";
+          throw error;
+        }
+      },
+      async ingestChunk(agentId, items, options) {
+        if (items.length > MAX_INGEST_CHUNK) throw new RangeError(`an ingest chunk holds at most ${MAX_INGEST_CHUNK} items`);
+        // A client's retry racing its own first attempt may create an id between this transaction's
+        // read and its commit: the commit then fails as a whole, and a second run counts that id as taken.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await ingestOnce(db, agentId, items, now(), options);
+          } catch (error) {
+            if (attempt >= 2 || (error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+          }
+        }
+      },
     },
   };
+  return database;
+}
+
+/** One ingest transaction: creates the interactions of `items` whose ids are free, and their delta. */
+function ingestOnce(db: Firestore, agentId: string, items: readonly IngestItem[], now: Date, options?: TransactOptions): Promise<Map<string, IdOwner>> {
+  const interactions = db.collection(COLLECTIONS.interactions);
+  return db.runTransaction(async (tx) => {
+    if (options?.abandoned?.()) throw new Abandoned();
+    const snaps = await tx.getAll(...items.map((item) => interactions.doc(item.docId)), { fieldMask: [new FieldPath("agentId")] });
+    const taken = new Map<string, IdOwner>();
+    for (const snap of snaps) if (snap.exists) taken.set(snap.id, snap.get("agentId") === agentId ? "this-agent" : "another-agent");
+    const fresh = items.filter((item) => !taken.has(item.docId));
+    if (fresh.length === 0) return taken;
+    for (const { docId, userId, interaction } of fresh) {
+      const { occurredAt, ...rest } = interaction;
+      tx.create(interactions.doc(docId), { ...rest, agentId, userId, occurredAt: Timestamp.fromDate(occurredAt), ingested: true });
+    }
+    // Its commit time is this transaction's: the delta's own createTime.
+    const delta = { id: "", kind: "ingest" as const, committedAt: new Date(0), removed: emptySide(), added: { sources: [], interactions: fresh.map((item) => item.interaction) } };
+    tx.create(db.collection(COLLECTIONS.agentViews).doc(agentId).collection(COLLECTIONS.deltas).doc(), encodeDelta(delta, now));
+    return taken;
+  });
 }
 
 /** The agent view operations on Firestore. */
-export function firestoreAgentViewStore(db: Firestore): AgentViewStore {
-  return agentViewsOver(firestoreViewDatabase(db));
+export function firestoreAgentViewStore(db: Firestore, log: Logger): AgentViewStore {
+  return agentViewsOver(firestoreViewDatabase(db, log));
 }

@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   apiKeyUsage: "api_key_usage",
   apiKeyUsageDaily: "api_key_usage_daily",
   rateLimits: "rate_limits",
-  triggerEvents: "trigger_events",
+  /** Subcollection of each agent view: the deltas its writers recorded (and, once applied, events' markers). */
+  deltas: "deltas",
   reconcileState: "reconcile_state",
 } as const;

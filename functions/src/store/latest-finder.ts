@@ -1,8 +1,8 @@
 /**
  * @module latest-finder
- * Reads of an agent's source documents inside a transaction: all of them (for a full recompute, with
- * the snapshot's read time as watermark) or the newest valid one by a field, a few candidates at a
- * time (for the maxima a delta cannot maintain). Documents that fail their schema are skipped, exactly
+ * Reads of an agent's source documents: all of them inside a read-only snapshot (for a full
+ * recompute, with the snapshot's read time as watermark), or the newest valid one by a field, a few
+ * candidates at a time, as they are now (for the maxima a delta cannot maintain). Documents that fail their schema are skipped, exactly
  * as the full recompute skips them;
  * range filters keep the ordered queries to values of the right type, because Firestore orders
  * strings and maps after numbers and timestamps.
@@ -33,10 +33,10 @@ const parseInteraction = (data: unknown) => interactionDocumentSchema.safeParse(
  * page has one; paging on matters when a run of malformed documents sorts first, which would
  * otherwise hide the true maximum.
  */
-async function firstValid<T>(tx: Transaction, ordered: Query, parse: (data: unknown) => { success: true; data: T } | { success: false }): Promise<T | null> {
+async function firstValid<T>(ordered: Query, parse: (data: unknown) => { success: true; data: T } | { success: false }): Promise<T | null> {
   let page = ordered.limit(CANDIDATES);
   for (;;) {
-    const snap = await tx.get(page);
+    const snap = await page.get();
     const [found] = parseAll(snap.docs, parse);
     if (found !== undefined || snap.size < CANDIDATES) return found ?? null;
     page = ordered.startAfter(snap.docs[snap.size - 1]).limit(CANDIDATES);
@@ -62,39 +62,17 @@ export class LatestFinder {
     return parseAll((await tx.get(this.interactions(agentId))).docs, parseInteraction);
   }
 
-  /**
-   * Every valid source and interaction of the agents whose ids lie in [`first`, `last`], grouped by
-   * agent: two range queries for a whole page of agents (callers drop the ids they did not ask for).
-   */
-  async documentsInRange(tx: Transaction, first: string, last: string) {
-    const range = (collection: string) => this.db.collection(collection).where("agentId", ">=", first).where("agentId", "<=", last);
-    const [sources, interactions] = await Promise.all([tx.get(range(COLLECTIONS.contextSources)), tx.get(range(COLLECTIONS.interactions))]);
-    const group = <T extends { agentId: string }>(values: T[]) => {
-      const byAgent = new Map<string, T[]>();
-      for (const value of values) {
-        const list = byAgent.get(value.agentId);
-        if (list) list.push(value);
-        else byAgent.set(value.agentId, [value]);
-      }
-      return byAgent;
-    };
-    return {
-      sources: group(parseAll(sources.docs, parseSource)),
-      interactions: group(parseAll(interactions.docs, parseInteraction)),
-    };
-  }
-
   /** The newest `createdAt` among the agent's valid sources. */
-  async lastAddedAt(tx: Transaction, agentId: string): Promise<Date | null> {
-    const newest = await firstValid(tx, this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc"), parseSource);
+  async lastAddedAt(agentId: string): Promise<Date | null> {
+    const newest = await firstValid(this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc"), parseSource);
     return newest?.createdAt ?? null;
   }
 
   /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
-  async interactionExtremes(tx: Transaction, agentId: string): Promise<InteractionExtremes> {
+  async interactionExtremes(agentId: string): Promise<InteractionExtremes> {
     const [newest, slowest] = await Promise.all([
-      firstValid(tx, this.interactions(agentId).where("occurredAt", "<=", FAR_FUTURE).orderBy("occurredAt", "desc"), parseInteraction),
-      firstValid(tx, this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc"), parseInteraction),
+      firstValid(this.interactions(agentId).where("occurredAt", "<=", FAR_FUTURE).orderBy("occurredAt", "desc"), parseInteraction),
+      firstValid(this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc"), parseInteraction),
     ]);
     return { lastAt: newest?.occurredAt ?? null, maxLatencyMs: slowest?.latencyMs ?? 0 };
   }

@@ -1,49 +1,70 @@
 /**
  * @module view-codec
  * How a sealed view is laid out in a cache document: the view's fields at the top level (so the
- * Firestore console and client SDK readers see plain metrics), its `signature`, and two maps that are
+ * Firestore console and client SDK readers see plain metrics), its `signature`, and fields that are
  * neither signed nor served:
- *  - `_sync`: per kind of source document, the read time of the last full recompute (a write committed
- *    at or before it is already inside the totals), and on rollups when the agents were last summed;
- *  - `_state`: the exact accumulators of agent views (interaction sums, histograms, hourly buckets),
- *    from which the served blocks are rendered;
- *  - `_access`: on agent views, the agent's `ownerId` and `orgId`, kept by every view write and by the
- *    agent trigger, so serving a view needs no read of the agent.
+ *  - `_state`: the exact state the view was rendered from (accumulators, buckets, model registry),
+ *    deflated in one Bytes value (state-codec);
+ *  - `_sync`: the read time of the last full recompute (`watermark`: a write committed at or before it
+ *    is in the state), when the view's content last changed (`changedAt`, the reconcile's change
+ *    feed), when its windows next roll (`rollAt`), the digest of the prices its costs were computed
+ *    with (`pricedWith`), and on rollups when the agents were last summed (`foldedAt`);
+ *  - `_models`: the model names its costs were priced for (at most 100, and "*" past that), so a change
+ *    of prices finds the views it affects with one `array-contains-any` query;
+ *  - `_access`: on agent views, the agent's `ownerId` and `orgId`, kept by every fold, so serving a
+ *    view needs no read of the agent.
  * Only functions can write these documents.
  */
 import { Timestamp, type DocumentData } from "firebase-admin/firestore";
 import type { AgentOwnership } from "../domain/access-policy";
-import type { AgentState } from "../domain/agent-view";
-import { emptyInteractionsState } from "../domain/interaction-metrics";
 import type { MetricsView, SealedView } from "../domain/metrics-view";
 import type { ViewSignature } from "../domain/signing";
-import { emptyWindowsState } from "../domain/window-buckets";
-import type { StoredView, Watermarks } from "../views/stored-view";
+import type { StoredView } from "../views/stored-view";
+import type { ViewBookkeeping } from "../views/view-transaction";
+import { decodeState, encodeState } from "./state-codec";
+import type { AgentState } from "../domain/agent-view";
+
+/** The `_models` entry that stands for "any model": the view priced more names than it lists. */
+export const ANY_MODEL = "*";
 
 const stamp = (date: Date | null | undefined) => (date ? Timestamp.fromDate(date) : null);
 const unstamp = (value: unknown) => (value instanceof Timestamp ? value.toDate() : null);
 
 /**
  * The fields a read that only serves views needs: the view, its signature and the agent's owner. A
- * Firestore field mask of these leaves out `_state` and `_sync`, most of a document's bytes (about
- * 6 of 8 KB for a small agent), and makes a `getAll` of 100 views several times faster.
+ * Firestore field mask of these leaves out `_state`, most of a document's bytes, and makes a `getAll`
+ * of 100 views several times faster.
  */
 export const SERVED_VIEW_FIELDS: readonly string[] = ["scope", "id", "sources", "interactions", "windows", "agentCount", "computedAt", "version", "signature", "_access"];
 
-/** The document to write for a sealed view. */
-export function encodeView(sealed: SealedView, options: { watermarks?: Watermarks; foldedAt?: Date; state?: AgentState; access?: AgentOwnership | null } = {}): DocumentData {
-  const doc: DocumentData = {
+/** The fields a series read needs: the identity and signature of the revision, and its state. */
+export const SERIES_VIEW_FIELDS: readonly string[] = ["scope", "id", "version", "computedAt", "signature", "_access", "_state"];
+
+/** The names a state's costs were priced for, as `_models` lists them. */
+export function pricedModelsOf(state: AgentState): string[] {
+  return state.models.seenOverflow ? [...state.models.seen, ANY_MODEL] : state.models.seen;
+}
+
+/** The document of an agent view. */
+export function encodeAgentView(sealed: SealedView, b: ViewBookkeeping): DocumentData {
+  return {
     ...sealed.data,
     signature: sealed.signature,
-    _sync: {
-      sourcesAsOf: stamp(options.watermarks?.source),
-      interactionsAsOf: stamp(options.watermarks?.interaction),
-      foldedAt: stamp(options.foldedAt),
-    },
+    _sync: { watermark: stamp(b.watermark), changedAt: stamp(b.changedAt), rollAt: stamp(b.rollAt), pricedWith: b.pricedWith },
+    _models: pricedModelsOf(b.state),
+    _state: encodeState(b.state),
+    _access: encodeAccess(b.access),
   };
-  if (options.state) doc._state = { interactions: options.state.interactions, windows: options.state.windows };
-  if (options.access !== undefined) doc._access = encodeAccess(options.access);
-  return doc;
+}
+
+/** The document of a user or organization rollup. */
+export function encodeRollupView(sealed: SealedView, b: { state: AgentState; foldedAt: Date; changedAt: Date; rollAt: Date | null }): DocumentData {
+  return {
+    ...sealed.data,
+    signature: sealed.signature,
+    _sync: { foldedAt: stamp(b.foldedAt), changedAt: stamp(b.changedAt), rollAt: stamp(b.rollAt) },
+    _state: encodeState(b.state),
+  };
 }
 
 /** The `_access` field of an agent view. */
@@ -57,12 +78,14 @@ function decodeAccess(value: unknown): AgentOwnership | null {
 /** The stored view in a document, or null when the document is absent. Authenticity is not checked here. */
 export function decodeView(doc: DocumentData | undefined): StoredView | null {
   if (!doc) return null;
-  const { signature, _sync, _state, _access, ...data } = doc;
+  const { signature, _sync, _state, _access, _models: _ignored, ...data } = doc;
   return {
     sealed: { data: data as MetricsView, signature: signature as ViewSignature },
-    watermarks: { source: unstamp(_sync?.sourcesAsOf), interaction: unstamp(_sync?.interactionsAsOf) },
+    watermark: unstamp(_sync?.watermark),
     foldedAt: unstamp(_sync?.foldedAt),
-    accumulators: _state ? { interactions: _state.interactions ?? emptyInteractionsState(), windows: _state.windows ?? emptyWindowsState() } : null,
+    changedAt: unstamp(_sync?.changedAt),
+    pricedWith: typeof _sync?.pricedWith === "string" ? _sync.pricedWith : null,
+    state: decodeState(_state),
     access: decodeAccess(_access),
   };
 }

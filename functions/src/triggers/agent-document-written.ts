@@ -1,26 +1,28 @@
 /**
  * @module agent-document-written
  * The triggers on `context_sources/{docId}` and `agent_interactions/{docId}`: each turns its event
- * into an `AgentChange` and hands it to the view store. A side that fails validation counts as absent
- * (and is logged), so a malformed document contributes nothing, exactly as a full recompute would
- * skip it, and never throws into a retry loop. An interaction created by the ingestion route was
- * counted in that route's transaction, so its create event adds nothing.
+ * into an `AgentChange`, records it as a delta of every agent it touches (one write each, no read: a
+ * redelivery finds its delta and records nothing) and asks for a fold of those agents. A side that
+ * fails validation counts as absent (and is logged), so a malformed document contributes nothing,
+ * exactly as a full recompute would skip it, and never throws into a retry loop. An interaction
+ * created by the ingestion route was recorded in that route's transaction, so its create event ends
+ * here without touching Firestore at all.
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { Change, FirestoreEvent } from "firebase-functions/v2/firestore";
 import type { Logger } from "../config/logger";
-import type { AgentChange, ChangeKind, ChangeSide } from "../domain/agent-change";
+import { touchedAgents, type AgentChange, type ChangeKind, type ChangeSide } from "../domain/agent-change";
 import { interactionDocumentSchema } from "../schemas/interaction-documents";
 import { contextSourceSchema } from "../schemas/source-documents";
-import type { ChangeValue, ViewContext } from "../views/agent-view-updates";
-import type { AgentViewStore } from "../views/agent-views";
+import type { AgentViewStore, ChangeValue } from "../views/agent-views";
+import type { FoldScheduler } from "../views/fold-scheduler";
 import { commitTimeOf } from "../store/snapshot-time";
 
 export type DocumentWrittenEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, { docId: string }>;
 
 export interface TriggerDeps {
-  views: AgentViewStore;
-  context: () => Promise<ViewContext>;
+  views: Pick<AgentViewStore, "record">;
+  folds: FoldScheduler;
   log: Logger;
 }
 
@@ -71,7 +73,9 @@ export function handleAgentDocumentWritten(kind: ChangeKind, deps: TriggerDeps) 
   return async (event: DocumentWrittenEvent): Promise<void> => {
     const change = toAgentChange(kind, event, deps.log);
     if (!change) return;
-    const outcome = await deps.views.applyChange(kind, change, await deps.context());
-    deps.log.info(`${kind}.applied`, { eventId: event.id, docId: event.params.docId, outcome });
+    const outcome = await deps.views.record(kind, change);
+    // Also after a duplicate: the delivery that recorded the delta may have failed before asking.
+    await Promise.all(touchedAgents(change).map((agentId) => deps.folds.request(agentId)));
+    deps.log.info(`${kind}.recorded`, { eventId: event.id, docId: event.params.docId, outcome });
   };
 }

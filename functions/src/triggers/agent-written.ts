@@ -1,20 +1,21 @@
 /**
  * @module agent-written
  * The trigger on `agents/{agentId}`. The agent's view keeps its owner and organization beside it (so
- * serving it needs no read of the agent), so a creation, a move or a deletion brings the view in line
- * with the agent document as it is now (`followAgent`): a deleted agent's view is removed, which also
- * takes the agent out of every fold that still met it; a moved agent's view gets its new owner. Safe to
- * run any number of times and in any order. Rollups look their agents up when they fold, so their
- * totals move at the next fold (when read and older than `ROLLUP_MAX_LAG_MS`, or hourly).
+ * serving it needs no read of the agent), and every fold reads the agent document: a creation, a move
+ * or a deletion asks for a fold, which brings the view in line with the agent as it is then (a deleted
+ * agent's view is removed, which also takes it out of every rollup that still met it; a moved agent's
+ * view gets its new owner). Safe to run any number of times and in any order. Rollups look their agents
+ * up when they fold, so their totals move at the next fold (when read and older than
+ * `ROLLUP_MAX_LAG_MS`, or hourly).
  */
 import type { Logger } from "../config/logger";
 import { ownershipOf } from "../schemas/source-documents";
-import type { AgentFollowUp } from "../views/agent-view-updates";
+import type { FoldScheduler } from "../views/fold-scheduler";
 import { sameOwnership } from "../views/stored-view";
 import type { DocumentWrittenEvent } from "./agent-document-written";
 
 export interface AgentTriggerDeps {
-  followAgent: (agentId: string) => Promise<AgentFollowUp>;
+  folds: FoldScheduler;
   log: Logger;
 }
 
@@ -27,8 +28,8 @@ export function handleAgentWritten(deps: AgentTriggerDeps) {
     const [from, to] = [before?.exists ? ownershipOf(before.data()) : null, after?.exists ? ownershipOf(after.data()) : null];
     // A rename or any other edit that keeps the owner and organization leaves the view as it is.
     if (before?.exists && after?.exists && from && to && sameOwnership(from, to)) return;
-    const outcome = await deps.followAgent(agentId);
-    if (!after?.exists) deps.log.info("agent.deleted", { agentId, viewRemoved: outcome === "removed" });
-    else if (before?.exists) deps.log.info("agent.moved", { agentId, from, to, viewMoved: outcome === "moved" });
+    await deps.folds.request(agentId);
+    if (!after?.exists) deps.log.info("agent.deleted", { agentId });
+    else if (before?.exists) deps.log.info("agent.moved", { agentId, from, to });
   };
 }

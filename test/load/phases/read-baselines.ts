@@ -10,7 +10,7 @@
  *    (aggregate-read.ts), checked against the same served view.
  */
 import { deepStrictEqual } from "node:assert/strict";
-import { firestorePricingSource } from "../../../functions/src/store/pricing-store";
+import { pricingOf } from "../../../functions/src/store/agent-view-store";
 import type { MetricsView } from "../../../functions/src/domain/metrics-view";
 import { contentOf } from "../../../functions/src/domain/metrics-view";
 import { aggregatedMetrics, type AggregatedMetrics } from "../aggregate-read";
@@ -58,7 +58,8 @@ export async function measureBaselines(options: ReadOptions, world: ReadWorld, s
   const seedMs = performance.now() - seedStart;
   progress(`${label}: the product builds its view (POST …/metrics:refresh)`);
   const served = await productView(world, agentId);
-  const pricing = firestorePricingSource(world.db, countingLogger);
+  // The naive read prices as the fold does: from the stored prices, read with the documents.
+  const pricing = { current: async () => pricingOf(await world.db.doc("metrics_config/pricing").get(), countingLogger) };
   const ctx = { keyring: world.keyring, now: () => new Date() };
   const path = `/agents/${agentId}`;
   const plan = { paths: [path], requests: options.naiveRequests, concurrency: BASELINE_CONCURRENCY };

@@ -8,9 +8,8 @@
  * the 540 s function timeout and the reconcile's 480 s budget.
  */
 import { Timestamp } from "firebase-admin/firestore";
-import { pricingFromConfig } from "../../../functions/src/domain/pricing";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
-import { DEFAULT_RECONCILE_OPTIONS, reconcile, type ReconcileReport } from "../../../functions/src/reconcile/reconciler";
+import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "../../../functions/src/reconcile/reconciler";
 import { firestoreAgentViewStore } from "../../../functions/src/store/agent-view-store";
 import { firestoreRollupStore } from "../../../functions/src/store/rollup-store";
 import { adminDb, clearProject } from "../../support/emulators";
@@ -26,7 +25,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 export interface ReconcilePass {
   durationMs: number;
   complete: boolean;
-  agents: ReconcileReport["agents"];
+  agents: Record<string, number>;
   rollups: number;
 }
 
@@ -60,19 +59,20 @@ export async function measureReconcileScale(agentCount: number): Promise<Reconci
   const seedMs = performance.now() - seedStarted;
 
   const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("reconcile-bench")));
-  const views = firestoreAgentViewStore(db);
-  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: async () => ({ keyring, pricing: pricingFromConfig(null), now: () => new Date() }), log: quiet };
+  const views = firestoreAgentViewStore(db, quiet);
+  const deps = { db, agentViews: views, rollups: firestoreRollupStore(db, views), context: () => ({ keyring, now: () => new Date() }), log: quiet };
   const pass = async (name: string): Promise<ReconcilePass> => {
     progress(`reconcile scale: ${name} over ${agentCount.toLocaleString("en-US")} agents`);
     const started = performance.now();
     const report = await reconcile(deps, DEFAULT_RECONCILE_OPTIONS);
-    return { durationMs: performance.now() - started, complete: report.complete, agents: report.agents, rollups: report.rollups };
+    return { durationMs: performance.now() - started, complete: report.complete, agents: { audited: report.audited, behind: report.repaired.behind, drift: report.repaired.drift, rolled: report.rolled }, rollups: report.rollups.folded + report.rollups.rolled };
   };
   const buildPasses: ReconcilePass[] = [];
   do buildPasses.push(await pass(`invocation ${buildPasses.length + 1} building every view`));
   while (!buildPasses[buildPasses.length - 1].complete && buildPasses.length < MAX_BUILD_INVOCATIONS);
   const steadyPass = await pass("steady pass");
   await clearProject(PROJECT);
-  const { budgetMs, parallelism, pageSize } = DEFAULT_RECONCILE_OPTIONS;
+  const { budgetMs, parallelism } = DEFAULT_RECONCILE_OPTIONS;
+  const pageSize = 100;
   return { agents: agentCount, sourcesPerAgent: SOURCES_PER_AGENT, seedMs, budgetMs, parallelism, pageSize, buildPasses, steadyPass };
 }

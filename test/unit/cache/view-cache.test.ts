@@ -2,6 +2,7 @@
  * The view cache over an in-memory source: signatures are checked once per load, a view that fails
  * the check is never kept nor served, and misses issued together share one batched read.
  */
+import { emptyAgentState } from "../../../functions/src/domain/agent-view";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { viewCache, type ViewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
@@ -37,7 +38,7 @@ function setup() {
       if (id.startsWith("missing")) return null;
       const sealed = sealAgent(id, 99, 7);
       stored.set(id, { ...storedView(sealed), access: OWNER });
-      return { sealed, access: OWNER };
+      return { sealed, access: OWNER, state: emptyAgentState() };
     },
     readRollup: async () => null,
     foldRollup: async () => {

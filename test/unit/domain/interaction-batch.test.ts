@@ -44,3 +44,14 @@ test("hostile items are rejected, never thrown on", () => {
   assert.equal(batch.rejected.length, hostile.length);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test("an item that would take a token total past the largest exact integer is refused, with its index", async () => {
+  const { sortBatch, TOTALS_RESERVE } = await import("../../../functions/src/domain/interaction-batch");
+  const item = (id: string, inputTokens: number) => ({ id, model: "gpt-4o", inputTokens, outputTokens: 1, latencyMs: 5, status: "success", occurredAt: "2026-11-23T09:59:00Z" });
+  const limit = Number.MAX_SAFE_INTEGER - TOTALS_RESERVE;
+  const totals = { inputTokens: limit - 150, outputTokens: 0, cacheReadTokens: 0 };
+  const batch = sortBatch("agent-1", [item("a", 100), item("b", 100), item("c", 50)], "alice", new Date("2026-11-23T10:00:00Z"), totals);
+  assert.deepEqual(batch.accepted.map((a) => a.index), [0, 2], "the first fits, the second would pass the limit, the third fits after it");
+  assert.deepEqual(batch.rejected, [{ index: 1, reason: "inputTokens: the agent's total would pass the largest exact integer" }]);
+  assert.equal(sortBatch("agent-1", [item("d", 1_000_000_001)], "alice", new Date("2026-11-23T10:00:00Z")).rejected.length, 1, "a billion tokens is the most one call may claim");
+});

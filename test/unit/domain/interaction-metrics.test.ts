@@ -6,10 +6,13 @@ import {
   mergeInteractionsStates,
   renderInteractions,
   summarizeInteractions,
+  type CountedInteraction,
   type InteractionContribution,
   type InteractionStatus,
 } from "../../../functions/src/domain/interaction-metrics";
-import { pricingConfigSchema, pricingFromConfig } from "../../../functions/src/domain/pricing";
+import { costFemtoUsd, pricingConfigSchema, pricingFromConfig } from "../../../functions/src/domain/pricing";
+import { decodeState, encodeState } from "../../../functions/src/store/state-codec";
+import { emptyAgentState } from "../../../functions/src/domain/agent-view";
 import { mulberry32 } from "../../support/seeded-random";
 
 
@@ -28,13 +31,18 @@ function rateOf(model: string): [number, number, number] {
   return [3, 15, 0.3];
 }
 
-function interaction(model: string, overrides: Partial<InteractionContribution> = {}): InteractionContribution {
-  return { model, inputTokens: 100, outputTokens: 10, latencyMs: 500, status: "success", occurredAt: new Date("2026-01-01T00:00:00Z"), ...overrides };
+/** An interaction as a state counts it, under its own name, priced with `pricing`. */
+function counted(i: InteractionContribution): CountedInteraction {
+  return { ...i, costFemto: costFemtoUsd(pricing, i.model, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0 }, i.occurredAt) };
 }
 
-function randomInteraction(rand: () => number): InteractionContribution {
+function interaction(model: string, overrides: Partial<InteractionContribution> = {}): CountedInteraction {
+  return counted({ model, inputTokens: 100, outputTokens: 10, latencyMs: 500, status: "success", occurredAt: new Date("2026-01-01T00:00:00Z"), ...overrides });
+}
+
+function randomInteraction(rand: () => number): CountedInteraction {
   const latencyMs = rand() < 0.05 ? 0 : Math.exp(Math.log(5) + rand() * Math.log(20_000));
-  return {
+  return counted({
     model: MODELS[Math.floor(rand() ** 1.3 * MODELS.length)], // skewed, so counts differ
     inputTokens: Math.floor(rand() * 200_000),
     outputTokens: Math.floor(rand() * 20_000),
@@ -42,7 +50,7 @@ function randomInteraction(rand: () => number): InteractionContribution {
     latencyMs,
     status: STATUSES[Math.floor(rand() * STATUSES.length)],
     occurredAt: new Date(1_767_000_000_000 + Math.floor(rand() * 1e9)),
-  };
+  });
 }
 
 function nearestRank(values: number[], q: number): number {
@@ -56,8 +64,8 @@ test("deltas applied once each in any order equal a full recompute (random histo
     const rand = mulberry32(seed);
     // Odd seeds churn few ids hard; even seeds keep enough live interactions to pass the 50-name cap.
     const ids = seed % 2 ? 20 : 250;
-    const live = new Map<number, InteractionContribution>();
-    const deltas: Array<[InteractionContribution | null, InteractionContribution | null]> = [];
+    const live = new Map<number, CountedInteraction>();
+    const deltas: Array<[CountedInteraction | null, CountedInteraction | null]> = [];
     for (let step = 0; step < (seed % 2 ? 80 : 700); step++) {
       const id = Math.floor(rand() * ids);
       const current = live.get(id) ?? null;
@@ -75,8 +83,8 @@ test("deltas applied once each in any order equal a full recompute (random histo
     const truth = summarizeInteractions(list);
     const incremental = deltas.reduce((state, [removed, added]) => applyInteractionChange(state, removed, added), emptyInteractionsState());
     assert.deepEqual(incremental, truth.state, `seed ${seed}: state`);
-    const block = renderInteractions(incremental, pricing, truth.extremes);
-    assert.deepEqual(block, renderInteractions(truth.state, pricing, truth.extremes), `seed ${seed}: block`);
+    const block = renderInteractions(incremental, truth.extremes);
+    assert.deepEqual(block, renderInteractions(truth.state, truth.extremes), `seed ${seed}: block`);
 
     // Independent oracle over the live interactions.
     assert.equal(block.count, list.length, `seed ${seed}`);
@@ -114,11 +122,11 @@ test("deltas applied once each in any order equal a full recompute (random histo
 test("errorRate counts every status but success as an error, and an empty scope renders zeroes", () => {
   const list = (["success", "error", "timeout", "cancelled"] as const).map((status) => interaction("gpt-4o", { status }));
   const { state, extremes } = summarizeInteractions(list);
-  const block = renderInteractions(state, pricing, extremes);
+  const block = renderInteractions(state, extremes);
   assert.equal(block.errorCount, 3);
   assert.equal(block.errorRate, 0.75);
   assert.equal(block.lastAt, "2026-01-01T00:00:00.000Z");
-  const empty = renderInteractions(emptyInteractionsState(), pricing, { lastAt: null, maxLatencyMs: 0 });
+  const empty = renderInteractions(emptyInteractionsState(), { lastAt: null, maxLatencyMs: 0 });
   assert.deepEqual(empty, {
     count: 0, errorCount: 0, errorRate: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costUsd: 0,
     latencyMs: { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 }, byModel: {}, lastAt: null,
@@ -129,26 +137,26 @@ test("cost is rounded once over exact sums, not per interaction", () => {
   // One input token of gpt-4o-mini costs 1.5e-7 USD: four of them are 6e-7, which rounds to 1e-6.
   const one = interaction("gpt-4o-mini", { inputTokens: 1, outputTokens: 0 });
   const state = [one, one, one, one].reduce((s, i) => applyInteractionChange(s, null, i), emptyInteractionsState());
-  const block = renderInteractions(state, pricing, { lastAt: null, maxLatencyMs: 500 });
+  const block = renderInteractions(state, { lastAt: null, maxLatencyMs: 500 });
   assert.equal(block.costUsd, 0.000001);
   assert.equal(block.byModel["gpt-4o-mini"].costUsd, 0.000001);
   const three = applyInteractionChange(state, one, null);
-  assert.equal(renderInteractions(three, pricing, { lastAt: null, maxLatencyMs: 500 }).costUsd, 0);
+  assert.equal(renderInteractions(three, { lastAt: null, maxLatencyMs: 500 }).costUsd, 0);
   const big = summarizeInteractions([interaction("gpt-4o", { inputTokens: 1_234_567, outputTokens: 7_654, cacheReadTokens: 10 })]);
-  assert.equal(renderInteractions(big.state, pricing, big.extremes).costUsd, 3.16297); // 3.0864175 + 0.07654 + 0.0000125
+  assert.equal(renderInteractions(big.state, big.extremes).costUsd, 3.16297); // 3.0864175 + 0.07654 + 0.0000125
 });
 
 test("more than 50 models fold into \"other\" by count, ties broken by name", () => {
   const uses = (model: string, n: number) => Array.from({ length: n }, () => interaction(model));
   const fifty = Array.from({ length: 50 }, (_, m) => uses(`m${m + 10}`, m + 11)).flat(); // m10 has 11 uses … m59 has 60
   const atCap = summarizeInteractions(fifty);
-  const exactly = renderInteractions(atCap.state, pricing, atCap.extremes).byModel;
+  const exactly = renderInteractions(atCap.state, atCap.extremes).byModel;
   assert.equal(Object.keys(exactly).length, 50);
   assert.equal(exactly.other, undefined);
 
   // Two more models with m10's 11 uses: of the three tied last, the name first in order stays.
   const { state, extremes } = summarizeInteractions([...fifty, ...uses("zzz", 11), ...uses("aaa", 11)]);
-  const byModel = renderInteractions(state, pricing, extremes).byModel;
+  const byModel = renderInteractions(state, extremes).byModel;
   const names = Object.keys(byModel).filter((k) => k !== "other");
   assert.equal(names.length, 50);
   assert.ok(names.includes("aaa") && !names.includes("m10") && !names.includes("zzz"));
@@ -159,13 +167,14 @@ test("more than 50 models fold into \"other\" by count, ties broken by name", ()
 test("odd model names are safe: dotted and slashed names are keys, reserved ones fold into \"other\"", () => {
   const list = ["a.b", "x/y", "constructor", "toString", "__proto__", "__name__", "other", ""].map((model) => interaction(model));
   const { state, extremes } = summarizeInteractions(list);
-  const block = renderInteractions(state, pricing, extremes);
+  const block = renderInteractions(state, extremes);
   assert.equal(Object.getPrototypeOf(block.byModel), Object.prototype);
   assert.deepEqual(Object.keys(block.byModel).sort(), ["a.b", "constructor", "other", "toString", "x/y"]);
   assert.equal(block.byModel.other.count, 4);
   assert.equal(block.byModel["a.b"].costUsd, 0.000038); // (100 × 0.25 + 10 × 1.25) per million = 37.5e-6, rounded half up
   assert.equal(({} as Record<string, unknown>).count, undefined);
-  assert.deepEqual(JSON.parse(JSON.stringify(state)), state); // the stored state survives JSON
+  // The stored state survives its codec, odd names and BigInt costs included.
+  assert.deepEqual(decodeState(encodeState({ ...emptyAgentState(), interactions: state }))?.interactions, state);
   assert.ok(state.models.some((t) => t.model === "__proto__"));
 });
 

@@ -72,13 +72,13 @@ test("a write abandoned at the deadline is told so, so its transaction stops ret
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   const told: boolean[] = [];
   // The store stands for a contended transaction: it asks, as runTransaction's attempts would, whether anyone still waits.
-  world.deps.agentViews.ingest = async (_agentId, _items, _ctx, options) => {
+  world.deps.agentViews.ingest = async (_agentId, _items, options) => {
     told.push(options?.abandoned?.() ?? false);
     await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS * 2));
     told.push(options?.abandoned?.() ?? false);
     // As the Firestore store does at its next attempt.
     if (options?.abandoned?.()) throw new Abandoned();
-    return { duplicates: new Set<string>() };
+    return new Map();
   };
   const app = createApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "t", permissions: ["write:interactions"] }) });

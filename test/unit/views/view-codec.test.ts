@@ -4,43 +4,63 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { emptyAgentState, renderAgent } from "../../../functions/src/domain/agent-view";
+import { emptyAgentState, renderAgent, summarizeAgent } from "../../../functions/src/domain/agent-view";
 import { isAuthentic, nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { pricingFromConfig } from "../../../functions/src/domain/pricing";
-import { rollUpAgents } from "../../../functions/src/domain/rollup";
+import { mergeAgentStates, rollupContent } from "../../../functions/src/domain/rollup";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
-import { decodeView, encodeView, SERVED_VIEW_FIELDS } from "../../../functions/src/store/view-codec";
+import { decodeState, encodeState } from "../../../functions/src/store/state-codec";
+import { ANY_MODEL, decodeView, encodeAgentView, encodeRollupView, SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "../../../functions/src/store/view-codec";
 
 const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("k1")));
 const now = new Date("2026-11-23T10:00:00Z");
 const pricing = pricingFromConfig(null);
-const agentView = seal(nextRevision("agent", "a1", null, renderAgent(emptyAgentState(), pricing, now), now), keyring, now);
-const rollupView = seal(nextRevision("org", "o1", null, rollUpAgents([emptyAgentState()], 1, pricing, now), now), keyring, now);
+const state = summarizeAgent(
+  [{ agentId: "a1", type: "pdf", sizeBytes: 10, tokenCount: 2, status: "ready", createdAt: now, updatedAt: now }],
+  [{ model: "gpt-4o", inputTokens: 10, outputTokens: 5, cacheReadTokens: 1, latencyMs: 321.5, status: "success", occurredAt: new Date(now.getTime() - 3_600_000) }],
+  pricing,
+  now,
+);
+const agentView = seal(nextRevision("agent", "a1", null, renderAgent(state, now), now), keyring, now);
+const rollupView = seal(nextRevision("org", "o1", null, rollupContent(mergeAgentStates([state]), 1, now), now), keyring, now);
 const access = { ownerId: "alice", orgId: "acme" };
+const bookkeeping = { watermark: now, state, access, pricedWith: "digest", changedAt: now, rollAt: null };
 
-/** The document as a read masked to the served fields would return it. */
-const masked = (doc: Record<string, unknown>) => Object.fromEntries(Object.entries(doc).filter(([key]) => SERVED_VIEW_FIELDS.includes(key)));
+/** The document as a read masked to `fields` would return it. */
+const masked = (doc: Record<string, unknown>, fields: readonly string[]) => Object.fromEntries(Object.entries(doc).filter(([key]) => fields.includes(key)));
 
 test("a read of the served fields only still verifies, and keeps the agent's owner", () => {
-  const agentDoc = encodeView(agentView, { watermarks: { source: now, interaction: now }, state: emptyAgentState(), access });
-  const rollupDoc = encodeView(rollupView, { foldedAt: now });
+  const agentDoc = encodeAgentView(agentView, bookkeeping);
+  const rollupDoc = encodeRollupView(rollupView, { state, foldedAt: now, changedAt: now, rollAt: null });
   for (const doc of [agentDoc, rollupDoc]) {
-    const served = decodeView(masked(doc));
+    const served = decodeView(masked(doc, SERVED_VIEW_FIELDS));
     assert.ok(served && isAuthentic(served.sealed, keyring), `${doc.scope} view verifies from its served fields`);
   }
-  assert.deepEqual(decodeView(masked(agentDoc))?.access, access);
-  assert.equal(decodeView(masked(agentDoc))?.accumulators, null, "the accumulators are left out");
+  assert.deepEqual(decodeView(masked(agentDoc, SERVED_VIEW_FIELDS))?.access, access);
+  assert.equal(decodeView(masked(agentDoc, SERVED_VIEW_FIELDS))?.state, null, "the state is left out");
+  assert.deepEqual(decodeView(masked(agentDoc, SERIES_VIEW_FIELDS))?.state, state, "a series read gets the state");
 });
 
 test("every stored field but the bookkeeping is served", () => {
-  const doc = encodeView(rollupView, { foldedAt: now });
-  const agentDoc = encodeView(agentView, { watermarks: { source: now, interaction: now }, state: emptyAgentState(), access });
+  const doc = encodeRollupView(rollupView, { state, foldedAt: now, changedAt: now, rollAt: null });
+  const agentDoc = encodeAgentView(agentView, bookkeeping);
   const stored = new Set([...Object.keys(doc), ...Object.keys(agentDoc)]);
-  assert.deepEqual([...stored].filter((key) => !SERVED_VIEW_FIELDS.includes(key)).sort(), ["_state", "_sync"]);
+  assert.deepEqual([...stored].filter((key) => !SERVED_VIEW_FIELDS.includes(key)).sort(), ["_models", "_state", "_sync"]);
 });
 
-test("the owner written beside a view is read back; a view without one reads as unknown", () => {
-  assert.deepEqual(decodeView(encodeView(agentView, { access }))?.access, access);
-  assert.equal(decodeView(encodeView(agentView, { access: null }))?.access, null);
-  assert.equal(decodeView(encodeView(agentView))?.access, null);
+test("a view's bookkeeping is read back as written", () => {
+  const read = decodeView(encodeAgentView(agentView, bookkeeping));
+  assert.deepEqual({ watermark: read?.watermark, changedAt: read?.changedAt, pricedWith: read?.pricedWith, access: read?.access }, { watermark: now, changedAt: now, pricedWith: "digest", access });
+  assert.equal(decodeView(encodeAgentView(agentView, { ...bookkeeping, access: null }))?.access, null);
+  assert.deepEqual(encodeAgentView(agentView, bookkeeping)._models, ["gpt-4o"]);
+  const overflowing = { ...state, models: { ...state.models, seenOverflow: true } };
+  assert.deepEqual(encodeAgentView(agentView, { ...bookkeeping, state: overflowing })._models, ["gpt-4o", ANY_MODEL]);
+});
+
+test("the state survives its codec exactly, and a foreign or damaged one reads as none", () => {
+  assert.deepEqual(decodeState(encodeState(state)), state);
+  assert.deepEqual(decodeState(encodeState(emptyAgentState())), emptyAgentState());
+  assert.equal(decodeState(Buffer.from("not deflated")), null);
+  assert.equal(decodeState({ interactions: {} }), null, "a map (the layout before the state was one value)");
+  assert.equal(decodeState(undefined), null);
 });

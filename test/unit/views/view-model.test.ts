@@ -28,8 +28,8 @@ if (replay) {
     assert.ok(duplicates > deliveries / 4, `too few redeliveries were exercised: ${duplicates} of ${deliveries} deliveries found their marker`);
   });
 
-  // The reconcile operations heal drift, so a history that ends just after one hides an earlier
-  // fault: each fault must show in most histories, not in every one.
+  // Recomputes heal drift, so a history that ends just after one hides an earlier fault: each fault
+  // must show in many histories, not in every one.
   test("the check is not vacuous: a lost event marker, or a recompute without its watermark, is caught", async () => {
     const caught = async (fault: ModelOptions["fault"], operations: number, seeds: number) => {
       let count = 0;
@@ -38,7 +38,8 @@ if (replay) {
     };
     const lost = await caught("lost-marker", 100, 20);
     assert.ok(lost >= 10, `redeliveries with fresh event ids went unnoticed in ${20 - lost} of 20 histories`);
-    const unmarked = await caught("no-watermark", 300, 10);
-    assert.ok(unmarked >= 5, `late events counted twice after a recompute went unnoticed in ${10 - unmarked} of 10 histories`);
+    // Each later recompute of the agent heals the double count, so fewer histories end with one.
+    const unmarked = await caught("no-watermark", 100, 20);
+    assert.ok(unmarked >= 6, `late deltas counted twice after a recompute went unnoticed in ${20 - unmarked} of 20 histories`);
   });
 }

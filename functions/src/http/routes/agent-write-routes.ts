@@ -2,11 +2,14 @@
  * @module agent-write-routes
  * `POST /v1/agents/{agentId}/interactions` and `POST /v1/agents/{agentId}/metrics:refresh`.
  *
- * Ingestion validates every item on its own, then stores the new interactions and counts them in
- * the agent's view in one transaction: a batch of 1000 for one busy agent is one contended write,
- * not 1000, and it is all or nothing (the triggers skip documents the route already counted).
- * Both routes change the agent's view, so this instance's edge copy is replaced (refresh) or dropped
- * (ingest: the next read loads the new revision) at once.
+ * Ingestion validates every item on its own, then stores the new interactions, each chunk of up to 499
+ * with one delta of the agent's totals in a transaction of at most 500 writes (idempotent per item:
+ * an id already stored for this agent is a duplicate, one held by another agent's interaction is
+ * refused), and asks for a fold. It reads nothing of the agent's view but its token totals (from this
+ * instance's edge copy when it has one), so any number of concurrent ingests into one agent write
+ * without contending. The view shows them after the next fold (at most about a second later).
+ * Refresh recomputes the view from source in the request and keeps the result in this instance's edge
+ * (a refresh that finds what the view already says writes no new revision).
  */
 import { Hono } from "hono";
 import { canWriteAgent } from "../../domain/access-policy";
@@ -20,6 +23,7 @@ import { computedView, respondWithView } from "../metrics-response";
 import { jsonBody, pathParams } from "../request-body";
 
 const FORBIDDEN = "You may not write to this agent.";
+const FOREIGN_ID = "id: already names an interaction of another agent";
 
 export function agentWriteRoutes(deps: ApiDeps) {
   const requireWriter = async (uid: string, agentId: string) => {
@@ -33,17 +37,26 @@ export function agentWriteRoutes(deps: ApiDeps) {
       const body = await jsonBody(c, ingestBody);
       const uid = c.get("session").uid;
       await requireWriter(uid, agentId);
-      const batch = sortBatch(agentId, body.interactions, uid, deps.now());
-      const { duplicates } = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, await viewContext(deps), { abandoned: c.get("abandoned") }) : { duplicates: new Set<string>() };
-      const accepted = batch.accepted.length - duplicates.size;
-      if (accepted > 0) deps.views.forget("agent", agentId);
-      deps.log.info("interactions.ingested", { agentId, accepted, duplicates: duplicates.size + batch.repeated, rejected: batch.rejected.length });
-      return c.json({ accepted, duplicates: duplicates.size + batch.repeated, rejected: batch.rejected }, 202);
+      const batch = sortBatch(agentId, body.interactions, uid, deps.now(), await deps.views.tokens(agentId));
+      const taken = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, { abandoned: c.get("abandoned") }) : new Map();
+      const rejected = [...batch.rejected];
+      let duplicates = batch.repeated;
+      for (const item of batch.accepted) {
+        const owner = taken.get(item.docId);
+        if (owner === "this-agent") duplicates += 1;
+        else if (owner === "another-agent") rejected.push({ index: item.index, reason: FOREIGN_ID });
+      }
+      rejected.sort((a, b) => a.index - b.index);
+      const accepted = batch.accepted.length - taken.size;
+      // The view changes with the fold, not now: this instance's copy is replaced as any other (policy.ts).
+      if (accepted > 0) await deps.folds.request(agentId);
+      deps.log.info("interactions.ingested", { agentId, accepted, duplicates, rejected: rejected.length });
+      return c.json({ accepted, duplicates, rejected }, 202);
     })
     .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       await requireWriter(c.get("session").uid, agentId);
-      const computed = await deps.agentViews.recompute(agentId, await viewContext(deps), { abandoned: c.get("abandoned") });
+      const computed = await deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") });
       // Deleted since the access check read it.
       if (!computed) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
       deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: computed.sealed.data.version });

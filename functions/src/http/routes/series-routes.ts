@@ -1,0 +1,65 @@
+/**
+ * @module series-routes
+ * `GET /v1/agents/{agentId}/metrics/series`, `GET /v1/users/{uid}/metrics/series` and
+ * `GET /v1/orgs/{orgId}/metrics/series`: hourly or daily points rendered from the stored state
+ * (cache/series-cache), with the same authentication, permissions, access rules, ETag and caching as
+ * the metrics reads of the same scope. A range the series cannot serve is a 400 naming the parameter.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { canReadAgent, canReadOrg, canReadUser } from "../../domain/access-policy";
+import type { Scope } from "../../domain/metrics-view";
+import { seriesRange, type SeriesRange } from "../../domain/series";
+import { agentPath, seriesQuery } from "../../schemas/api-requests";
+import { documentId } from "../../schemas/ids";
+import type { ApiDeps, AppEnv } from "../app-env";
+import { requireApiKey, requireSession } from "../auth/require-auth";
+import { ApiError } from "../errors";
+import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
+import { pathParams, queryParams } from "../request-body";
+
+/** The range the query asks for, or a 400. */
+function rangeOf(c: Context, deps: ApiDeps): SeriesRange {
+  const query = queryParams(c, seriesQuery);
+  const found = seriesRange(query.granularity, query.from ? new Date(query.from) : undefined, query.to ? new Date(query.to) : undefined, deps.now());
+  if ("error" in found) throw new ApiError("INVALID_ARGUMENT", `The query is invalid: ${found.error}.`);
+  return found.range;
+}
+
+async function serveSeries(c: Context, deps: ApiDeps, scope: Exclude<Scope, "agent">, id: string) {
+  const served = await deps.series.get(scope, id, rangeOf(c, deps), readOptionsOf(c));
+  if (!served) throw new Error(`no ${scope} series of ${id}`);
+  return respondWithView(c, servedView(served));
+}
+
+export function agentSeriesRoutes(deps: ApiDeps) {
+  const FORBIDDEN = "You may not read this agent's metrics.";
+  return new Hono<AppEnv>().get("/:agentId/metrics/series", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
+    const { agentId } = pathParams(c, agentPath);
+    const range = rangeOf(c, deps);
+    const [viewer, served] = await Promise.all([deps.directory.viewer(c.get("session").uid), deps.series.get("agent", agentId, range, readOptionsOf(c))]);
+    // A view stored before its owner was kept beside it sends the check to the agent document.
+    const owner = served ? (served.value.access ?? (await deps.directory.agents([agentId])).get(agentId) ?? null) : null;
+    if (!served || !owner || !canReadAgent(viewer, owner)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+    return respondWithView(c, servedView(served));
+  });
+}
+
+export function userSeriesRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().get("/:uid/metrics/series", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
+    const { uid } = pathParams(c, z.object({ uid: documentId }));
+    const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
+    if (!(uid === viewer.uid || (target !== null && canReadUser(viewer, target)))) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
+    return serveSeries(c, deps, "user", uid);
+  });
+}
+
+export function orgSeriesRoutes(deps: ApiDeps) {
+  return new Hono<AppEnv>().get("/:orgId/metrics/series", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
+    const { orgId } = pathParams(c, z.object({ orgId: documentId }));
+    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
+    if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
+    if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");
+    return serveSeries(c, deps, "org", orgId);
+  });
+}

@@ -1,0 +1,40 @@
+/**
+ * @module pricing-written
+ * The trigger on `metrics_config/pricing`. Views store costs priced when their interactions were
+ * folded, at the rates in effect when each occurred, so a change of prices (a new rate, a rate dated
+ * in the past, a correction) must re-price the views it affects: this finds them (the views that priced
+ * a changed model: `store/priced-views`) and asks for a fold of each, which sees its price digest
+ * differ and recomputes the agent from source. Views of agents that never used a changed model cost
+ * nothing. Rollups follow at their next fold (within `ROLLUP_MAX_LAG_MS` of a read, or hourly).
+ */
+import type { DocumentSnapshot } from "firebase-admin/firestore";
+import type { Logger } from "../config/logger";
+import { changedModels } from "../domain/pricing";
+import { pricingOf } from "../store/agent-view-store";
+import type { FoldScheduler } from "../views/fold-scheduler";
+import type { DocumentWrittenEvent } from "./agent-document-written";
+
+export interface PricingTriggerDeps {
+  agentsPricedFor: (models: readonly string[]) => Promise<string[]>;
+  folds: FoldScheduler;
+  log: Logger;
+}
+
+/** How many fold requests are in flight at once. */
+const PARALLEL_REQUESTS = 20;
+
+/** Handles one delivery of a `metrics_config/pricing` write; safe to run any number of times. */
+export function handlePricingWritten(deps: PricingTriggerDeps) {
+  return async (event: DocumentWrittenEvent): Promise<void> => {
+    const snapshot = (side: DocumentSnapshot | undefined) => ({ exists: side?.exists ?? false, data: () => side?.data() }) as DocumentSnapshot;
+    const models = changedModels(pricingOf(snapshot(event.data?.before), deps.log), pricingOf(snapshot(event.data?.after), deps.log));
+    if (models.length === 0) return;
+    const agents = await deps.agentsPricedFor(models);
+    let next = 0;
+    const worker = async () => {
+      while (next < agents.length) await deps.folds.request(agents[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, agents.length) }, worker));
+    deps.log.info("pricing.changed", { models: models.slice(0, 50), modelCount: models.length, agents: agents.length });
+  };
+}
