@@ -91,7 +91,8 @@ const WORLD: Record<string, DocumentData> = {
   "api_key_usage/useAlice": { keyId: "keyAlice", ownerId: "alice", route: "/v1/agents/agentA/metrics" },
   "api_key_usage_daily/keyAlice_2025-01-02": { keyId: "keyAlice", count: 3 },
   "rate_limits/keyAlice": { count: 1 },
-  "trigger_events/evt1": { processedAt: at("2025-01-02T00:00:00Z") },
+  [`agent_metrics_cache/${AGENT_A}/deltas/evt1`]: { kind: "event", applied: true, expireAt: at("2025-02-01T00:00:00Z") },
+  "reconcile_state/agents": { auditCursor: AGENT_A },
   "metrics_config/pricing": { models: { "claude-sonnet-4": { inputPerMTok: 3, outputPerMTok: 15 } } },
 };
 
@@ -328,7 +329,7 @@ describe("org_metrics_cache", () => {
 describe("server-only collections", () => {
   for (const docPath of [
     "api_keys/keyAlice", "api_key_usage/useAlice", "api_key_usage_daily/keyAlice_2025-01-02", "rate_limits/keyAlice",
-    "trigger_events/evt1", "metrics_config/pricing",
+    `agent_metrics_cache/${AGENT_A}/deltas/evt1`, "reconcile_state/agents", "metrics_config/pricing",
   ]) {
     test(`${docPath} cannot be read by any client, not even alice (org owner, key owner)`, async () => {
       await assertFails(getDoc(doc(dbAs("alice"), docPath)));
