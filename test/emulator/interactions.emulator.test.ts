@@ -9,7 +9,7 @@ import { Timestamp } from "firebase-admin/firestore";
 import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
 
 let base: string;
-const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent"), hot: unique("agent") };
+const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent"), hot: unique("agent"), zoo: unique("agent") };
 let token = "";
 let key = "";
 
@@ -42,6 +42,7 @@ before(async () => {
   await db.doc(`agents/${ids.busy}`).set({ name: "busy", ownerId: ids.alice, orgId: ids.org });
   await db.doc(`agents/${ids.direct}`).set({ name: "direct", ownerId: ids.alice, orgId: ids.org });
   await db.doc(`agents/${ids.hot}`).set({ name: "hot", ownerId: ids.alice, orgId: ids.org });
+  await db.doc(`agents/${ids.zoo}`).set({ name: "zoo", ownerId: ids.alice, orgId: ids.org });
   const res = await fetch(`${base}/v1/api-keys`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -143,4 +144,26 @@ test("interactions written straight to Firestore are counted by the trigger; edi
   const strip = (data: Record<string, unknown>) => ({ ...data, version: 0, computedAt: "" });
   assert.deepEqual(strip(refreshed.body.data), strip(view.body.data), "the incremental view equals a full recompute");
   assert.equal(refreshed.body.data.version, view.body.data.version, "a refresh that finds nothing new writes no new revision");
+});
+
+test("three requests of 1,000 new model names each leave the agent writable, with at most 50 names plus other", async () => {
+  for (let r = 0; r < 3; r++) {
+    const items = Array.from({ length: 1000 }, (_, i) => ({ ...interaction(i), id: `zoo-${r}-${i}`, model: `model-${r}-${i}-${"x".repeat(40)}` }));
+    const answer = await call(`/v1/agents/${ids.zoo}/interactions`, { method: "POST", body: { interactions: items } });
+    assert.equal(answer.status, 202, answer.text);
+    assert.equal(answer.body.accepted, 1000);
+  }
+  // Still writable: one more interaction of a known model goes in and shows up.
+  const last = await call(`/v1/agents/${ids.zoo}/interactions`, { method: "POST", body: { interactions: [{ ...interaction(1), id: "zoo-last", model: "model-0-0-" + "x".repeat(40) }] } });
+  assert.deepEqual(last.body, { accepted: 1, duplicates: 0, rejected: [] });
+  const view = await eventually(() => call(`/v1/agents/${ids.zoo}/metrics`), (r) => r.body?.data?.interactions?.count === 3001, 30_000);
+  const byModel = view.body.data.interactions.byModel as Record<string, { count: number }>;
+  const names = Object.keys(byModel).filter((name) => name !== "other");
+  assert.ok(names.length <= 50, `${names.length} named models`);
+  assert.ok(byModel.other, "the rest are counted under other");
+  assert.equal(Object.values(byModel).reduce((sum, m) => sum + m.count, 0), 3001, "every interaction is counted under some model");
+  // Nothing stored for the agent comes near Firestore's 1 MiB document limit.
+  const stored = await adminDb().doc(`agent_metrics_cache/${ids.zoo}`).get();
+  const state = stored.get("_state") as { length: number } | undefined;
+  assert.ok(state && state.length < 256 * 1024, `stored state ${state?.length} bytes`);
 });
