@@ -39,7 +39,10 @@ export function prepareFirestoreLauncher() {
 
 /** The environment for firebase-tools: the launcher when present, else firebase-tools' default. */
 export function emulatorEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
+  // The Functions emulator starts one worker process per concurrent invocation and gives each 30 s
+  // to load the code; on a busy 2-core machine a burst of concurrent requests can pass that, and the
+  // emulator then fails the request ("Failed to load function"). Production has no such limit.
+  const env = { FUNCTIONS_DISCOVERY_TIMEOUT: "120", ...process.env, ...extra };
   if (existsSync(LAUNCHER_JAR)) env.FIRESTORE_EMULATOR_BINARY_PATH = LAUNCHER_JAR;
   return env;
 }

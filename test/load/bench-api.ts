@@ -20,6 +20,8 @@ export interface ApiResponse<T> {
 }
 
 export interface BenchApi {
+  /** The benchmark's user and its org (their rollups are among the documents a write touches). */
+  ids: { user: string; org: string };
   /** Creates an agent owned by the benchmark's user; returns its id. */
   createAgent(label: string): Promise<string>;
   /** A plain read, as any reader makes it (an instance may answer from its memory). */
@@ -29,6 +31,9 @@ export interface BenchApi {
   refresh(agentId: string): Promise<ApiResponse<MetricsBody>>;
   ingest(agentId: string, interactions: unknown[]): Promise<ApiResponse<{ accepted: number }>>;
 }
+
+/** How long a call may go unanswered before it counts as no answer (status 0). */
+const NO_ANSWER_MS = 120_000;
 
 /** Permissions the benchmark's key needs, and a rate limit its polling cannot reach. */
 const KEY_REQUEST = { name: "write-path bench", permissions: ["read:agent-metrics", "write:agent-metrics", "write:interactions"], rateLimitPerMinute: 100_000 };
@@ -50,16 +55,30 @@ export async function connectBenchApi(): Promise<BenchApi> {
 
   async function call<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const started = performance.now();
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...extra },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T, elapsedMs: performance.now() - started };
+    try {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...extra },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(NO_ANSWER_MS),
+      });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = { unparsed: text.slice(0, 200) };
+      }
+      return { status: res.status, body: parsed as T, elapsedMs: performance.now() - started };
+    } catch (error) {
+      // No answer at all (refused, reset, or none within the limit): status 0, so a figure never waits for ever.
+      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "TypeError")) return { status: 0, body: null as T, elapsedMs: performance.now() - started };
+      throw error;
+    }
   }
 
   return {
+    ids,
     async createAgent(label) {
       const agentId = unique(`bench-${label}`);
       await db.doc(`agents/${agentId}`).set({ name: label, ownerId: ids.user, orgId: ids.org, createdAt: Timestamp.now() });

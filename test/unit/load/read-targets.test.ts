@@ -73,7 +73,8 @@ test("reads per request: mean, median, max and requests without reads", () => {
 test("options: --only picks one benchmark; unknown or malformed flags are refused with a sentence", () => {
   assert.equal(parseOptions(["--only", "read", "--requests", "100"]).only, "read");
   assert.equal(parseOptions(["--requests", "100"]).read.requests, 100);
-  assert.throws(() => parseOptions(["--only", "both"]), /--only needs read or write/);
+  assert.throws(() => parseOptions(["--only", "both"]), /--only needs read, write, hot or reconcile/);
   assert.throws(() => parseOptions(["--concurrency", "0"]), /whole number from 1/);
   assert.throws(() => parseOptions(["--fast"]), /unknown option --fast/);
+  assert.deepEqual(parseOptions(["--only", "hot", "--clients", "1,16", "--seconds", "5"]).hot, { clients: [1, 16], seconds: 5, sdkDocuments: 2000 });
 });

@@ -1,0 +1,279 @@
+/**
+ * @module hot-agent.bench
+ * `npm run bench -- --only hot`: many writers into ONE agent, as a client meets the product. For each
+ * client count, that many concurrent clients post 50-item `POST /v1/agents/{id}/interactions`
+ * batches for the run's length through the Functions emulator, a 503 sent again with the same ids
+ * after its `Retry-After` (as the contract says); then the same clients spread over as many agents,
+ * one each, in the same run: the baseline without contention this machine can reach.
+ *
+ * Measured for each run: accepted interactions a second, every answer's status, the request time,
+ * counts afterwards (the served view equal to what was accepted and to a `count()` of the stored
+ * documents), how long after the last accepted answer the served view showed it all, and the
+ * hottest document's writes a second (write-counter.ts). Last, many SDK writers into one agent:
+ * the triggers' throughput on the emulator, which delivers events one at a time.
+ *
+ * Writes test/results/bench-hot-agent.{json,md}.
+ */
+import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { adminDb } from "../support/emulators";
+import { COLLECTIONS } from "../../functions/src/store/collections";
+import { connectBenchApi, type BenchApi, type MetricsBody } from "./bench-api";
+import { loadNow, resultHeader, type ResultHeader } from "./bench-environment";
+import type { HotOptions } from "./bench-options";
+import { progress, say, writeResults } from "./bench-output";
+import { ms, percentile, row, times } from "./stats";
+import { countWrites, type HotDocument } from "./write-counter";
+
+export const RESULT_NAME = "bench-hot-agent";
+const BATCH = 50;
+/** The most a run waits after its last answer for the served view to show everything. */
+const VISIBLE_TIMEOUT_MS = 120_000;
+
+interface ClientTally {
+  accepted: number;
+  duplicates: number;
+  requests: number;
+  retried503: number;
+  other5xx: number;
+  other: Record<string, number>;
+  latenciesMs: number[];
+  lastAcceptedAt: number;
+}
+
+export interface WriteRun {
+  layout: "one agent" | "spread";
+  clients: number;
+  agents: number;
+  seconds: number;
+  accepted: number;
+  duplicates: number;
+  perSecond: number;
+  requests: number;
+  answers503: number;
+  /** 5xx other than 503, and requests with no answer at all. */
+  answersOther5xx: number;
+  otherAnswers: Record<string, number>;
+  requestP50Ms: number;
+  requestP95Ms: number;
+  /** From the last accepted answer to the first served read (no-cache) that shows every accepted item. */
+  lastVisibleAfterMs: number;
+  /** The served views' counts equal both what was accepted and a count() of the stored documents. */
+  exact: boolean;
+  /** After the run, until the trigger of a document written after the run's last one had run. */
+  createEventsRanOutMs: number;
+  hottest: HotDocument[];
+}
+
+export interface SdkWriters {
+  writers: number;
+  documents: number;
+  writeSeconds: number;
+  /** From the first write to the served view showing every document. */
+  drainedSeconds: number;
+  triggerEventsPerSecond: number;
+  exact: boolean;
+}
+
+export interface HotResult extends ResultHeader<HotOptions> {
+  runs: WriteRun[];
+  sdkWriters: SdkWriters;
+}
+
+const item = (id: string, i: number) => ({
+  id,
+  model: i % 3 === 0 ? "claude-haiku-4" : "claude-sonnet-4",
+  inputTokens: 1000 + (i % 500),
+  outputTokens: 100 + (i % 50),
+  latencyMs: 100 + (i % 900),
+  status: i % 20 === 0 ? "error" : "success",
+  occurredAt: new Date(Date.now() - (i % 3600) * 1000).toISOString(),
+});
+
+/** One client: posts batches into `agentId` until `deadline`, each 503 sent again with the same ids. */
+async function client(api: BenchApi, agentId: string, tag: string, deadline: number): Promise<ClientTally> {
+  const tally: ClientTally = { accepted: 0, duplicates: 0, requests: 0, retried503: 0, other5xx: 0, other: {}, latenciesMs: [], lastAcceptedAt: 0 };
+  for (let seq = 0; performance.now() < deadline; seq++) {
+    const batch = Array.from({ length: BATCH }, (_, j) => item(`${tag}-${seq}-${j}`, seq * BATCH + j));
+    for (;;) {
+      const res = await api.ingest(agentId, batch);
+      tally.requests += 1;
+      tally.latenciesMs.push(res.elapsedMs);
+      if (res.status === 202) {
+        tally.accepted += res.body.accepted;
+        tally.duplicates += (res.body as { duplicates?: number }).duplicates ?? 0;
+        tally.lastAcceptedAt = performance.now();
+        break;
+      }
+      if (res.status === 503) {
+        tally.retried503 += 1;
+        const after = Number((res.body as { error?: { retryAfterSeconds?: number } })?.error?.retryAfterSeconds ?? 1);
+        await new Promise((resolve) => setTimeout(resolve, 1000 * after));
+        continue;
+      }
+      if (res.status >= 500 || res.status === 0) tally.other5xx += 1;
+      else tally.other[res.status] = (tally.other[res.status] ?? 0) + 1;
+      break;
+    }
+  }
+  return tally;
+}
+
+const countOf = (res: { status: number; body: MetricsBody }) => (res.status === 200 ? res.body.data.interactions.count : -1);
+
+/** Polls the served view (no-cache) until it shows `count` interactions; returns when it did. */
+async function waitForCount(api: BenchApi, agentId: string, count: number, since: number, timeoutMs = VISIBLE_TIMEOUT_MS): Promise<number> {
+  for (;;) {
+    const seen = countOf(await api.storedMetrics(agentId));
+    if (seen === count) return performance.now();
+    if (seen > count) throw new Error(`${agentId} shows ${seen} interactions, more than the ${count} accepted`);
+    if (performance.now() - since > timeoutMs) throw new Error(`${agentId} shows ${seen} of ${count} accepted after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function storedCount(db: Firestore, agentId: string): Promise<number> {
+  const snap = await db.collection(COLLECTIONS.interactions).where("agentId", "==", agentId).count().get();
+  return snap.data().count;
+}
+
+async function writeRun(api: BenchApi, db: Firestore, layout: WriteRun["layout"], clients: number, seconds: number): Promise<WriteRun> {
+  const agentIds = await Promise.all(Array.from({ length: layout === "one agent" ? 1 : clients }, (_, i) => api.createAgent(`hot-${clients}-${i}`)));
+  const agentOf = (c: number) => agentIds[layout === "one agent" ? 0 : c];
+  // Warm, as a busy production agent is: each agent has its view before the clock starts, so the
+  // run measures folds of deltas, not every agent's first full recompute.
+  progress(`${clients} clients → ${layout}: warming ${agentIds.length} agent(s)`);
+  const warm = await Promise.all(agentIds.map(async (agentId, a) => (await api.ingest(agentId, [item(`warm-${clients}-${layout === "one agent" ? "o" : "s"}-${a}`, 0)])).body.accepted));
+  await Promise.all(agentIds.map((agentId, a) => waitForCount(api, agentId, warm[a], performance.now())));
+  const watched = [...agentIds.map((id) => `${COLLECTIONS.agentViews}/${id}`), `${COLLECTIONS.userViews}/${api.ids.user}`, `${COLLECTIONS.orgViews}/${api.ids.org}`];
+  const counter = await countWrites(db, watched, [COLLECTIONS.rateLimits, COLLECTIONS.apiKeyUsage, COLLECTIONS.apiKeyUsageDaily]);
+  progress(`${clients} clients → ${layout === "one agent" ? "one agent" : `${clients} agents`}: posting for ${seconds} s`);
+  const startedAt = performance.now();
+  const deadline = startedAt + seconds * 1000;
+  const tallies = await Promise.all(Array.from({ length: clients }, (_, c) => client(api, agentOf(c), `h${clients}${layout === "one agent" ? "o" : "s"}${c}-${Date.now().toString(36)}`, deadline)));
+  const endedAt = performance.now();
+  const accepted = tallies.reduce((sum, t) => sum + t.accepted, 0);
+  const lastAcceptedAt = Math.max(...tallies.map((t) => t.lastAcceptedAt));
+
+  // Every accepted item shows in the served view (read as a client that just wrote reads it).
+  const expected = agentIds.map((_, a) => warm[a] + tallies.filter((__, c) => agentOf(c) === agentIds[a]).reduce((sum, t) => sum + t.accepted, 0));
+  progress(`${clients} clients → ${layout}: waiting until the views show all ${accepted.toLocaleString("en-US")} accepted items`);
+  let seenAt = performance.now();
+  for (const [a, agentId] of agentIds.entries()) seenAt = await waitForCount(api, agentId, expected[a], endedAt);
+  const hottest = counter.stop().slice(0, 5);
+  // The run's create events (one per stored interaction, each a no-op) run out before the next run,
+  // so one run's backlog does not slow the next: a sentinel written after them is counted by its trigger.
+  progress(`${clients} clients → ${layout}: letting the create events run out`);
+  const drainStartedAt = performance.now();
+  await db.collection(COLLECTIONS.interactions).add({ agentId: agentIds[0], userId: "bench-sentinel", model: "sentinel", inputTokens: 1, outputTokens: 1, latencyMs: 1, status: "success", occurredAt: Timestamp.now() });
+  const ranOutAt = await waitForCount(api, agentIds[0], expected[0] + 1, drainStartedAt, 600_000);
+  expected[0] += 1;
+  const stored = await Promise.all(agentIds.map((id) => storedCount(db, id)));
+  const latencies = tallies.flatMap((t) => t.latenciesMs);
+  const otherAnswers: Record<string, number> = {};
+  for (const t of tallies) for (const [status, n] of Object.entries(t.other)) otherAnswers[status] = (otherAnswers[status] ?? 0) + n;
+  return {
+    layout,
+    clients,
+    agents: agentIds.length,
+    seconds: (endedAt - startedAt) / 1000,
+    accepted,
+    duplicates: tallies.reduce((sum, t) => sum + t.duplicates, 0),
+    perSecond: accepted / ((endedAt - startedAt) / 1000),
+    requests: tallies.reduce((sum, t) => sum + t.requests, 0),
+    answers503: tallies.reduce((sum, t) => sum + t.retried503, 0),
+    answersOther5xx: tallies.reduce((sum, t) => sum + t.other5xx, 0),
+    otherAnswers,
+    requestP50Ms: percentile(latencies, 50),
+    requestP95Ms: percentile(latencies, 95),
+    lastVisibleAfterMs: seenAt - lastAcceptedAt,
+    exact: stored.every((n, a) => n === expected[a]),
+    createEventsRanOutMs: ranOutAt - drainStartedAt,
+    hottest,
+  };
+}
+
+/** Writers using the SDK straight into `agent_interactions` (the path that fires one trigger per document). */
+async function sdkWriters(api: BenchApi, db: Firestore, writers: number, documents: number): Promise<SdkWriters> {
+  const agentId = await api.createAgent("sdk-hot");
+  progress(`${writers} SDK writers → one agent: ${documents} documents`);
+  const startedAt = performance.now();
+  const perWriter = Math.ceil(documents / writers);
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < perWriter && w * perWriter + i < documents; i++) {
+        const n = w * perWriter + i;
+        await db.collection(COLLECTIONS.interactions).add({
+          agentId, userId: api.ids.user, model: "claude-sonnet-4", inputTokens: 10 + (n % 7), outputTokens: 1, latencyMs: 100, status: "success", occurredAt: Timestamp.now(),
+        });
+      }
+    }),
+  );
+  const writtenAt = performance.now();
+  let count = -1;
+  while (count !== documents) {
+    count = countOf(await api.storedMetrics(agentId));
+    if (count > documents) throw new Error(`the SDK-written agent shows ${count} of ${documents} interactions`);
+    if (performance.now() - writtenAt > 600_000) throw new Error(`the SDK-written agent shows ${count} of ${documents} after 10 minutes`);
+    progress(`${writers} SDK writers → one agent: ${count}/${documents} counted`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const drainedAt = performance.now();
+  return {
+    writers,
+    documents,
+    writeSeconds: (writtenAt - startedAt) / 1000,
+    drainedSeconds: (drainedAt - startedAt) / 1000,
+    triggerEventsPerSecond: documents / ((drainedAt - startedAt) / 1000),
+    exact: (await storedCount(db, agentId)) === documents,
+  };
+}
+
+export function renderMarkdown(r: HotResult): string {
+  const int = (n: number) => Math.round(n).toLocaleString("en-US");
+  const byClients = new Map<number, { hot?: WriteRun; spread?: WriteRun }>();
+  for (const run of r.runs) byClients.set(run.clients, { ...byClients.get(run.clients), [run.layout === "one agent" ? "hot" : "spread"]: run });
+  const hottest = (run: WriteRun) => {
+    const top = run.hottest[0];
+    return top ? `${top.perSecond.toFixed(2)}/s sustained, ${top.peakInOneSecond} peak (\`${top.path.replace(/\/[^/]*$/, "/…")}\`)` : "none written";
+  };
+  const s = r.sdkWriters;
+  return [
+    `# Hot agent: many writers into one agent (measured, HTTP through the Functions emulator)`,
+    ``,
+    `Generated ${r.generatedAt} by \`${r.command}\`, in ${int(r.durationMs / 1000)} s on ${r.environment.cpus} × ${r.environment.cpuModel} (load ${r.environment.loadAverage1m.start} → ${r.environment.loadAverage1m.end}), Node ${r.environment.node}, firebase-tools ${r.environment.firebaseTools}, Firestore emulator ${r.environment.firestoreEmulator}.`,
+    ``,
+    `Each client posts ${BATCH}-item batches back to back for ${r.options.seconds} s; a 503 is sent again with the same ids after its Retry-After. "Spread" is the same clients, one agent each, in the same run: what this machine reaches without contention. "Visible" is from the last accepted answer to the first no-cache read showing every accepted item. "Exact": the served count equals both what was accepted and a \`count()\` of the stored documents. The hottest document is counted by listeners on the views, rollups, rate-limit and usage documents.`,
+    ``,
+    row(["clients", "into", "accepted/s", "× spread", "requests", "503 (retried)", "other 5xx or no answer", "request p50 / p95", "last item visible after", "exact", "hottest document's writes", "create events ran out after"]),
+    row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---", "---:"]),
+    ...r.runs.map((run) => {
+      const spread = byClients.get(run.clients)?.spread;
+      const ratio = run.layout === "one agent" && spread ? times(run.perSecond / spread.perSecond) : "";
+      return row([run.clients, run.layout === "one agent" ? "one agent" : `${run.agents} agents`, int(run.perSecond), ratio, int(run.requests), run.answers503, run.answersOther5xx, `${ms(run.requestP50Ms)} / ${ms(run.requestP95Ms)}`, ms(run.lastVisibleAfterMs), run.exact ? "yes" : "**no**", hottest(run), ms(run.createEventsRanOutMs)]);
+    }),
+    ``,
+    `## SDK writers into agent_interactions (one trigger per document)`,
+    ``,
+    `${s.writers} writers add ${int(s.documents)} documents for one agent with the Admin SDK (as client-SDK writers would): written in ${s.writeSeconds.toFixed(1)} s, every one counted in the served view after ${s.drainedSeconds.toFixed(1)} s: the emulator's triggers ran **${s.triggerEventsPerSecond.toFixed(0)} events/s** (it delivers them one at a time). Exact: ${s.exact ? "yes" : "**no**"}.`,
+    ``,
+  ].join("\n");
+}
+
+/** Runs the hot-agent benchmark; prints its table and returns the paths of its result files. */
+export async function runHotAgent(options: HotOptions, command: string): Promise<string[]> {
+  const startedAt = performance.now();
+  const loadAtStart = loadNow();
+  say(`› Hot-agent benchmark: ${options.clients.join(", ")} clients, ${options.seconds} s each, into one agent and spread`);
+  const api = await connectBenchApi();
+  const db = adminDb();
+  const runs: WriteRun[] = [];
+  for (const clients of options.clients) {
+    runs.push(await writeRun(api, db, "one agent", clients, options.seconds));
+    runs.push(await writeRun(api, db, "spread", clients, options.seconds));
+  }
+  const sdk = await sdkWriters(api, db, 16, options.sdkDocuments);
+  const result: HotResult = { ...resultHeader(command, options, startedAt, loadAtStart), runs, sdkWriters: sdk };
+  const markdown = renderMarkdown(result);
+  say(`\n${markdown}`);
+  return writeResults(RESULT_NAME, result, markdown);
+}
