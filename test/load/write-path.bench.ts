@@ -19,7 +19,7 @@ import { measureRecomputeVsIncremental, type SizeResult } from "./phases/recompu
 import { measureUploadToVisible } from "./phases/upload-latency";
 import { SourceWriter } from "./source-writer";
 import { POLL_PAUSE_MS } from "./visibility";
-import { renderMarkdown, RESULT_NAME, type BenchResult } from "./write-report";
+import { reconcileSection, renderMarkdown, RESULT_NAME, type BenchResult } from "./write-report";
 
 /** Runs the write-path benchmark; prints its table and returns the paths of its result files. */
 export async function runWritePath(options: WriteOptions, command: string): Promise<string[]> {
@@ -35,7 +35,7 @@ export async function runWritePath(options: WriteOptions, command: string): Prom
   const sizes: SizeResult[] = [];
   for (const size of options.sizes) sizes.push(await measureRecomputeVsIncremental(api, db, writer, size));
   const interactionBatches = await measureInteractionBatches(api, db, options.batches);
-  const reconcileScale = await measureReconcileScale(options.reconcileAgents);
+  const reconcileScale = await measureReconcileScale(options.reconcileAgents, options.reconcileDocuments);
 
   const result: BenchResult = {
     ...resultHeader(command, options, startedAt, loadAtStart),
@@ -48,4 +48,16 @@ export async function runWritePath(options: WriteOptions, command: string): Prom
   const markdown = renderMarkdown(result);
   say(`\n${markdown}`);
   return writeResults(RESULT_NAME, result, markdown);
+}
+
+/** `--only reconcile`: the reconcile figure alone (section 4 of the write path), in its own result files. */
+export async function runReconcileOnly(options: WriteOptions, command: string): Promise<string[]> {
+  const startedAt = performance.now();
+  const loadAtStart = loadNow();
+  say(`› Reconcile benchmark: ${options.reconcileAgents} agents × ${options.reconcileDocuments} documents`);
+  const reconcileScale = await measureReconcileScale(options.reconcileAgents, options.reconcileDocuments);
+  const result = { ...resultHeader(command, options, startedAt, loadAtStart), reconcileScale };
+  const markdown = [`# Reconcile benchmark (emulator)`, ``, `${result.generatedAt}: \`${command}\``, ``, ...reconcileSection(result), ``].join("\n");
+  say(`\n${markdown}`);
+  return writeResults("bench-reconcile", result, markdown);
 }
