@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_DIR, LAUNCHER_JAR, SYSTEM_FIRESTORE_JAR } from "./paths.mjs";
 import { fail } from "./fail.mjs";
+import { runtimeEnv } from "./runtime-node.mjs";
 
 /** Fails with a clear sentence when Java is missing (every Firebase emulator but Auth needs it). */
 export function requireJava() {
@@ -37,9 +38,13 @@ export function prepareFirestoreLauncher() {
   }
 }
 
-/** The environment for firebase-tools: the launcher when present, else firebase-tools' default. */
+/**
+ * The environment for firebase-tools: the runtime Node first on PATH (so firebase-tools, the
+ * Functions emulator and the tests it runs use it), and the launcher when present, else
+ * firebase-tools' default.
+ */
 export function emulatorEnv(extra = {}) {
-  const env = { ...process.env, ...extra };
+  const env = runtimeEnv(extra);
   if (existsSync(LAUNCHER_JAR)) env.FIRESTORE_EMULATOR_BINARY_PATH = LAUNCHER_JAR;
   return env;
 }
