@@ -19,6 +19,7 @@ import type { Agent, UserProfile } from "../../functions/src/schemas/source-docu
 import type { StoredView } from "../../functions/src/views/stored-view";
 import { rollUp, type UsageTally } from "../../functions/src/domain/usage";
 import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { healthCheck } from "../../functions/src/http/health-check";
 import { UsageRecorder } from "../../functions/src/http/usage-recorder";
 import type { UsageStore } from "../../functions/src/store/usage-store";
 
@@ -139,6 +140,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       forget: () => undefined,
       stats: emptyStats,
     },
+    health: healthCheck({ probe: async () => undefined, revision: "test-revision", node: process.version, now: () => clock }),
     rateLimiter: new RateLimiter({ add: async (_keyId, _window, delta) => delta }),
     usage: new UsageRecorder(usageStore),
     usageStore,

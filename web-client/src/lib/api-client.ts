@@ -9,6 +9,7 @@ import type {
   BatchGetResponse,
   CreateApiKeyRequest,
   CreatedApiKey,
+  HealthReport,
   KeyUsage,
   ListedApiKey,
   MetricsResponse,
@@ -84,8 +85,8 @@ export class ApiClient {
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  /** `GET /v1/health`: answers once the API can serve. */
-  health(): Promise<{ status: string; time: string }> {
+  /** `GET /v1/health`: the revision, its Node version and whether Firestore answered; a 503 throws. */
+  health(): Promise<HealthReport> {
     return this.json("GET", "/v1/health", "none");
   }
 

@@ -131,5 +131,8 @@ export interface KeyUsage {
   lastUsedAt: string | null;
 }
 
+/** The answer of `GET /v1/health` (also the `details` of its 503): the server's own type. */
+export type { HealthReport } from "../../../functions/src/http/health-check";
+
 /** The permissions a key may hold (`admin:all` grants every one): the server's own list. */
 export { PERMISSIONS } from "../../../functions/src/domain/permissions";
