@@ -126,7 +126,15 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     apiKeys: {
       findByHash: async (hash) => world.keys.get(hash) ?? null,
       create: async (hash, record) => void world.keys.set(hash, record),
-      listByOwner: async (ownerId) => [...world.keys.values()].filter((r) => r.ownerId === ownerId).reverse(),
+      listByOwner: async (ownerId, { size, after }) => {
+        // The Firestore store's order: createdAt descending, then id descending.
+        const newestFirst = (a: ApiKeyRecord, b: ApiKeyRecord) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+        const isAfter = (r: ApiKeyRecord) => !after || newestFirst(r, { ...r, createdAt: after.createdAt, id: after.id }) > 0;
+        const owned = [...world.keys.values()].filter((r) => r.ownerId === ownerId && isAfter(r)).sort(newestFirst);
+        const records = owned.slice(0, size);
+        const last = records[records.length - 1];
+        return { records, next: owned.length > size && last ? { createdAt: last.createdAt, id: last.id } : null };
+      },
       findOwned: async (ownerId, keyId) => {
         const found = [...world.keys].find(([, r]) => r.ownerId === ownerId && r.id === keyId);
         return found ? { hash: found[0], record: found[1] } : null;

@@ -117,6 +117,12 @@ export interface ListedApiKey extends ApiKeyView {
   revokedAt: string | null;
 }
 
+/** One page of `GET /v1/api-keys`: `nextPageToken` is there while more keys follow. */
+export interface ApiKeyPage {
+  apiKeys: ListedApiKey[];
+  nextPageToken?: string;
+}
+
 /** One day of a key's use, from `GET /v1/api-keys/{keyId}/usage`. */
 export interface DailyKeyUsage {
   day: string;
