@@ -41,7 +41,7 @@ function write() {
     const manifest = readJson(FUNCTIONS_MANIFEST);
     writeFileSync(join(scratch, "package.json"), JSON.stringify(manifest, null, 2));
     writeFileSync(join(scratch, "package-lock.json"), JSON.stringify(seedLock(readJson(ROOT_LOCK), manifest), null, 2));
-    // An .npmrc of its own: the root's legacy-peer-deps (kept for firebase-functions-test) must not apply.
+    // An .npmrc of its own: peers are checked even when the user's npm config says legacy-peer-deps.
     writeFileSync(join(scratch, ".npmrc"), "legacy-peer-deps=false\n");
     const npm = spawnSync("npm", ["install", "--package-lock-only", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: scratch, stdio: "inherit" });
     if (npm.status !== 0) throw new Error("npm could not settle the functions' tree (see above)");
