@@ -20,7 +20,7 @@ export const createApiKeyBody = z.strictObject({
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
 /** Keys a page of `GET /v1/api-keys` holds when the request names no `pageSize` (or 0), and at most. */
-export const API_KEY_PAGE_SIZE = { default: 50, max: 100 } as const;
+const API_KEY_PAGE_SIZE = { default: 50, max: 100 } as const;
 
 /**
  * The query of `GET /v1/api-keys`, as AIP-158 has it: `pageSize` 0 or absent is the default, above the
