@@ -9,10 +9,11 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
-import { apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
+import { apiKeyPepperSecret, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseKeyring, type Keyring } from "./domain/signing";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
+import { healthCheck } from "./http/health-check";
 import { cachedSessionVerifier } from "./http/auth/cached-session-verifier";
 import { firebaseSessionIssuer } from "./http/auth/session-issuer";
 import { firebaseSessionVerifier } from "./http/auth/session-verifier";
@@ -25,6 +26,7 @@ import { firestoreRollupStore, type RollupStore } from "./store/rollup-store";
 import { firestoreAgentViewStore } from "./store/agent-view-store";
 import { taskQueueFoldScheduler } from "./store/fold-task-queue";
 import { firestoreApiKeyStore } from "./store/api-key-store";
+import { firestoreProbe } from "./store/store-probe";
 import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
 import { firestoreAgentViewReader } from "./store/agent-view-reader";
 import { cachedDirectoryDocs } from "./cache/directory-cache";
@@ -113,6 +115,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     views,
     series,
     cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
+    health: healthCheck({ probe: firestoreProbe(config.db), revision: deployedRevision(), node: process.version, now, log: config.log }),
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
   };

@@ -12,6 +12,7 @@ import { ROOT } from "./paths.mjs";
 import { fail } from "./fail.mjs";
 import { prepareFirestoreLauncher, requireJava } from "./emulator-env.mjs";
 import { ensureLocalParams, ensureLocalSecrets } from "./local-secrets.mjs";
+import { requireRuntimeNode } from "./runtime-node.mjs";
 
 function run(label, command, args) {
   process.stdout.write(`› ${label}\n`);
@@ -42,6 +43,8 @@ if (!installIsCurrent()) {
   run("Installing dependencies (first run: a few minutes)", "npm", hasLock ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
   if (hasLock) writeFileSync(INSTALLED_LOCK, lockHash());
 }
+// Everything after this runs on the runtime Node that the install just brought (runtime-node.mjs).
+requireRuntimeNode();
 run("Building functions and web-client", "npm", ["run", "build", "--silent"]);
 ensureLocalSecrets();
 ensureLocalParams();

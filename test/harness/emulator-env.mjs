@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_DIR, LAUNCHER_JAR, SYSTEM_FIRESTORE_JAR } from "./paths.mjs";
 import { fail } from "./fail.mjs";
+import { runtimeEnv } from "./runtime-node.mjs";
 
 /** Fails with a clear sentence when Java is missing (every Firebase emulator but Auth needs it). */
 export function requireJava() {
@@ -37,12 +38,16 @@ export function prepareFirestoreLauncher() {
   }
 }
 
-/** The environment for firebase-tools: the launcher when present, else firebase-tools' default. */
+/**
+ * The environment for firebase-tools: the runtime Node first on PATH (so firebase-tools, the
+ * Functions emulator and the tests it runs use it), and the launcher when present, else
+ * firebase-tools' default.
+ */
 export function emulatorEnv(extra = {}) {
   // The Functions emulator starts one worker process per concurrent invocation and gives each 30 s
   // to load the code; on a busy 2-core machine a burst of concurrent requests can pass that, and the
   // emulator then fails the request ("Failed to load function"). Production has no such limit.
-  const env = { FUNCTIONS_DISCOVERY_TIMEOUT: "120", ...process.env, ...extra };
+  const env = runtimeEnv({ FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120", ...extra });
   if (existsSync(LAUNCHER_JAR)) env.FIRESTORE_EMULATOR_BINARY_PATH = LAUNCHER_JAR;
   return env;
 }

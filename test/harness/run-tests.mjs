@@ -11,6 +11,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { FIREBASE_BIN, PROJECT_ID, ROOT } from "./paths.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
+import { runtimeEnv } from "./runtime-node.mjs";
 
 function findTests(dir, suffix) {
   const out = [];
@@ -38,6 +39,7 @@ const unitCommand = nodeTest(findTests(join(ROOT, "test", "unit"), ".test.ts"));
 const unit = spawnSync(unitCommand[0], unitCommand.slice(1), {
   cwd: ROOT,
   stdio: "inherit",
+  env: runtimeEnv(),
 });
 if (unit.status !== 0 || process.argv.includes("--unit")) process.exit(unit.status ?? 1);
 

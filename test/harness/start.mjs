@@ -10,6 +10,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { API_BASE, EMULATOR_DIR, FIREBASE_BIN, PORTS, PROJECT_ID, ROOT } from "./paths.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
+import { runtimeEnv } from "./runtime-node.mjs";
 import { fail } from "./fail.mjs";
 
 const LOG = join(EMULATOR_DIR, "emulators.log");
@@ -73,14 +74,13 @@ async function waitForApi() {
 
 await waitForApi();
 process.stdout.write("› Loading demo data…\n");
-const seeder = spawn(process.execPath, ["--import", "tsx", join("test", "harness", "seed-demo.ts")], {
+const seeder = spawn("node", ["--import", "tsx", join("test", "harness", "seed-demo.ts")], {
   cwd: ROOT,
   stdio: "inherit",
-  env: {
-    ...process.env,
+  env: runtimeEnv({
     FIRESTORE_EMULATOR_HOST: `127.0.0.1:${PORTS.firestore}`,
     FIREBASE_AUTH_EMULATOR_HOST: `127.0.0.1:${PORTS.auth}`,
-  },
+  }),
 });
 seeder.on("exit", (code) => {
   if (code !== 0) {

@@ -19,6 +19,7 @@ import type { Agent, UserProfile } from "../../functions/src/schemas/source-docu
 import type { StoredView } from "../../functions/src/views/stored-view";
 import { rollUp, type UsageTally } from "../../functions/src/domain/usage";
 import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { healthCheck } from "../../functions/src/http/health-check";
 import { UsageRecorder } from "../../functions/src/http/usage-recorder";
 import type { UsageStore } from "../../functions/src/store/usage-store";
 
@@ -125,7 +126,15 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     apiKeys: {
       findByHash: async (hash) => world.keys.get(hash) ?? null,
       create: async (hash, record) => void world.keys.set(hash, record),
-      listByOwner: async (ownerId) => [...world.keys.values()].filter((r) => r.ownerId === ownerId).reverse(),
+      listByOwner: async (ownerId, { size, after }) => {
+        // The Firestore store's order: createdAt descending, then id descending.
+        const newestFirst = (a: ApiKeyRecord, b: ApiKeyRecord) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+        const isAfter = (r: ApiKeyRecord) => !after || newestFirst(r, { ...r, createdAt: after.createdAt, id: after.id }) > 0;
+        const owned = [...world.keys.values()].filter((r) => r.ownerId === ownerId && isAfter(r)).sort(newestFirst);
+        const records = owned.slice(0, size);
+        const last = records[records.length - 1];
+        return { records, next: owned.length > size && last ? { createdAt: last.createdAt, id: last.id } : null };
+      },
       findOwned: async (ownerId, keyId) => {
         const found = [...world.keys].find(([, r]) => r.ownerId === ownerId && r.id === keyId);
         return found ? { hash: found[0], record: found[1] } : null;
@@ -139,6 +148,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       forget: () => undefined,
       stats: emptyStats,
     },
+    health: healthCheck({ probe: async () => undefined, revision: "test-revision", node: process.version, now: () => clock }),
     rateLimiter: new RateLimiter({ add: async (_keyId, _window, delta) => delta }),
     usage: new UsageRecorder(usageStore),
     usageStore,

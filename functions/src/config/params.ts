@@ -14,6 +14,9 @@ export const signingKeyringSecret = defineSecret("METRICS_SIGNING_KEYRING");
 /** Pepper of the keyed hashes of API keys and client IPs. */
 export const apiKeyPepperSecret = defineSecret("API_KEY_PEPPER");
 
+/** The revision this instance serves: Cloud Run's `K_REVISION` (the Functions emulator sets "1"), else "unknown". */
+export const deployedRevision = (): string => process.env.K_REVISION ?? "unknown";
+
 /** True inside the Functions emulator, where keys are minted as `mk_test_`. */
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";
 

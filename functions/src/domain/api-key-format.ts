@@ -57,6 +57,9 @@ export function displayPrefix(key: string): string {
   return key.slice(0, DISPLAY_PREFIX_CHARS);
 }
 
+/** What `generateKeyId` makes. */
+export const KEY_ID_PATTERN = /^key_[0-9A-Za-z]{16}$/;
+
 /** A public, random identifier for a key, used in URLs; never derived from the key itself. */
 export function generateKeyId(): string {
   return `key_${randomBase62(16)}`;

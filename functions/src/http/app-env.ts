@@ -21,6 +21,7 @@ import type { UsageStore } from "../store/usage-store";
 import type { CacheStats } from "../cache/cache-stats";
 import type { ViewCache } from "../cache/view-cache";
 import type { SeriesCache } from "../cache/series-cache";
+import type { HealthCheck } from "./health-check";
 
 export interface ApiDeps {
   now: () => Date;
@@ -44,6 +45,8 @@ export interface ApiDeps {
   /** Every series read goes through this instance's edge cache of series. */
   series: SeriesCache;
   cacheStats: CacheStats;
+  /** What `GET /v1/health` reports (revision, Node version, whether Firestore answered). */
+  health: HealthCheck;
   log: Logger;
   /** How long a request may wait for its backends before it answers 503 (request-deadline.ts). */
   requestDeadlineMs?: number;

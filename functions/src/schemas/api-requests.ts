@@ -19,6 +19,23 @@ export const createApiKeyBody = z.strictObject({
 });
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 
+/** Keys a page of `GET /v1/api-keys` holds when the request names no `pageSize` (or 0), and at most. */
+const API_KEY_PAGE_SIZE = { default: 50, max: 100 } as const;
+
+/**
+ * The query of `GET /v1/api-keys`, as AIP-158 has it: `pageSize` 0 or absent is the default, above the
+ * maximum is the maximum, negative or not a whole number is refused; `pageToken` continues a listing.
+ */
+export const listApiKeysQuery = z.object({
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .transform((size) => (size === 0 ? API_KEY_PAGE_SIZE.default : Math.min(size, API_KEY_PAGE_SIZE.max))),
+  pageToken: z.string().max(512).optional(),
+});
+
 export const agentPath = z.object({ agentId: documentId });
 
 /** Most ids one batch read accepts. */

@@ -5,16 +5,23 @@
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { ApiKeyRecord } from "../domain/api-key-policy";
+import type { ListPosition } from "../domain/page-token";
 import type { Permission } from "../domain/permissions";
 import { COLLECTIONS } from "./collections";
+
+/** One page of a listing, and where the next one starts (null when this was the last). */
+export interface ApiKeyPage {
+  records: ApiKeyRecord[];
+  next: ListPosition | null;
+}
 
 export interface ApiKeyStore {
   /** The key stored under `hash`, or null. */
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
   /** Stores a new key under `hash`. */
   create(hash: string, record: ApiKeyRecord): Promise<void>;
-  /** Every key of `ownerId`, newest first, revoked ones included. */
-  listByOwner(ownerId: string): Promise<ApiKeyRecord[]>;
+  /** Up to `size` keys of `ownerId`, newest first (then by id), revoked ones included, after `after` when given. */
+  listByOwner(ownerId: string, page: { size: number; after: ListPosition | null }): Promise<ApiKeyPage>;
   /** The key with public id `keyId` if `ownerId` owns it, with its hash; else null. */
   findOwned(ownerId: string, keyId: string): Promise<{ hash: string; record: ApiKeyRecord } | null>;
   /** Marks the key revoked at `at` (idempotent: a second revocation keeps the first time). */
@@ -52,9 +59,15 @@ export function firestoreApiKeyStore(db: Firestore): ApiKeyStore {
         revokedAt: null,
       });
     },
-    async listByOwner(ownerId) {
-      const snap = await keys.where("ownerId", "==", ownerId).orderBy("createdAt", "desc").limit(500).get();
-      return snap.docs.map((doc) => toRecord(doc.data()));
+    async listByOwner(ownerId, { size, after }) {
+      // One more than the page holds says whether another page follows. The public id breaks ties of
+      // createdAt (firestore.indexes.json has this order), so a position names exactly one key.
+      let query = keys.where("ownerId", "==", ownerId).orderBy("createdAt", "desc").orderBy("id", "desc");
+      if (after) query = query.startAfter(Timestamp.fromDate(after.createdAt), after.id);
+      const snap = await query.limit(size + 1).get();
+      const records = snap.docs.slice(0, size).map((doc) => toRecord(doc.data()));
+      const last = records[records.length - 1];
+      return { records, next: snap.size > size && last ? { createdAt: last.createdAt, id: last.id } : null };
     },
     async findOwned(ownerId, keyId) {
       const snap = await keys.where("ownerId", "==", ownerId).where("id", "==", keyId).limit(1).get();

@@ -14,7 +14,7 @@ function countingKeyStore(record: ApiKeyRecord | null): ApiKeyStore & { reads: n
       return record ? { ...record } : null;
     },
     create: async () => undefined,
-    listByOwner: async () => [],
+    listByOwner: async () => ({ records: [], next: null }),
     findOwned: async () => null,
     revoke: async (_hash: string, at: Date) => ({ ...(record as ApiKeyRecord), revokedAt: at }),
   };

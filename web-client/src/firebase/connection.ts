@@ -3,10 +3,17 @@
  * Starts the Firebase web SDK once for the page. Behind the Hosting emulator it connects Auth and
  * Firestore to the emulators that Hosting names (any ports); deployed, it uses the project config
  * that Hosting serves at `/__/firebase/init.json`.
+ *
+ * Only what the page uses is bundled. Firestore is `firebase/firestore/lite`: the page makes single
+ * reads, one query and one write (directory.ts), so it needs no listeners, offline cache or
+ * WebChannel transport, which with their regex engine (re2js) are most of the full SDK. Auth is
+ * `initializeAuth` with one persistence, IndexedDB (the first that `getAuth` would have picked, so a
+ * signed-in user is restored across reloads and tabs as before), and no popup/redirect resolver:
+ * the page signs in with email and password only. docs/WEB-CLIENT.md has the bundle's size.
  */
 import { initializeApp, type FirebaseOptions } from "firebase/app";
-import { connectAuthEmulator, getAuth, type Auth } from "firebase/auth";
-import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore";
+import { connectAuthEmulator, indexedDBLocalPersistence, initializeAuth, type Auth } from "firebase/auth";
+import { connectFirestoreEmulator, getFirestore, type Firestore } from "firebase/firestore/lite";
 import { discoverEmulatorHosts } from "./emulator-hosts";
 
 /** The local project: a `demo-` id never reaches a real project. */
@@ -37,7 +44,7 @@ export async function connectFirebase(): Promise<FirebaseConnection> {
   const emulators = await discoverEmulatorHosts();
   const emulated = emulators.auth !== undefined || emulators.firestore !== undefined;
   const app = initializeApp(emulated ? DEMO_CONFIG : ((await hostedConfig()) ?? DEMO_CONFIG));
-  const auth = getAuth(app);
+  const auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
   const db = getFirestore(app);
   if (emulators.auth) connectAuthEmulator(auth, `http://${emulators.auth}`, { disableWarnings: true });
   if (emulators.firestore) connectFirestoreEmulator(db, emulators.firestore.host, emulators.firestore.port);

@@ -5,7 +5,7 @@
  * here). Metrics never come from here: they are read, signed, through the API.
  */
 import { SOURCE_STATUSES, SOURCE_TYPES } from "../../../functions/src/domain/source-kinds";
-import { addDoc, collection, doc, getDoc, getDocs, query, serverTimestamp, where, type Firestore } from "firebase/firestore";
+import { addDoc, collection, doc, getDoc, getDocs, query, serverTimestamp, where, type Firestore } from "firebase/firestore/lite";
 
 export interface Profile {
   orgId: string | null;

@@ -6,9 +6,11 @@
  * becomes one `ApiRequestError`, so callers handle failures in a single place.
  */
 import type {
+  ApiKeyPage,
   BatchGetResponse,
   CreateApiKeyRequest,
   CreatedApiKey,
+  HealthReport,
   KeyUsage,
   ListedApiKey,
   MetricsResponse,
@@ -54,6 +56,9 @@ const SCOPE_ROUTES: Record<MetricsScope, string> = { agent: "/v1/agents", user: 
 
 type Credentials = "none" | "session" | "session+key";
 
+/** Keys asked for per page of a listing: the server's maximum. */
+const LIST_PAGE_SIZE = 100;
+
 function retryAfterHeader(response: Response): number | undefined {
   const seconds = Number(response.headers.get("Retry-After"));
   return response.headers.has("Retry-After") && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
@@ -84,8 +89,8 @@ export class ApiClient {
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  /** `GET /v1/health`: answers once the API can serve. */
-  health(): Promise<{ status: string; time: string }> {
+  /** `GET /v1/health`: the revision, its Node version and whether Firestore answered; a 503 throws. */
+  health(): Promise<HealthReport> {
     return this.json("GET", "/v1/health", "none");
   }
 
@@ -122,9 +127,25 @@ export class ApiClient {
     return this.json("POST", "/v1/api-keys", "session", body);
   }
 
-  /** `GET /v1/api-keys`: the caller's keys, newest first, without plaintext or hash. */
+  /** `GET /v1/api-keys?pageSize&pageToken`: one page of the caller's keys, newest first, without plaintext or hash. */
+  listApiKeysPage(pageToken?: string, pageSize = LIST_PAGE_SIZE): Promise<ApiKeyPage> {
+    const query = new URLSearchParams({ pageSize: String(pageSize), ...(pageToken ? { pageToken } : {}) });
+    return this.json("GET", `/v1/api-keys?${query}`, "session");
+  }
+
+  /** Every key of the caller, newest first: `listApiKeysPage` until no `nextPageToken` is left. */
   async listApiKeys(): Promise<ListedApiKey[]> {
-    return (await this.json<{ apiKeys: ListedApiKey[] }>("GET", "/v1/api-keys", "session")).apiKeys;
+    const keys: ListedApiKey[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await this.listApiKeysPage(token);
+      keys.push(...page.apiKeys);
+      token = page.nextPageToken;
+      if (token && seen.has(token)) throw new ApiRequestError(200, "BAD_RESPONSE", "The key listing repeated a page token");
+      if (token) seen.add(token);
+    } while (token);
+    return keys;
   }
 
   /** `DELETE /v1/api-keys/{keyId}`: revokes the caller's key (idempotent). */

@@ -117,6 +117,12 @@ export interface ListedApiKey extends ApiKeyView {
   revokedAt: string | null;
 }
 
+/** One page of `GET /v1/api-keys`: `nextPageToken` is there while more keys follow. */
+export interface ApiKeyPage {
+  apiKeys: ListedApiKey[];
+  nextPageToken?: string;
+}
+
 /** One day of a key's use, from `GET /v1/api-keys/{keyId}/usage`. */
 export interface DailyKeyUsage {
   day: string;
@@ -130,6 +136,9 @@ export interface KeyUsage {
   days: DailyKeyUsage[];
   lastUsedAt: string | null;
 }
+
+/** The answer of `GET /v1/health` (also the `details` of its 503): the server's own type. */
+export type { HealthReport } from "../../../functions/src/http/health-check";
 
 /** The permissions a key may hold (`admin:all` grants every one): the server's own list. */
 export { PERMISSIONS } from "../../../functions/src/domain/permissions";

@@ -8,10 +8,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
-import { createApiKeyBody } from "../../schemas/api-requests";
+import { decodePageToken, encodePageToken } from "../../domain/page-token";
+import { createApiKeyBody, listApiKeysQuery } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireSession } from "../auth/require-auth";
-import { ApiError } from "../errors";
+import { ApiError, invalidArgument } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
 
 const keyPath = z.object({ keyId: z.string().regex(/^key_[0-9A-Za-z]{16}$/, "is not an API key id") });
@@ -35,11 +36,17 @@ export function apiKeyRoutes(deps: ApiDeps) {
       return c.json({ key, apiKey: publicKeyView(record) }, 201);
     })
     .get("/", async (c) => {
+      const query = listApiKeysQuery.safeParse(c.req.query());
+      if (!query.success) throw invalidArgument("The listing query", query.error);
+      const { pageSize, pageToken } = query.data;
+      const after = pageToken ? decodePageToken(pageToken) : null;
+      if (pageToken && !after) throw new ApiError("INVALID_ARGUMENT", "`pageToken` is not a token this listing gave; start again without it.");
       const now = deps.now();
-      const records = await deps.apiKeys.listByOwner(c.get("session").uid);
+      const page = await deps.apiKeys.listByOwner(c.get("session").uid, { size: pageSize, after });
       c.header("Cache-Control", "no-store");
       return c.json({
-        apiKeys: records.map((r) => ({ ...publicKeyView(r), status: keyStatus(r, now), revokedAt: r.revokedAt?.toISOString() ?? null })),
+        apiKeys: page.records.map((r) => ({ ...publicKeyView(r), status: keyStatus(r, now), revokedAt: r.revokedAt?.toISOString() ?? null })),
+        ...(page.next ? { nextPageToken: encodePageToken(page.next) } : {}),
       });
     })
     .delete("/:keyId", async (c) => {
