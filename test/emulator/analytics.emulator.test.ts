@@ -1,0 +1,167 @@
+/**
+ * Analytics through the real function and triggers: series after a shuffled, duplicated history
+ * equal a full recompute bucket by bucket (and the documents' own sums), and a price change dated in
+ * the past re-prices exactly the interactions it covers, in every view that has them, with no new
+ * interaction written.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { Timestamp } from "firebase-admin/firestore";
+import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let base = "";
+let token = "";
+let key = "";
+const ids = { org: unique("org"), alice: unique("alice"), series: unique("agent"), priced: unique("agent"), other: unique("agent") };
+const MODEL_PRICED = unique("model-priced");
+const MODEL_OTHER = unique("model-other");
+
+async function call(path: string, init: { method?: string; body?: unknown; fresh?: boolean } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? "GET",
+    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...(init.fresh && { "Cache-Control": "no-cache" }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: text ? JSON.parse(text) : null };
+}
+
+/** A seeded shuffle, so a failure can be replayed. */
+function shuffle<T>(items: T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+before(async () => {
+  base = await apiBaseUrl();
+  token = await signUp(ids.alice);
+  const db = adminDb();
+  await db.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
+  await db.doc(`organizations/${ids.org}`).set({ name: "Analytics" });
+  for (const agent of [ids.series, ids.priced, ids.other]) await db.doc(`agents/${agent}`).set({ name: agent, ownerId: ids.alice, orgId: ids.org });
+  const res = await fetch(`${base}/v1/api-keys`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "analytics", permissions: ["read:agent-metrics", "read:user-metrics", "read:org-metrics", "write:interactions", "write:agent-metrics"], rateLimitPerMinute: 5000 }),
+  });
+  key = ((await res.json()) as { key: string }).key;
+});
+
+after(async () => {
+  await adminDb().doc("metrics_config/pricing").delete();
+});
+
+test("series after a shuffled, duplicated history equal a full recompute, bucket by bucket", async () => {
+  const now = Date.now();
+  // 300 interactions over the last 30 hours, 10 of them in the future's edge cases (the current hour).
+  const items = Array.from({ length: 300 }, (_, i) => ({
+    id: `s-${i}`,
+    model: i % 3 ? "claude-sonnet-4" : "gpt-4.1-mini",
+    inputTokens: 100 + i,
+    outputTokens: 10 + (i % 17),
+    ...(i % 4 === 0 && { cacheReadTokens: 5 }),
+    latencyMs: 50 + ((i * 37) % 900),
+    status: i % 11 === 0 ? "error" : "success",
+    occurredAt: new Date(now - ((i * 6_037_000) % (30 * HOUR))).toISOString(),
+  }));
+  // Shuffled, in batches, every batch sent twice in a different order, some items in two batches.
+  const sent = shuffle([...items, ...items.slice(0, 60)], 7);
+  const batches: Array<typeof items> = [];
+  for (let i = 0; i < sent.length; i += 45) batches.push(sent.slice(i, i + 45));
+  const answers = await Promise.all(shuffle([...batches, ...batches.map((b) => shuffle(b, 3))], 11).map((batch) => call(`/v1/agents/${ids.series}/interactions`, { method: "POST", body: { interactions: batch } })));
+  for (const answer of answers) assert.equal(answer.status, 202, answer.text);
+  assert.equal(answers.reduce((sum, a) => sum + a.body.accepted, 0), items.length, "each interaction accepted once");
+  // A few written straight to Firestore too, through the trigger.
+  const db = adminDb();
+  const direct = Array.from({ length: 6 }, (_, i) => ({ agentId: ids.series, userId: ids.alice, model: "claude-sonnet-4", inputTokens: 1000 + i, outputTokens: 1, latencyMs: 10 + i, status: "success", occurredAt: Timestamp.fromMillis(now - i * 2 * HOUR) }));
+  await Promise.all(direct.map((doc) => db.collection("agent_interactions").add(doc)));
+  const total = items.length + direct.length;
+
+  const path = `/v1/agents/${ids.series}/metrics/series?granularity=hour&from=${new Date(now - 30 * HOUR).toISOString()}`;
+  const incremental = await eventually(() => call(path, { fresh: true }), (r) => r.status === 200 && r.body.data.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0) === total, 30_000);
+  const points = incremental.body.data.points as Array<{ start: string; count: number; errorCount: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; p95LatencyMs: number }>;
+  assert.equal(points.length, 31, "one point per hour, ascending, empty buckets included");
+  assert.deepEqual(points.map((p) => p.start), [...points.map((p) => p.start)].sort());
+
+  // The documents' own sums, hour by hour.
+  const docs = (await db.collection("agent_interactions").where("agentId", "==", ids.series).get()).docs.map((d) => d.data());
+  assert.equal(docs.length, total);
+  for (const point of points) {
+    const start = Date.parse(point.start);
+    const inHour = docs.filter((d) => d.occurredAt.toMillis() >= start && d.occurredAt.toMillis() < start + HOUR);
+    assert.equal(point.count, inHour.length, `count at ${point.start}`);
+    assert.equal(point.errorCount, inHour.filter((d) => d.status !== "success").length, `errors at ${point.start}`);
+    assert.equal(point.inputTokens, inHour.reduce((sum, d) => sum + d.inputTokens, 0), `input tokens at ${point.start}`);
+    assert.equal(point.outputTokens, inHour.reduce((sum, d) => sum + d.outputTokens, 0));
+    assert.equal(point.cacheReadTokens, inHour.reduce((sum, d) => sum + (d.cacheReadTokens ?? 0), 0));
+    if (inHour.length > 0) {
+      const sorted = inHour.map((d) => d.latencyMs).sort((a, b) => a - b);
+      const trueP95 = sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
+      assert.ok(Math.abs(point.p95LatencyMs - trueP95) <= Math.max(0.02 * trueP95, 0.0011), `p95 at ${point.start}: ${point.p95LatencyMs} vs ${trueP95}`);
+    }
+  }
+
+  // A full recompute from the documents gives the same series, bucket by bucket (costs included).
+  const refreshed = await call(`/v1/agents/${ids.series}/metrics:refresh`, { method: "POST" });
+  assert.equal(refreshed.status, 200, refreshed.text);
+  const recomputed = await call(path, { fresh: true });
+  assert.deepEqual(recomputed.body.data.points, incremental.body.data.points);
+  // The daily series adds up to the same totals.
+  const daily = await call(`/v1/agents/${ids.series}/metrics/series?granularity=day`, { fresh: true });
+  assert.equal(daily.status, 200, daily.text);
+  assert.equal(daily.body.data.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0), total);
+});
+
+test("a price change dated in the past re-prices exactly the interactions it covers, in every affected view, with no new write", async () => {
+  const now = Date.now();
+  const db = adminDb();
+  const ratesBefore = { [MODEL_PRICED]: { inputPerMTok: 1, outputPerMTok: 2 }, [MODEL_OTHER]: { inputPerMTok: 5, outputPerMTok: 5 } };
+  await db.doc("metrics_config/pricing").set({ models: ratesBefore });
+  // Old interactions (3 days ago) and recent ones (1 hour ago) of the priced model; one agent of another model.
+  const item = (id: string, model: string, at: number) => ({ id, model, inputTokens: 1_000_000, outputTokens: 500_000, latencyMs: 100, status: "success", occurredAt: new Date(at).toISOString() });
+  const oldItems = Array.from({ length: 4 }, (_, i) => item(`old-${i}`, MODEL_PRICED, now - 3 * DAY - i * HOUR));
+  const newItems = Array.from({ length: 3 }, (_, i) => item(`new-${i}`, MODEL_PRICED, now - HOUR - i * 60_000));
+  for (const [agent, interactions] of [[ids.priced, [...oldItems, ...newItems]], [ids.other, [item("o-1", MODEL_OTHER, now - HOUR)]]] as const) {
+    const answer = await call(`/v1/agents/${agent}/interactions`, { method: "POST", body: { interactions } });
+    assert.equal(answer.body.accepted, interactions.length, answer.text);
+  }
+  const costOf = (r: { body: { data: { interactions: { costUsd: number } } } }) => r.body.data.interactions.costUsd;
+  // Before: 7 × (1 M input × $1 + 0.5 M output × $2) = 7 × $2.
+  const before = await eventually(() => call(`/v1/agents/${ids.priced}/metrics`, { fresh: true }), (r) => r.body?.data?.interactions?.count === 7, 30_000);
+  assert.equal(costOf(before), 14);
+  const otherBefore = await eventually(() => call(`/v1/agents/${ids.other}/metrics`, { fresh: true }), (r) => r.body?.data?.interactions?.count === 1, 30_000);
+  const userBefore = await eventually(() => call(`/v1/users/${ids.alice}/metrics`, { fresh: true }), (r) => r.body?.data?.interactions?.count >= 8, 30_000);
+  const interactionsBefore = (await db.collection("agent_interactions").where("agentId", "==", ids.priced).count().get()).data().count;
+
+  // New rate from 2 days ago: covers the 3 recent interactions, not the 4 old ones.
+  const changedAt = Date.now();
+  await db.doc("metrics_config/pricing").set({ models: { ...ratesBefore, [MODEL_PRICED]: [{ inputPerMTok: 1, outputPerMTok: 2 }, { inputPerMTok: 3, outputPerMTok: 4, effectiveFrom: new Date(now - 2 * DAY).toISOString() }] } });
+  // After: 4 × $2 + 3 × (1 M × $3 + 0.5 M × $4 = $5) = $23, within the contract's 5 minutes (seconds here).
+  const repriced = await eventually(() => call(`/v1/agents/${ids.priced}/metrics`, { fresh: true }), (r) => costOf(r) === 23, 60_000);
+  const tookMs = Date.now() - changedAt;
+  assert.ok(tookMs < 5 * 60_000, `re-priced after ${tookMs} ms`);
+  assert.equal(repriced.body.data.interactions.count, 7);
+  assert.equal(repriced.body.data.interactions.byModel[MODEL_PRICED].costUsd, 23);
+  // Only the recent buckets changed: the daily series puts $8 three days back and $15 an hour ago.
+  const daily = await call(`/v1/agents/${ids.priced}/metrics/series?granularity=day`, { fresh: true });
+  const spent = (daily.body.data.points as Array<{ costUsd: number }>).filter((p) => p.costUsd > 0).map((p) => p.costUsd);
+  assert.equal(spent.reduce((sum, c) => sum + c, 0), 23);
+  assert.ok(spent.includes(15) || spent.length > 2, `daily costs ${JSON.stringify(spent)}`);
+  // The rollups follow; the agent of the other model is left as it was.
+  const userAfter = await eventually(() => call(`/v1/users/${ids.alice}/metrics`, { fresh: true }), (r) => Math.abs(costOf(r) - (costOf(userBefore) + 9)) < 1e-9, 60_000);
+  assert.ok(userAfter.body.data.interactions.count >= 8);
+  await eventually(() => call(`/v1/orgs/${ids.org}/metrics`, { fresh: true }), (r) => Math.abs(costOf(r) - costOf(userAfter)) < 1e-9, 60_000);
+  const otherAfter = await call(`/v1/agents/${ids.other}/metrics`, { fresh: true });
+  assert.equal(otherAfter.body.data.version, otherBefore.body.data.version, "an agent without the changed model gets no new revision");
+  assert.equal(costOf(otherAfter), costOf(otherBefore));
+  // No interaction was written to get there.
+  assert.equal((await db.collection("agent_interactions").where("agentId", "==", ids.priced).count().get()).data().count, interactionsBefore);
+});
