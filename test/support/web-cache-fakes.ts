@@ -6,7 +6,7 @@
  */
 import { webcrypto } from "node:crypto";
 import { ApiRequestError, type ConditionalMetrics, type MetricsScope, type ReadOptions } from "../../web-client/src/lib/api-client";
-import type { BatchGetResponse, MetricsData, MetricsResponse, SigningKey } from "../../web-client/src/lib/api-types";
+import type { BatchGetResponse, MetricsData, MetricsResponse, SignedResponse, SigningKey } from "../../web-client/src/lib/api-types";
 import { signedMessage } from "../../functions/src/domain/signing";
 
 const { subtle } = webcrypto;
@@ -55,7 +55,7 @@ export async function makeSigner(keyId = "test-key") {
   const pair = (await subtle.generateKey(ED25519, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const publicKey = Buffer.from(await subtle.exportKey("raw", pair.publicKey)).toString("base64url");
   const published: SigningKey = { keyId, alg: "Ed25519", publicKey, status: "active" };
-  async function sign(data: MetricsData): Promise<MetricsResponse> {
+  async function sign<T extends object = MetricsData>(data: T): Promise<SignedResponse<T> & { meta: MetricsResponse["meta"] }> {
     const signedAt = new Date().toISOString();
     const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, signedMessage(data, keyId, signedAt))).toString("base64url");
     return { data, signature: { alg: "Ed25519", keyId, signedAt, value }, meta: { cache: "store", ageMs: 0, stale: false } };

@@ -1,14 +1,14 @@
 /**
  * @module api-key-storage
- * Keeps the key the dashboard reads metrics with, per user and for this tab only: sessionStorage is
- * cleared when the tab closes, so a key never outlives the visit the way it would in localStorage,
- * yet survives a reload. Only a key the user created or pasted here is kept; the server never
- * shows a key's plaintext twice.
+ * Keeps a key the user chose for the dashboard ("Use for the dashboard" on the keys page), per user
+ * and for this tab only: sessionStorage is cleared when the tab closes, yet survives a reload. While
+ * it is set the dashboard reads with it instead of the page's own key (dashboard-key.ts). The server
+ * never shows a key's plaintext twice, so only a key created or pasted here can be kept.
  */
 
 const storageKey = (uid: string) => `agent-metrics.api-key.${uid}`;
 
-/** The dashboard key of `uid` in this tab, or null. Storage that is blocked counts as empty. */
+/** The key `uid` chose for this tab, or null. Storage that is blocked counts as empty. */
 export function readApiKey(uid: string): string | null {
   try {
     return sessionStorage.getItem(storageKey(uid));

@@ -3,7 +3,9 @@
  * A small typed client for every route of the metrics API. Credentials are read per request through
  * callbacks, so a refreshed ID token or a newly chosen API key is used without rebuilding the client,
  * and `fetch` is injectable so the client runs under tests without a browser. Every non-2xx answer
- * becomes one `ApiRequestError`, so callers handle failures in a single place.
+ * becomes one `ApiRequestError`, so callers handle failures in a single place. A keyed request
+ * refused with 401 may be sent once more when `onKeyRefused` says a new key is in place (the page
+ * provisions its own short-lived key and renews it that way).
  */
 import type {
   ApiKeyPage,
@@ -14,6 +16,8 @@ import type {
   KeyUsage,
   ListedApiKey,
   MetricsResponse,
+  SeriesGranularity,
+  SeriesResponse,
   SigningKey,
 } from "./api-types";
 
@@ -24,6 +28,11 @@ export interface ApiClientOptions {
   baseUrl: string;
   getIdToken: () => Promise<string | null>;
   apiKey: () => string | null;
+  /**
+   * Called when a request sent with `key` was refused with 401; resolving true (another key is now
+   * in place) sends that request once more with the new key.
+   */
+  onKeyRefused?: (key: string) => Promise<boolean>;
   /** Defaults to the global `fetch`. */
   fetch?: FetchLike;
 }
@@ -49,6 +58,16 @@ export class ApiRequestError extends Error {
 
 /** A conditional metrics read: the new revision with its ETag, or "you already hold it" (304). */
 export type ConditionalMetrics = { notModified: true } | { notModified: false; response: MetricsResponse; etag: string | null };
+
+/** A conditional series read, as `ConditionalMetrics`. */
+export type ConditionalSeries = { notModified: true } | { notModified: false; response: SeriesResponse; etag: string | null };
+
+/** Which buckets a series read asks for; without `from`/`to` the server's defaults (24 h of hours, 30 days). */
+export interface SeriesQuery {
+  granularity: SeriesGranularity;
+  from?: string;
+  to?: string;
+}
 
 /** The scopes of a metrics read, and the route of each. */
 export type MetricsScope = "agent" | "user" | "org";
@@ -117,6 +136,21 @@ export class ApiClient {
     return { notModified: false, response: await bodyOf<MetricsResponse>(response), etag: response.headers.get("ETag") };
   }
 
+  /**
+   * `GET .../metrics/series` of any scope, with the metrics read's permission; with `etag`, sends
+   * `If-None-Match` and may answer `notModified`.
+   * @example const result = await api.series("user", uid, { granularity: "day" }, previousEtag);
+   */
+  async series(scope: MetricsScope, id: string, query: SeriesQuery, etag?: string | null): Promise<ConditionalSeries> {
+    const params = new URLSearchParams({ granularity: query.granularity });
+    if (query.from) params.set("from", query.from);
+    if (query.to) params.set("to", query.to);
+    const path = `${SCOPE_ROUTES[scope]}/${encodeURIComponent(id)}/metrics/series?${params}`;
+    const response = await this.send("GET", path, "session+key", undefined, etag ? { "If-None-Match": etag } : {});
+    if (response.status === 304) return { notModified: true };
+    return { notModified: false, response: await bodyOf<SeriesResponse>(response), etag: response.headers.get("ETag") };
+  }
+
   /** `POST /v1/agents/metrics:batchGet` with 1..100 ids: every readable view in one request. */
   batchGetAgentMetrics(agentIds: readonly string[], options: ReadOptions = {}): Promise<BatchGetResponse> {
     return this.json("POST", "/v1/agents/metrics:batchGet", "session+key", { agentIds }, revalidation(options));
@@ -173,17 +207,15 @@ export class ApiClient {
   }
 
   /** Sends one request; answers the response when it is 2xx or 304, throws `ApiRequestError` otherwise. */
-  private async send(method: string, path: string, credentials: Credentials, body?: unknown, extra?: Record<string, string>): Promise<Response> {
+  private async send(method: string, path: string, credentials: Credentials, body?: unknown, extra?: Record<string, string>, retried = false): Promise<Response> {
     const headers = new Headers({ Accept: "application/json", ...extra });
     if (credentials !== "none") {
       // Sent only when present: without a token the `__session` cookie may still authenticate.
       const idToken = await this.options.getIdToken();
       if (idToken) headers.set("Authorization", `Bearer ${idToken}`);
     }
-    if (credentials === "session+key") {
-      const apiKey = this.options.apiKey();
-      if (apiKey) headers.set("X-API-Key", apiKey);
-    }
+    const apiKey = credentials === "session+key" ? this.options.apiKey() : null;
+    if (apiKey) headers.set("X-API-Key", apiKey);
     if (body !== undefined) headers.set("Content-Type", "application/json");
 
     let response: Response;
@@ -199,6 +231,9 @@ export class ApiClient {
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw new ApiRequestError(0, "NETWORK_ERROR", `The API could not be reached: ${reason}`);
+    }
+    if (response.status === 401 && apiKey && !retried && (await this.options.onKeyRefused?.(apiKey))) {
+      return this.send(method, path, credentials, body, extra, true);
     }
     if (!response.ok && response.status !== 304) throw await errorFrom(response);
     return response;

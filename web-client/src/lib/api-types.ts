@@ -72,11 +72,54 @@ export interface MetricsData {
 /** The server layer that answered a metrics read. */
 export type ServerCacheLayer = "edge" | "store" | "computed";
 
-/** A 200 answer of a metrics read. */
-export interface MetricsResponse {
-  data: MetricsData;
+/** Where a served copy came from and how old it is, beside every metrics and series read. */
+export interface ServedMeta {
+  cache: ServerCacheLayer;
+  ageMs: number;
+  stale: boolean;
+}
+
+/** Any signed answer: `signature` covers exactly `data`. */
+export interface SignedResponse<T = unknown> {
+  data: T;
   signature: ViewSignature;
-  meta: { cache: ServerCacheLayer; ageMs: number; stale: boolean };
+}
+
+/** A 200 answer of a metrics read. */
+export interface MetricsResponse extends SignedResponse<MetricsData> {
+  meta: ServedMeta;
+}
+
+export type SeriesGranularity = "hour" | "day";
+
+/** One bucket of a series: an hour or a day, from `start`. */
+export interface SeriesPoint {
+  start: string;
+  count: number;
+  errorCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  costUsd: number;
+  p50LatencyMs: number;
+  p95LatencyMs: number;
+  /** Daily points only: calls and cost per model (at most 50 names, the rest in "other"). */
+  byModel?: Record<string, { count: number; costUsd: number }>;
+}
+
+/** The signed data of a series read: points ascend, one per bucket of `[from, to)`. */
+export interface SeriesData {
+  scope: "agent" | "user" | "org";
+  id: string;
+  granularity: SeriesGranularity;
+  from: string;
+  to: string;
+  points: SeriesPoint[];
+}
+
+/** A 200 answer of a series read. */
+export interface SeriesResponse extends SignedResponse<SeriesData> {
+  meta: ServedMeta;
 }
 
 /** The 200 answer of `POST /v1/agents/metrics:batchGet`: one metrics response per readable id. */

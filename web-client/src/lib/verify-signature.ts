@@ -5,7 +5,7 @@
  * server's `signedMessage`: header, key id, signing time, canonical JSON of `data`, one per line.
  * Any malformed input answers false rather than throwing: to the user it is simply "not verified".
  */
-import type { MetricsResponse, SigningKey } from "./api-types";
+import type { SignedResponse, SigningKey } from "./api-types";
 import { fromBase64Url } from "./base64url";
 import { canonicalJson } from "./canonical-json";
 
@@ -53,12 +53,12 @@ export async function verifyMetricsSignature(response: unknown, keys: readonly S
 }
 
 /**
- * A verifier bound to a key source (e.g. a `SigningKeyCache`), as the metrics cache takes it. It
- * answers false for a bad signature and throws when the keys cannot be fetched, so a caller can tell
- * "forged" from "cannot check right now".
+ * A verifier bound to a key source (e.g. a `SigningKeyCache`), as the metrics cache and the series
+ * feed take it (a series is signed exactly as a view is). It answers false for a bad signature and
+ * throws when the keys cannot be fetched, so a caller can tell "forged" from "cannot check right now".
  * @example const verify = signatureVerifier(new SigningKeyCache(() => api.signingKeys()));
  */
-export function signatureVerifier(keys: { keysFor(keyId: string): Promise<SigningKey[]> }): (response: MetricsResponse) => Promise<boolean> {
+export function signatureVerifier(keys: { keysFor(keyId: string): Promise<SigningKey[]> }): (response: SignedResponse) => Promise<boolean> {
   return async (response) => {
     const keyId: unknown = response?.signature?.keyId;
     if (typeof keyId !== "string") return false;

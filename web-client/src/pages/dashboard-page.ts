@@ -1,33 +1,46 @@
 /**
  * @module dashboard-page
  * The signed-in user's agents, their own totals and their organization's, each card drawn from the
- * verified cache and labelled with where its numbers came from. All agents are read at once (one
- * batch request for whatever localStorage cannot answer); a card is redrawn in place when the cache
- * hears of a newer revision (a background revalidation or another tab).
+ * verified cache and labelled with where its numbers came from, and the same scopes over time (the
+ * series panel). All agents are read at once (one batch request for whatever localStorage cannot
+ * answer); a card is redrawn in place when the cache hears of a newer revision (a background
+ * revalidation or another tab) or when the series panel sees new points for it. The key the reads
+ * need is the page's own (dashboard-key): signing in is the only step before the numbers show.
  */
 import { describeError, errorState } from "../describe-error";
 import { listOwnedAgents, readProfile, type AgentSummary } from "../firebase/directory";
 import type { Firestore } from "firebase/firestore";
 import { refKey, type MetricsCache, type MetricsRef, type MetricsResult } from "../lib/metrics-cache";
 import type { SignedInUser } from "../firebase/session";
+import type { KeyInUse } from "../dashboard-key";
+import type { SeriesFeed } from "../lib/series-feed";
 import { byId, el } from "../view/element";
+import { formatTime } from "../view/format-value";
 import { metricsCard } from "../view/metrics-card";
 import { stateMessage } from "../view/state-message";
+import { mountSeriesPanel, type ScopeChoice } from "./series-panel";
 import { mountUploadForm } from "./upload-form";
 
 export interface DashboardDeps {
   db: Firestore;
   cache: MetricsCache;
   user: SignedInUser;
-  /** The key metrics are read with, or null when the user has none in this tab yet. */
-  dashboardKey: () => string | null;
-  /** Creates a read-only key for the dashboard and keeps it for this tab. */
-  createDashboardKey: () => Promise<void>;
+  /** The key metrics are read with: made by the page when there is none. */
+  key: { ensure(): Promise<string>; inUse(): KeyInUse | null };
+  feed: SeriesFeed;
 }
 
 const TOTALS_POLL_MS = 3000;
 const TOTALS_FOLLOW_MS = 30_000;
 
+/** The series the panel offers: the user's totals first, then the organization's, then each agent. */
+function scopeChoices(uid: string, orgId: string | null, agents: AgentSummary[]): ScopeChoice[] {
+  return [
+    { ref: { scope: "user", id: uid }, label: "Your totals" },
+    ...(orgId ? [{ ref: { scope: "org" as const, id: orgId }, label: `Organization ${orgId}` }] : []),
+    ...agents.map((agent) => ({ ref: { scope: "agent" as const, id: agent.id }, label: `Agent: ${agent.name}` })),
+  ];
+}
 
 /**
  * Wires the dashboard section of index.html; `load()` (re)draws it, from the API with `force`.
@@ -56,32 +69,31 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
     if (slots.has(refKey(ref))) draw(ref, result);
   });
 
-  const showKeyBar = () => {
-    const key = deps.dashboardKey();
-    if (key) {
-      const refresh = el("button", { className: "secondary", text: "Refresh from the API" });
-      refresh.id = "refresh-metrics";
-      refresh.type = "button";
-      refresh.addEventListener("click", () => void load({ force: true }));
-      const note = el("p", { className: "muted", text: `Metrics are read with key ${key.slice(0, 12)}… (manage keys on the API keys page).` });
-      keyBar.replaceChildren(el("div", { className: "row spread" }, note, refresh));
-      return true;
+  /** Makes sure a key is in place (provisioning one if needed) and says which; false when none could be had. */
+  const showKeyBar = async () => {
+    try {
+      await deps.key.ensure();
+    } catch (error) {
+      const retry = el("button", { text: "Try again" });
+      retry.id = "retry-dashboard-key";
+      retry.type = "button";
+      retry.addEventListener("click", () => void load());
+      const hint = errorState(error) === "rate-limited" ? " You hold the most active keys allowed: revoke one on the API keys page." : "";
+      keyBar.replaceChildren(stateMessage(errorState(error), `Could not make this browser's dashboard key: ${describeError(error)}${hint}`), retry);
+      return false;
     }
-    const create = el("button", { text: "Create a dashboard key" });
-    create.id = "create-dashboard-key";
-    create.type = "button";
-    create.addEventListener("click", async () => {
-      create.disabled = true;
-      try {
-        await deps.createDashboardKey();
-        await load();
-      } catch (error) {
-        keyBar.append(stateMessage(errorState(error), `Could not create a key: ${describeError(error)}`));
-        create.disabled = false;
-      }
-    });
-    keyBar.replaceChildren(stateMessage("empty", "Metrics are read with an API key, and this tab has none yet."), create);
-    return false;
+    const inUse = deps.key.inUse();
+    const refresh = el("button", { className: "secondary", text: "Refresh from the API" });
+    refresh.id = "refresh-metrics";
+    refresh.type = "button";
+    refresh.addEventListener("click", () => void load({ force: true }));
+    const which = inUse?.provisioned
+      ? `this browser's read-only dashboard key ${inUse.prefix}… (expires ${formatTime(inUse.expiresAt)}; revoked when you sign out)`
+      : `the key you chose, ${inUse?.prefix ?? ""}…`;
+    const note = el("p", { className: "muted", text: `Metrics are read with ${which}. Manage keys on the API keys page.` });
+    note.id = "dashboard-key-note";
+    keyBar.replaceChildren(el("div", { className: "row spread" }, note, refresh));
+    return true;
   };
 
   async function readTotals(orgId: string | null, force = false) {
@@ -123,6 +135,14 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
     );
   }
 
+  const series = mountSeriesPanel({
+    feed: deps.feed,
+    onChanged: (ref) => {
+      if (!slots.has(refKey(ref))) return;
+      deps.cache.read(ref, { force: true }).then((result) => draw(ref, result), () => undefined);
+    },
+  });
+
   const upload = mountUploadForm({
     db: deps.db,
     refresh: async (agentId, before) => {
@@ -140,14 +160,16 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
     slots.clear();
     totals.replaceChildren(stateMessage("loading", "Loading your totals…"));
     agentsGrid.replaceChildren(stateMessage("loading", "Loading your agents…"));
-    if (!showKeyBar()) {
-      totals.replaceChildren(stateMessage("empty", "Create a dashboard key to see your totals."));
-      agentsGrid.replaceChildren(stateMessage("empty", "Create a dashboard key to see your agents' metrics."));
+    keyBar.replaceChildren(stateMessage("loading", "Getting this browser's dashboard key…"));
+    if (!(await showKeyBar())) {
+      totals.replaceChildren(stateMessage("empty", "Your totals show once the dashboard has a key."));
+      agentsGrid.replaceChildren(stateMessage("empty", "Your agents' metrics show once the dashboard has a key."));
       return;
     }
     try {
       const [profile, agents] = await Promise.all([readProfile(deps.db, deps.user.uid), listOwnedAgents(deps.db, deps.user.uid)]);
       upload.setAgents(agents);
+      series.setScopes(scopeChoices(deps.user.uid, profile.orgId, agents));
       await Promise.all([readTotals(profile.orgId, force), readAgents(agents, force)]);
     } catch (error) {
       agentsGrid.replaceChildren(stateMessage(errorState(error), `Could not load your agents: ${describeError(error)}`));

@@ -2,7 +2,8 @@
  * @module keys-page
  * Developers' key management: create a key (name, permissions, expiry, rate limit) whose plaintext
  * is shown once with a copy button, list keys with their status and last week's use, and revoke
- * them. Everything here uses the session alone: a key cannot mint or revoke keys.
+ * them (the dashboard's own key included: it is an ordinary key, marked as the one this browser's
+ * dashboard reads with). Everything here uses the session alone: a key cannot mint or revoke keys.
  */
 import { describeError, errorState } from "../describe-error";
 import type { ApiClient } from "../lib/api-client";
@@ -19,6 +20,8 @@ export interface KeysDeps {
   useForDashboard: (key: string) => void;
   /** Called after a revocation, so the dashboard can forget a key that no longer works. */
   onRevoked: (prefix: string) => void;
+  /** True for the key this browser's dashboard made and reads with, marked in the list. */
+  isDashboardKey: (prefix: string) => boolean;
 }
 
 function permissionBoxes(container: HTMLElement): void {
@@ -99,6 +102,15 @@ export function mountKeysPage(deps: KeysDeps): { load: () => Promise<void> } {
     }
   }
 
+  function nameCell(key: ListedApiKey): HTMLTableCellElement {
+    const cell = el("th", { text: key.name });
+    if (key.status === "active" && deps.isDashboardKey(key.prefix)) {
+      cell.append(el("span", { className: "muted in-use", text: " (this browser's dashboard reads with it)" }));
+      cell.dataset.dashboardKey = "true";
+    }
+    return cell;
+  }
+
   function row(key: ListedApiKey, usage: HTMLElement): HTMLTableRowElement {
     const actions = el("td");
     if (key.status === "active") {
@@ -121,7 +133,7 @@ export function mountKeysPage(deps: KeysDeps): { load: () => Promise<void> } {
     const tr = el(
       "tr",
       {},
-      el("th", { text: key.name }),
+      nameCell(key),
       el("td", {}, el("code", { text: `${key.prefix}…` })),
       el("td", { text: key.permissions.join(", ") }),
       el("td", { className: `status-${key.status}`, text: key.status }),
