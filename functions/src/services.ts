@@ -9,7 +9,8 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
-import { apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
+import { allowedOrigins, apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
+import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
@@ -45,6 +46,8 @@ export interface ServiceConfig {
   emulator: boolean;
   log: Logger;
   now?: () => Date;
+  /** Origins besides the API's and Hosting's own host whose pages may write with the session cookie. */
+  allowedOrigins?: readonly string[];
   /** Overrides the request deadline (request-deadline.ts); tests of an outage shorten it. */
   requestDeadlineMs?: number;
   /**
@@ -115,6 +118,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
+    allowedOrigins: config.allowedOrigins ?? [],
   };
 }
 
@@ -150,6 +154,7 @@ export function apiServices(): RuntimeServices {
       emulator: isEmulator(),
       log: functionsLogger,
       folds: () => taskQueueFoldScheduler(firebaseApp()),
+      allowedOrigins: parseAllowedOrigins(allowedOrigins()),
     });
     deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };

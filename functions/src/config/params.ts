@@ -19,3 +19,11 @@ export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "tru
 
 /** Days event markers and usage records are kept before the hourly reconcile deletes them. */
 export const retentionDays = defineInt("RETENTION_DAYS", { default: 30, description: "Days to keep usage records and trigger event markers." });
+
+/**
+ * Comma-separated origins (`https://app.example.com`) whose pages may write with the session cookie,
+ * besides the API's own host and the Hosting site that forwards to it (`http/auth/same-origin.ts`).
+ * Read from the environment (`functions/.env`), not a `defineString`: an empty parameter makes the
+ * CLI ask for a value at every deploy and emulator start, and none is the usual case.
+ */
+export const allowedOrigins = (): string | undefined => process.env.ALLOWED_ORIGINS;

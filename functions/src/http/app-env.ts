@@ -45,6 +45,8 @@ export interface ApiDeps {
   series: SeriesCache;
   cacheStats: CacheStats;
   log: Logger;
+  /** Origins of pages served from elsewhere than the API's own or Hosting's host that may write with the cookie. */
+  allowedOrigins?: readonly string[];
   /** How long a request may wait for its backends before it answers 503 (request-deadline.ts). */
   requestDeadlineMs?: number;
 }

@@ -5,6 +5,7 @@
  * credential of either kind is 401; a valid key without the permission is 403. Malformed keys are
  * refused on their checksum before any read.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { isWellFormedApiKey } from "../../domain/api-key-format";
 import { refuseKey } from "../../domain/api-key-policy";
@@ -15,21 +16,20 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
 import { sessionCredential } from "./credentials";
+import { isCrossSite } from "./same-origin";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * A cookie is sent by the browser on its own, so a state-changing request authenticated by the
- * cookie must come from this site (SameSite=Strict already stops most cross-site sends; this is the
- * second lock). Bearer tokens are added by scripts and need no such check.
+ * Refuses a state-changing request from another site's page (`same-origin.ts`). A cookie is sent by
+ * the browser on its own, so every write it authenticates must come from this site (SameSite=Strict
+ * already stops most cross-site sends; this is the second lock). Bearer tokens are added by scripts
+ * and need no such check. `POST /v1/session` calls it too: it sets the cookie.
  */
-function isCrossSiteCookieWrite(method: string, origin: string | undefined, host: string | undefined): boolean {
-  if (SAFE_METHODS.has(method) || !origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
+export function refuseCrossSiteWrite(c: Context, deps: Pick<ApiDeps, "allowedOrigins">): void {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const headers = { origin: requestHeader(c, "origin"), host: requestHeader(c, "host"), forwardedHost: requestHeader(c, "x-forwarded-host"), fetchSite: requestHeader(c, "sec-fetch-site") };
+  if (isCrossSite(headers, deps.allowedOrigins)) throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
 }
 
 /** Requires a verified Firebase session; sets `session`. */
@@ -37,9 +37,7 @@ export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const credential = sessionCredential(requestHeader(c, "authorization"), requestCookie(c, "__session"));
     if (!credential) throw new ApiError("UNAUTHENTICATED", "A session is required: send a Firebase ID token as a Bearer token or the __session cookie.");
-    if (credential.kind === "sessionCookie" && isCrossSiteCookieWrite(c.req.method, requestHeader(c, "origin"), requestHeader(c, "host"))) {
-      throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
-    }
+    if (credential.kind === "sessionCookie") refuseCrossSiteWrite(c, deps);
     const session = await deps.sessions.verify(credential);
     if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
     c.set("session", { uid: session.uid });
