@@ -29,6 +29,8 @@ import { firestoreApiKeyStore } from "./store/api-key-store";
 import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
 import { firestoreAgentViewReader } from "./store/agent-view-reader";
 import { cachedDirectoryDocs } from "./cache/directory-cache";
+import { agentAccessCache } from "./cache/agent-access-cache";
+import { firestoreReadableAgents } from "./store/readable-agents-query";
 import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
@@ -82,6 +84,10 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
+  const agentAccess = agentAccessCache(firestoreReadableAgents(config.db), {
+    now: nowMs,
+    onLoadError: (error) => config.log.warn("access.load-failed", { error: error instanceof Error ? error.name : String(error) }),
+  });
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }), context: () => viewContext({ keyring: config.keyring, now }) });
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
   const readStates = firestoreAgentViewReader(config.db, { fields: SERIES_VIEW_FIELDS });
@@ -102,7 +108,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     sessions,
     sessionIssuer: firebaseSessionIssuer(config.auth),
     apiKeys,
-    directory: directoryStore(directoryDocs),
+    directory: directoryStore(directoryDocs, agentAccess),
     rateLimiter: new RateLimiter(firestoreRateCounterStore(config.db), (error) =>
       config.log.warn("rate-limit.sync-failed", { error: error instanceof Error ? error.name : String(error) }),
     ),
@@ -115,7 +121,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     rollups,
     views,
     series,
-    cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
+    cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, access: agentAccess.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
     allowedOrigins: config.allowedOrigins ?? [],

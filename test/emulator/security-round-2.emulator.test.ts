@@ -1,16 +1,41 @@
 /**
  * Issue #13 ("Security round 2") against the real emulators: each test is named after the finding it
- * shows fixed, over the wire through the Hosting rewrite on its own port.
+ * shows fixed. Some go over the wire (the Hosting rewrite on its own port, the deployed function);
+ * the read-counting ones hold the app in process with its own Firestore client, so every RPC it
+ * sends is counted.
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { adminDb, hostingBaseUrl, requireEmulators, signUp, unique } from "../support/emulators";
+import { initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore, Timestamp } from "firebase-admin/firestore";
+import { createApp } from "../../functions/src/http/app";
+import { parseKeyring } from "../../functions/src/domain/signing";
+import { apiDeps } from "../../functions/src/services";
+import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { firestoreRateCounterStore } from "../../functions/src/store/rate-counter-store";
+import { readLocalSecrets } from "../harness/local-secrets.mjs";
+import { createKeyThrough } from "../support/api-keys";
+import { recordingLogger } from "../support/fakes";
+import { countRpcs } from "../support/rpc-counter";
+import { adminDb, hostingBaseUrl, PROJECT_ID, requireEmulators, signUp, unique } from "../support/emulators";
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), mallory: unique("mallory") };
 const tokens: Record<string, string> = {};
+let app: ReturnType<typeof createApp>;
+let deps: ReturnType<typeof apiDeps>;
+let rpcs: ReturnType<typeof countRpcs>;
 
 before(async () => {
   requireEmulators();
+  const firebase = initializeApp({ projectId: PROJECT_ID }, unique("round-2"));
+  const db = getFirestore(firebase);
+  rpcs = countRpcs(db);
+  const secrets = readLocalSecrets();
+  deps = apiDeps({ db, auth: getAuth(firebase), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log: recordingLogger() });
+  // The rate limiter syncs only when a test asks, never inside a count.
+  deps.rateLimiter = new RateLimiter(firestoreRateCounterStore(db), undefined, 3_600_000);
+  app = createApp(deps);
   for (const name of ["alice", "mallory"] as const) tokens[name] = await signUp(ids[name]);
   await adminDb().doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
   await adminDb().doc(`users/${ids.mallory}`).set({ orgId: ids.otherOrg, role: "owner" });
@@ -43,4 +68,30 @@ test("cookie session writing through the Hosting rewrite: same-origin writes wor
   const signIn = await fetch(`${hosting}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json", Origin: "https://evil.example" }, body: JSON.stringify({ idToken: tokens.mallory }) });
   assert.equal(signIn.status, 403);
   assert.equal(signIn.headers.get("set-cookie"), null);
+});
+
+test("batchGet or a no-cache read for agents the caller may not read loads and recomputes none of them (finding 1)", async () => {
+  // Alice's agents, half without a view (a read used to recompute them), and ids of no agent at all.
+  const agentIds = Array.from({ length: 100 }, (_, i) => (i < 50 ? unique(`victim-${i}`) : unique(`ghost-${i}`)));
+  const writer = adminDb().batch();
+  for (const id of agentIds.slice(0, 50)) writer.set(adminDb().doc(`agents/${id}`), { name: id, ownerId: ids.alice, orgId: ids.org, createdAt: Timestamp.now() });
+  await writer.commit();
+  const key = await createKeyThrough(app, tokens.mallory, { name: "probe", permissions: ["read:agent-metrics"], rateLimitPerMinute: 1_000 });
+  const headers = { Authorization: `Bearer ${tokens.mallory}`, "X-API-Key": key, "content-type": "application/json", "Cache-Control": "no-cache" };
+  await deps.usage.flush();
+  const start = rpcs.length;
+  for (let i = 0; i < 100; i++) {
+    const res = await app.request("/v1/agents/metrics:batchGet", { method: "POST", headers, body: JSON.stringify({ agentIds }) });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { forbidden: string[] }).forbidden.length, 100);
+  }
+  const single = await app.request(`/v1/agents/${agentIds[0]}/metrics`, { headers });
+  assert.equal(single.status, 403);
+  const sent = rpcs.slice(start).filter((rpc) => rpc.method !== "commit"); // usage and rate-limit writes, off the path
+  // A query that matches nothing is billed one read; a document fetched is one read.
+  const reads = sent.reduce((sum, rpc) => sum + (rpc.method === "runQuery" ? 1 : rpc.documents), 0);
+  assert.ok(reads <= 100, `at most one read per request amortized: ${reads} reads for 101 requests (${JSON.stringify(sent.slice(0, 12))})`);
+  assert.ok(sent.every((rpc) => rpc.method !== "batchGetDocuments" || rpc.documents <= 1), "no view was read (only the caller's profile and key)");
+  const created = await adminDb().getAll(...agentIds.slice(0, 50).map((id) => adminDb().doc(`agent_metrics_cache/${id}`)));
+  assert.equal(created.filter((snap) => snap.exists).length, 0, "no view was recomputed for the caller who may not read it");
 });

@@ -5,6 +5,7 @@
  * on Firestore's own behaviour is tested against the emulator instead.
  */
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
+import { canReadAgent, type AgentOwnership } from "../../functions/src/domain/access-policy";
 import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
 import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
 import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
@@ -57,6 +58,8 @@ export interface FakeWorld {
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
   tokens: Map<string, string>;
   recomputes: string[];
+  /** Each access decision the API asked the directory for, with its agent ids. */
+  accessLookUps: string[][];
   /** Each batched read of stored agent views the edge cache made, with its ids. */
   viewReads: string[][];
   /** Each fold the API asked for, by agent id. */
@@ -94,6 +97,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     tokens: new Map(),
     recomputes: [],
     viewReads: [],
+    accessLookUps: [],
     foldRequests: [],
     ingests: [],
   };
@@ -145,7 +149,15 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     directory: {
       viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
       viewer: async (uid) => viewerOf(uid),
-      agents: async (agentIds) => new Map(agentIds.map((id) => [id, world.agents.get(id) ?? null])),
+      readableAgents: async (reader, agentIds) => {
+        world.accessLookUps.push([...agentIds]);
+        const readable = new Map<string, AgentOwnership>();
+        for (const id of agentIds) {
+          const agent = world.agents.get(id);
+          if (agent && canReadAgent({ ...reader, role: null }, agent)) readable.set(id, { ownerId: agent.ownerId, orgId: agent.orgId });
+        }
+        return readable;
+      },
       viewerAndUser: async (uid, targetUid) => ({
         viewer: viewerOf(uid),
         target: world.users.has(targetUid) ? { uid: targetUid, orgId: world.users.get(targetUid)?.orgId ?? null } : null,
