@@ -10,6 +10,8 @@ import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
 import { createApp } from "../../functions/src/http/app";
+import { generateApiKey } from "../../functions/src/domain/api-key-format";
+import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
 import { RateLimiter } from "../../functions/src/http/rate-limiter";
@@ -94,4 +96,19 @@ test("batchGet or a no-cache read for agents the caller may not read loads and r
   assert.ok(sent.every((rpc) => rpc.method !== "batchGetDocuments" || rpc.documents <= 1), "no view was read (only the caller's profile and key)");
   const created = await adminDb().getAll(...agentIds.slice(0, 50).map((id) => adminDb().doc(`agent_metrics_cache/${id}`)));
   assert.equal(created.filter((snap) => snap.exists).length, 0, "no view was recomputed for the caller who may not read it");
+});
+
+test("forged well-formed keys at 100 a second from one signed-in user: limited within the first second, reads bounded", async () => {
+  const headers = (key: string) => ({ Authorization: `Bearer ${tokens.alice}`, "X-API-Key": key });
+  await deps.usage.flush();
+  const start = rpcs.length;
+  const began = Date.now();
+  const statuses: number[] = [];
+  for (let i = 0; i < 100; i++) statuses.push((await app.request(`/v1/agents/any/metrics`, { headers: headers(generateApiKey("test")) })).status);
+  const elapsedMs = Date.now() - began;
+  const keyReads = rpcs.slice(start).filter((rpc) => rpc.method === "batchGetDocuments").length;
+  const first429 = statuses.indexOf(429);
+  assert.ok(first429 > 0 && first429 <= BAD_KEYS_PER_MINUTE, `limited after ${first429} refusals`);
+  assert.ok(elapsedMs < 1_000 || first429 <= BAD_KEYS_PER_MINUTE, "within the first second");
+  assert.ok(keyReads <= BAD_KEYS_PER_MINUTE + 1, `${keyReads} key reads for 100 forged keys (the budget is ${BAD_KEYS_PER_MINUTE}, plus the caller's profile)`);
 });

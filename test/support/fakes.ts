@@ -140,6 +140,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         record.revokedAt ??= at;
         return record;
       },
+      held: () => undefined,
       forget: () => undefined,
       stats: emptyStats,
     },

@@ -15,6 +15,8 @@ import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
+import { clientAddressHash } from "../client-address";
+import { countRefusedKey, refuseKeyLookup, takeAccountRequest } from "../caller-limits";
 import { sessionCredential } from "./credentials";
 import { isCrossSite } from "./same-origin";
 
@@ -32,6 +34,17 @@ export function refuseCrossSiteWrite(c: Context, deps: Pick<ApiDeps, "allowedOri
   if (isCrossSite(headers, deps.allowedOrigins)) throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
 }
 
+/**
+ * Counts a session-only request (no API key limits it) against the user's account limit; use after
+ * `requireSession`.
+ */
+export function limitAccountRequests(deps: ApiDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    takeAccountRequest(deps.rateLimiter, c.get("session").uid, deps.now().getTime());
+    await next();
+  });
+}
+
 /** Requires a verified Firebase session; sets `session`. */
 export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -45,11 +58,8 @@ export function requireSession(deps: ApiDeps) {
   });
 }
 
-/** The first hop in X-Forwarded-For (set by Google's front end), hashed; never stored raw. */
-function clientIpHash(deps: ApiDeps, forwardedFor: string | undefined): string | null {
-  const ip = forwardedFor?.split(",")[0]?.trim();
-  return ip ? keyedHash(deps.pepper, "client-ip", ip) : null;
-}
+/** The client's address as `clientAddressHash` finds it, from the request's forwarding header. */
+export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "pepper">): string | null => clientAddressHash(deps.pepper, requestHeader(c, "x-forwarded-for"));
 
 /**
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
@@ -63,10 +73,15 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
     const presented = requestHeader(c, "x-api-key");
     if (!presented) throw new ApiError("UNAUTHENTICATED", "An API key is required in the X-API-Key header.");
     if (!isWellFormedApiKey(presented)) throw new ApiError("UNAUTHENTICATED", "The API key is malformed.");
-    const record = await deps.apiKeys.findByHash(keyedHash(deps.pepper, "api-key", presented));
+    const hash = keyedHash(deps.pepper, "api-key", presented);
+    const uid = c.get("session").uid;
     const now = deps.now();
-    const refusal = refuseKey(record, c.get("session").uid, now);
+    // Forged keys are cheap to make: past the user's budget of refused keys, one that would cost a read is not looked up.
+    if (deps.apiKeys.held(hash) === undefined) refuseKeyLookup(deps.rateLimiter, uid, now.getTime());
+    const record = await deps.apiKeys.findByHash(hash);
+    const refusal = refuseKey(record, uid, now);
     if (refusal || !record) {
+      countRefusedKey(deps.rateLimiter, uid, now.getTime());
       deps.log.warn("api-key.refused", { reason: refusal, keyId: record?.id ?? null });
       throw new ApiError("UNAUTHENTICATED", "The API key is invalid, revoked or expired, or belongs to another user.");
     }
@@ -98,7 +113,7 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
         latencyMs: Math.round(performance.now() - startedAt),
         outcome: outcomeOf(status),
         day: dayOf(now),
-        ipHash: clientIpHash(deps, requestHeader(c, "x-forwarded-for")),
+        ipHash: requestAddressHash(c, deps),
         at: now,
       });
     }

@@ -10,7 +10,7 @@ import { keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-polic
 import { keyedHash } from "../../domain/keyed-hash";
 import { createApiKeyBody } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireSession } from "../auth/require-auth";
+import { limitAccountRequests, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
 
@@ -25,7 +25,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
   };
 
   return new Hono<AppEnv>()
-    .use(requireSession(deps))
+    .use(requireSession(deps), limitAccountRequests(deps))
     .post("/", async (c) => {
       const body = await jsonBody(c, createApiKeyBody);
       const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
