@@ -12,6 +12,7 @@ import type { Logger } from "./config/logger";
 import { allowedOrigins, apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
 import { cachedSessionVerifier } from "./http/auth/cached-session-verifier";
@@ -48,6 +49,8 @@ export interface ServiceConfig {
   emulator: boolean;
   log: Logger;
   now?: () => Date;
+  /** Overrides the key limits (`DEFAULT_KEY_LIMITS`); benchmarks and load runs raise the rate-limit ceiling. */
+  keyLimits?: KeyLimits;
   /** Origins besides the API's and Hosting's own host whose pages may write with the session cookie. */
   allowedOrigins?: readonly string[];
   /** Overrides the request deadline (request-deadline.ts); tests of an outage shorten it. */
@@ -125,6 +128,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
     allowedOrigins: config.allowedOrigins ?? [],
+    keyLimits: config.keyLimits ?? DEFAULT_KEY_LIMITS,
   };
 }
 

@@ -112,3 +112,19 @@ test("forged well-formed keys at 100 a second from one signed-in user: limited w
   assert.ok(elapsedMs < 1_000 || first429 <= BAD_KEYS_PER_MINUTE, "within the first second");
   assert.ok(keyReads <= BAD_KEYS_PER_MINUTE + 1, `${keyReads} key reads for 100 forged keys (the budget is ${BAD_KEYS_PER_MINUTE}, plus the caller's profile)`);
 });
+
+test("62 keys created by one user: past 50 active keys the API answers 429, concurrent creations included", async () => {
+  const uid = unique("collector");
+  const token = await signUp(uid);
+  const create = () =>
+    app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"] }) });
+  for (let i = 0; i < 47; i++) assert.equal((await create()).status, 201);
+  // Five at once for the last three places: the owner's lock document serializes them.
+  const racing = await Promise.all(Array.from({ length: 5 }, create));
+  assert.deepEqual(racing.map((res) => res.status).sort(), [201, 201, 201, 429, 429]);
+  const over = await create();
+  assert.equal(over.status, 429);
+  assert.equal(((await over.json()) as { error: { code: string } }).error.code, "RESOURCE_EXHAUSTED");
+  const stored = await adminDb().collection("api_keys").where("ownerId", "==", uid).count().get();
+  assert.equal(stored.data().count, 50);
+});

@@ -31,7 +31,7 @@ export interface BenchApi {
 }
 
 /** Permissions the benchmark's key needs, and a rate limit its polling cannot reach. */
-const KEY_REQUEST = { name: "write-path bench", permissions: ["read:agent-metrics", "write:agent-metrics", "write:interactions"], rateLimitPerMinute: 100_000 };
+const KEY_REQUEST = { name: "write-path bench", permissions: ["read:agent-metrics", "write:agent-metrics", "write:interactions"], rateLimitPerMinute: 10_000 };
 
 export async function connectBenchApi(): Promise<BenchApi> {
   const base = await apiBaseUrl();

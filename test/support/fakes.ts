@@ -128,7 +128,12 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     },
     apiKeys: {
       findByHash: async (hash) => world.keys.get(hash) ?? null,
-      create: async (hash, record) => void world.keys.set(hash, record),
+      create: async (hash, record, maxActive) => {
+        const active = [...world.keys.values()].filter((r) => r.ownerId === record.ownerId && !r.revokedAt && (!r.expiresAt || r.expiresAt > record.createdAt));
+        if (active.length >= maxActive) return "limit-reached";
+        world.keys.set(hash, record);
+        return "created";
+      },
       listByOwner: async (ownerId) => [...world.keys.values()].filter((r) => r.ownerId === ownerId).reverse(),
       findOwned: async (ownerId, keyId) => {
         const found = [...world.keys].find(([, r]) => r.ownerId === ownerId && r.id === keyId);

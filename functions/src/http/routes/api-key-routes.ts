@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
+import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
 import { createApiKeyBody } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
@@ -28,8 +28,15 @@ export function apiKeyRoutes(deps: ApiDeps) {
     .use(requireSession(deps), limitAccountRequests(deps))
     .post("/", async (c) => {
       const body = await jsonBody(c, createApiKeyBody);
+      const limits = deps.keyLimits ?? DEFAULT_KEY_LIMITS;
+      if (body.rateLimitPerMinute !== undefined && body.rateLimitPerMinute > limits.maxRateLimitPerMinute) {
+        throw new ApiError("INVALID_ARGUMENT", `rateLimitPerMinute: at most ${limits.maxRateLimitPerMinute} on this deployment.`, { field: "rateLimitPerMinute", max: limits.maxRateLimitPerMinute });
+      }
       const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
-      await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record);
+      const created = await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record, limits.maxActiveKeys);
+      if (created === "limit-reached") {
+        throw new ApiError("RESOURCE_EXHAUSTED", `A user holds at most ${limits.maxActiveKeys} active API keys: revoke one before creating another.`);
+      }
       deps.log.info("api-key.created", { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
       c.header("Cache-Control", "no-store");
       return c.json({ key, apiKey: publicKeyView(record) }, 201);
