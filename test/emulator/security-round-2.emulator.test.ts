@@ -11,6 +11,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
 import { createApp } from "../../functions/src/http/app";
 import { generateApiKey } from "../../functions/src/domain/api-key-format";
+import { interactionDocId } from "../../functions/src/domain/interaction-batch";
 import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
@@ -119,12 +120,43 @@ test("62 keys created by one user: past 50 active keys the API answers 429, conc
   const create = () =>
     app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"] }) });
   for (let i = 0; i < 47; i++) assert.equal((await create()).status, 201);
-  // Five at once for the last three places: the owner's lock document serializes them.
-  const racing = await Promise.all(Array.from({ length: 5 }, create));
+  // Five at once for the last three places: the owner's lock document serializes them. The emulator
+  // may give up on a contended transaction (503 UNAVAILABLE, Retry-After): retried, as a client would.
+  const createRetrying = async () => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await create();
+      if (res.status !== 503 || attempt === 5) return res;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  };
+  const racing = await Promise.all(Array.from({ length: 5 }, createRetrying));
   assert.deepEqual(racing.map((res) => res.status).sort(), [201, 201, 201, 429, 429]);
   const over = await create();
   assert.equal(over.status, 429);
   assert.equal(((await over.json()) as { error: { code: string } }).error.code, "RESOURCE_EXHAUSTED");
   const stored = await adminDb().collection("api_keys").where("ownerId", "==", uid).count().get();
   assert.equal(stored.data().count, 50);
+});
+
+test("interaction id squatting: ingest never counts another agent's document as a duplicate", async () => {
+  // A victim of their own: alice's budget of refused keys went to the forged-key test.
+  const victim = unique("victim");
+  const victimToken = await signUp(victim);
+  const victimAgent = unique("victim-agent");
+  const squatterAgent = unique("squatter-agent");
+  await adminDb().doc(`agents/${victimAgent}`).set({ name: "victim", ownerId: victim, orgId: ids.org, createdAt: Timestamp.now() });
+  await adminDb().doc(`agents/${squatterAgent}`).set({ name: "squatter", ownerId: ids.mallory, orgId: ids.otherOrg, createdAt: Timestamp.now() });
+  // What the rules now refuse a client (test/rules), written as a client once could: the victim's id, another agent.
+  await adminDb().doc(`agent_interactions/${interactionDocId(victimAgent, "call-1")}`).set({
+    agentId: squatterAgent, userId: ids.mallory, model: "m", inputTokens: 1, outputTokens: 1, latencyMs: 1, status: "success", occurredAt: Timestamp.now(),
+  });
+  const key = await createKeyThrough(app, victimToken, { name: "ingest", permissions: ["write:interactions"] });
+  const item = (id: string) => ({ id, model: "m", inputTokens: 10, outputTokens: 2, latencyMs: 5, status: "success", occurredAt: new Date().toISOString() });
+  const res = await app.request(`/v1/agents/${victimAgent}/interactions`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${victimToken}`, "X-API-Key": key, "content-type": "application/json" },
+    body: JSON.stringify({ interactions: [item("call-1"), item("call-2")] }),
+  });
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), { accepted: 1, duplicates: 0, rejected: [{ index: 0, reason: "id: already names an interaction of another agent" }] });
 });
