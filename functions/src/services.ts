@@ -9,7 +9,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
-import { allowedOrigins, apiKeyPepperSecret, isEmulator, signingKeyringSecret } from "./config/params";
+import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
@@ -49,6 +49,8 @@ export interface ServiceConfig {
   emulator: boolean;
   log: Logger;
   now?: () => Date;
+  /** Proxies of the deployment's own in front of Google's front end (http/client-address.ts); 0 when absent. */
+  trustedHops?: number;
   /** Overrides the key limits (`DEFAULT_KEY_LIMITS`); benchmarks and load runs raise the rate-limit ceiling. */
   keyLimits?: KeyLimits;
   /** Origins besides the API's and Hosting's own host whose pages may write with the session cookie. */
@@ -129,6 +131,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     requestDeadlineMs: config.requestDeadlineMs,
     allowedOrigins: config.allowedOrigins ?? [],
     keyLimits: config.keyLimits ?? DEFAULT_KEY_LIMITS,
+    trustedHops: config.trustedHops ?? 0,
   };
 }
 
@@ -165,6 +168,7 @@ export function apiServices(): RuntimeServices {
       log: functionsLogger,
       folds: () => taskQueueFoldScheduler(firebaseApp()),
       allowedOrigins: parseAllowedOrigins(allowedOrigins()),
+      trustedHops: clientAddressTrustedHops(),
     });
     deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };

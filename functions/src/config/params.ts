@@ -27,3 +27,13 @@ export const retentionDays = defineInt("RETENTION_DAYS", { default: 30, descript
  * CLI ask for a value at every deploy and emulator start, and none is the usual case.
  */
 export const allowedOrigins = (): string | undefined => process.env.ALLOWED_ORIGINS;
+
+/**
+ * How many proxies of the deployment's own stand in front of Google's front end (`CLIENT_ADDRESS_TRUSTED_HOPS`,
+ * 0 by default; 1 when every request comes through Hosting): which `X-Forwarded-For` entry names the
+ * client (`http/client-address.ts`). From the environment, for the same reason as `allowedOrigins`.
+ */
+export function clientAddressTrustedHops(): number {
+  const hops = Number(process.env.CLIENT_ADDRESS_TRUSTED_HOPS ?? 0);
+  return Number.isInteger(hops) && hops >= 0 && hops <= 5 ? hops : 0;
+}

@@ -45,6 +45,8 @@ export interface ApiDeps {
   series: SeriesCache;
   cacheStats: CacheStats;
   log: Logger;
+  /** Proxies of the deployment's own in front of Google's front end (Hosting: 1); see http/client-address.ts. */
+  trustedHops?: number;
   /** The cap on a user's active keys and the ceiling of a key's rate limit (DEFAULT_KEY_LIMITS when absent). */
   keyLimits?: KeyLimits;
   /** Origins of pages served from elsewhere than the API's own or Hosting's host that may write with the cookie. */

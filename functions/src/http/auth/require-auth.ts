@@ -59,7 +59,7 @@ export function requireSession(deps: ApiDeps) {
 }
 
 /** The client's address as `clientAddressHash` finds it, from the request's forwarding header. */
-export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "pepper">): string | null => clientAddressHash(deps.pepper, requestHeader(c, "x-forwarded-for"));
+export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "pepper" | "trustedHops">): string | null => clientAddressHash(deps.pepper, requestHeader(c, "x-forwarded-for"), deps.trustedHops ?? 0);
 
 /**
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
