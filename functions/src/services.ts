@@ -12,6 +12,7 @@ import type { Logger } from "./config/logger";
 import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
+import { assertPepper } from "./domain/keyed-hash";
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
@@ -80,6 +81,7 @@ function foldSchedulerFor(agentViews: AgentViewStore, config: ServiceConfig): Fo
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
+  assertPepper(config.pepper);
   const now = config.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
