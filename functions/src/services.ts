@@ -9,8 +9,11 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
-import { apiKeyPepperSecret, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
+import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
+import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
+import { assertPepper } from "./domain/keyed-hash";
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
 import { healthCheck } from "./http/health-check";
@@ -30,6 +33,8 @@ import { firestoreProbe } from "./store/store-probe";
 import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
 import { firestoreAgentViewReader } from "./store/agent-view-reader";
 import { cachedDirectoryDocs } from "./cache/directory-cache";
+import { agentAccessCache } from "./cache/agent-access-cache";
+import { firestoreReadableAgents } from "./store/readable-agents-query";
 import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
@@ -47,6 +52,12 @@ export interface ServiceConfig {
   emulator: boolean;
   log: Logger;
   now?: () => Date;
+  /** Proxies of the deployment's own in front of Google's front end (http/client-address.ts); 0 when absent. */
+  trustedHops?: number;
+  /** Overrides the key limits (`DEFAULT_KEY_LIMITS`); benchmarks and load runs raise the rate-limit ceiling. */
+  keyLimits?: KeyLimits;
+  /** Origins besides the API's and Hosting's own host whose pages may write with the session cookie. */
+  allowedOrigins?: readonly string[];
   /** Overrides the request deadline (request-deadline.ts); tests of an outage shorten it. */
   requestDeadlineMs?: number;
   /**
@@ -72,6 +83,7 @@ function foldSchedulerFor(agentViews: AgentViewStore, config: ServiceConfig): Fo
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
+  assertPepper(config.pepper);
   const now = config.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
@@ -81,6 +93,10 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
+  const agentAccess = agentAccessCache(firestoreReadableAgents(config.db), {
+    now: nowMs,
+    onLoadError: (error) => config.log.warn("access.load-failed", { error: error instanceof Error ? error.name : String(error) }),
+  });
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }), context: () => viewContext({ keyring: config.keyring, now }) });
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
   const readStates = firestoreAgentViewReader(config.db, { fields: SERIES_VIEW_FIELDS });
@@ -101,7 +117,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     sessions,
     sessionIssuer: firebaseSessionIssuer(config.auth),
     apiKeys,
-    directory: directoryStore(directoryDocs),
+    directory: directoryStore(directoryDocs, agentAccess),
     rateLimiter: new RateLimiter(firestoreRateCounterStore(config.db), (error) =>
       config.log.warn("rate-limit.sync-failed", { error: error instanceof Error ? error.name : String(error) }),
     ),
@@ -114,10 +130,13 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     rollups,
     views,
     series,
-    cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
+    cacheStats: new CacheStats({ views: views.stats, series: series.stats, directory: directoryDocs.stats, access: agentAccess.stats, apiKeys: apiKeys.stats, sessions: sessions.stats }, now),
     health: healthCheck({ probe: firestoreProbe(config.db), revision: deployedRevision(), node: process.version, now, log: config.log }),
     log: config.log,
     requestDeadlineMs: config.requestDeadlineMs,
+    allowedOrigins: config.allowedOrigins ?? [],
+    keyLimits: config.keyLimits ?? DEFAULT_KEY_LIMITS,
+    trustedHops: config.trustedHops ?? 0,
   };
 }
 
@@ -153,6 +172,8 @@ export function apiServices(): RuntimeServices {
       emulator: isEmulator(),
       log: functionsLogger,
       folds: () => taskQueueFoldScheduler(firebaseApp()),
+      allowedOrigins: parseAllowedOrigins(allowedOrigins()),
+      trustedHops: clientAddressTrustedHops(),
     });
     deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };

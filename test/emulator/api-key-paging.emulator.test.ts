@@ -59,7 +59,7 @@ test("keys created in the same millisecond are each listed once across pages", a
   const ids = new Set<string>();
   for (let i = 0; i < 7; i += 1) {
     const { record } = mintApiKey({ name: `tie ${i}`, permissions: ["read:agent-metrics"] }, owner, "test", at);
-    await store.create(unique("hash"), record);
+    await store.create(unique("hash"), record, 50);
     ids.add(record.id);
   }
   const listed: string[] = [];

@@ -16,7 +16,7 @@ import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
 import { assertReachedHandlers, sendHostile } from "../support/hostile-checks";
 import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
-import { createKeyThrough } from "../support/api-keys";
+import { createKeyThrough, HARNESS_KEY_LIMITS } from "../support/api-keys";
 import { adminAuth, adminDb, signIn, signUp, unique } from "../support/emulators";
 
 const PROJECT = "demo-metrics-hostile";
@@ -44,7 +44,7 @@ test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refu
 
   const secrets = readLocalSecrets();
   const log = recordingLogger();
-  const app = createApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log }));
+  const app = createApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log, keyLimits: HARNESS_KEY_LIMITS }));
   const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   const aliceKey = await createKey(aliceToken, VICTIM_KEY_NAME);
   const malloryKey = await createKey(malloryToken, "mallory-key");

@@ -7,7 +7,7 @@
 import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { mintApiKey } from "../../functions/src/domain/api-key-policy";
+import { DEFAULT_KEY_LIMITS, mintApiKey } from "../../functions/src/domain/api-key-policy";
 import { sortBatch } from "../../functions/src/domain/interaction-batch";
 import { keyedHash } from "../../functions/src/domain/keyed-hash";
 import { parseKeyring } from "../../functions/src/domain/signing";
@@ -80,7 +80,7 @@ async function main() {
     "test",
     now,
   );
-  await firestoreApiKeyStore(db).create(keyedHash(pepper, "api-key", key), record);
+  await firestoreApiKeyStore(db).create(keyedHash(pepper, "api-key", key), record, DEFAULT_KEY_LIMITS.maxActiveKeys);
   const cookie = await sessionCookieFor("alice@acme.test");
   const demo = DEMO_AGENTS[0];
   await waitForView(demo.id, demo.sources);

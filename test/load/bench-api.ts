@@ -36,7 +36,7 @@ export interface BenchApi {
 const NO_ANSWER_MS = 120_000;
 
 /** Permissions the benchmark's key needs, and a rate limit its polling cannot reach. */
-const KEY_REQUEST = { name: "write-path bench", permissions: ["read:agent-metrics", "write:agent-metrics", "write:interactions"], rateLimitPerMinute: 100_000 };
+const KEY_REQUEST = { name: "write-path bench", permissions: ["read:agent-metrics", "write:agent-metrics", "write:interactions"], rateLimitPerMinute: 10_000 };
 
 export async function connectBenchApi(): Promise<BenchApi> {
   const base = await apiBaseUrl();

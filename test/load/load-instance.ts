@@ -15,7 +15,7 @@ import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import { startOutageProxy, type OutageProxy } from "./outage-proxy";
 import { LOAD_PROJECT_ID, type LoadWorld } from "./load-world";
 import { observeRpcs } from "../support/rpc-counter";
-import { createKeyThrough } from "../support/api-keys";
+import { createKeyThrough, HARNESS_KEY_LIMITS } from "../support/api-keys";
 import { firestoreAt } from "./firestore-process";
 
 export interface UserKeys {
@@ -77,7 +77,7 @@ export async function startLoadInstance(world: LoadWorld, options: { limitedKeyL
   const proxy = await startOutageProxy(world.firestore.address);
   const db = firestoreAt(proxy.address, LOAD_PROJECT_ID);
   const calls = watchCalls(db);
-  const deps = apiDeps({ db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: eventLogger, requestDeadlineMs: options.requestDeadlineMs });
+  const deps = apiDeps({ db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: eventLogger, requestDeadlineMs: options.requestDeadlineMs, keyLimits: HARNESS_KEY_LIMITS });
   const app = createApp(deps);
   const server = await serveFetchApp(app.fetch);
 

@@ -7,16 +7,15 @@
  * lives in the instance.
  */
 import { createApp } from "../../functions/src/http/app";
-import { createApiKeyBody } from "../../functions/src/schemas/api-requests";
 import { apiDeps } from "../../functions/src/services";
 import type { Logger } from "../../functions/src/config/logger";
 import { adminAuth } from "../support/emulators";
-import { createKeyThrough } from "../support/api-keys";
+import { createKeyThrough, HARNESS_KEY_LIMITS } from "../support/api-keys";
 import { serveFetchApp, type LoopbackServer } from "./loopback-server";
 import type { ReadWorld } from "./read-world";
 
-/** The highest rate limit a key may be given (the schema of `POST /v1/api-keys`). */
-export const MAX_RATE_LIMIT_PER_MINUTE = createApiKeyBody.shape.rateLimitPerMinute.unwrap().maxValue ?? 100_000;
+/** The highest rate limit a key may be given on the bench's instances. */
+export const MAX_RATE_LIMIT_PER_MINUTE = HARNESS_KEY_LIMITS.maxRateLimitPerMinute;
 /** Requests one key carries before the load moves to the next (a margin under its per-minute limit). */
 const REQUESTS_PER_KEY = Math.floor(MAX_RATE_LIMIT_PER_MINUTE * 0.9);
 /** The heap figure reads `GET /v1/cache/stats` with the same keys. */
@@ -38,7 +37,7 @@ export interface ProductInstance {
 }
 
 export async function startProductInstance(world: ReadWorld): Promise<ProductInstance> {
-  const deps = apiDeps({ db: world.db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: countingLogger });
+  const deps = apiDeps({ db: world.db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: countingLogger, keyLimits: HARNESS_KEY_LIMITS });
   const app = createApp(deps);
   const server = await serveFetchApp(app.fetch);
   const session = { Authorization: `Bearer ${world.idToken}` };

@@ -38,8 +38,8 @@ import {
 const PROJECT_ID = "demo-metrics-rules";
 const RULES_PATH = path.resolve(__dirname, "../../firestore.rules");
 
-/** Org A: alice (owner, owns agentA and agentA2), bob (member), ann (admin). Org B: mallory (admin, owns agentB). */
-type Who = "alice" | "bob" | "ann" | "mallory" | null;
+/** Org A: alice (owner, owns agentA and agentA2), bob (member), ann (admin), vera (viewer). Org B: mallory (admin, owns agentB). */
+type Who = "alice" | "bob" | "ann" | "vera" | "mallory" | null;
 const ORG_A = "orgA";
 const ORG_B = "orgB";
 const AGENT_A = "agentA";
@@ -77,6 +77,7 @@ const WORLD: Record<string, DocumentData> = {
   "users/alice": { orgId: ORG_A, role: "owner", displayName: "Alice" },
   "users/bob": { orgId: ORG_A, role: "member", displayName: "Bob" },
   "users/ann": { orgId: ORG_A, role: "admin", displayName: "Ann" },
+  "users/vera": { orgId: ORG_A, role: "viewer", displayName: "Vera" },
   "users/mallory": { orgId: ORG_B, role: "admin", displayName: "Mallory" },
   [`agents/${AGENT_A}`]: { name: "Support bot", ownerId: "alice", orgId: ORG_A, createdAt: at("2025-01-01T00:00:00Z") },
   [`agents/${AGENT_A2}`]: { name: "Sales bot", ownerId: "alice", orgId: ORG_A, createdAt: at("2025-01-01T00:00:00Z") },
@@ -209,11 +210,24 @@ describe("agent_interactions", () => {
     delete data.cacheReadTokens;
     await assertSucceeds(setDoc(doc(dbAs("alice"), "agent_interactions/new"), data));
   });
-  test("a member of the agent's org who does not own it cannot create one", async () => {
-    await assertFails(setDoc(doc(dbAs("bob"), "agent_interactions/new"), interactionFor(AGENT_A)));
+  // Who may write interactions is what the API allows (issue #13): the owner and the org's non-viewers.
+  test("a member of the agent's org who does not own it creates one, as the API lets them", async () => {
+    await assertSucceeds(setDoc(doc(dbAs("bob"), "agent_interactions/new"), interactionFor(AGENT_A)));
+  });
+  test("a viewer of the agent's org cannot create one", async () => {
+    await assertFails(setDoc(doc(dbAs("vera"), "agent_interactions/new"), interactionFor(AGENT_A)));
   });
   test("a user of another org cannot create one", async () => {
     await assertFails(setDoc(doc(dbAs("mallory"), "agent_interactions/new"), interactionFor(AGENT_A)));
+  });
+  // Issue #13, finding "interaction id squatting": ids in the API's id space are the API's.
+  test("interaction id squatting: even the owner cannot create an id in the API's id space (i_…)", async () => {
+    await assertFails(setDoc(doc(dbAs("alice"), "agent_interactions/i_0123456789abcdefABCDEF_-0123456"), interactionFor(AGENT_A)));
+    await assertFails(setDoc(doc(dbAs("mallory"), "agent_interactions/i_squat"), interactionFor(AGENT_B)));
+    await assertSucceeds(setDoc(doc(dbAs("mallory"), "agent_interactions/mine-1"), interactionFor(AGENT_B)));
+  });
+  test("an occurredAt up to 5 minutes ahead (clock skew) is accepted", async () => {
+    await assertSucceeds(setDoc(doc(dbAs("alice"), "agent_interactions/new"), { ...interactionFor(AGENT_A), occurredAt: Timestamp.fromMillis(Date.now() + 60_000) }));
   });
   test("an unauthenticated visitor cannot create one", async () => {
     await assertFails(setDoc(doc(dbAs(null), "agent_interactions/new"), interactionFor(AGENT_A)));
@@ -229,6 +243,10 @@ describe("agent_interactions", () => {
     ["a string occurredAt", (d) => { d.occurredAt = "2025-01-01T00:00:00Z"; }],
     ["an extra field", (d) => { d.costUsd = 0.01; }],
     ["a missing userId", (d) => { delete d.userId; }],
+    ["an occurredAt an hour in the future", (d) => { d.occurredAt = Timestamp.fromMillis(Date.now() + 3_600_000); }],
+    ["an empty userId", (d) => { d.userId = ""; }],
+    ["a userId longer than 128 characters", (d) => { d.userId = "u".repeat(129); }],
+    ["an agentId longer than 128 characters", (d) => { d.agentId = "a".repeat(129); }],
   ];
   for (const [what, spoil] of invalid) {
     test(`the owner's create with ${what} is refused`, async () => {
@@ -244,15 +262,17 @@ describe("agent_interactions", () => {
   test("the owner cannot move an interaction to another agent, even one they own", async () => {
     await assertFails(updateDoc(intA("alice"), { agentId: AGENT_A2 }));
   });
-  test("a same-org member cannot update an interaction of an agent they do not own", async () => {
-    await assertFails(updateDoc(intA("bob"), { status: "error" }));
+  test("a same-org member updates an interaction of the org's agent; a viewer cannot", async () => {
+    await assertSucceeds(updateDoc(intA("bob"), { status: "error" }));
+    await assertFails(updateDoc(intA("vera"), { status: "timeout" }));
   });
 
   test("the owner deletes an interaction", async () => {
     await assertSucceeds(deleteDoc(intA("alice")));
   });
-  test("a same-org member cannot delete it", async () => {
-    await assertFails(deleteDoc(intA("bob")));
+  test("a same-org viewer cannot delete it; a same-org member can", async () => {
+    await assertFails(deleteDoc(intA("vera")));
+    await assertSucceeds(deleteDoc(intA("bob")));
   });
   test("a user of another org cannot delete it", async () => {
     await assertFails(deleteDoc(intA("mallory")));

@@ -5,6 +5,13 @@
  */
 import assert from "node:assert/strict";
 
+/**
+ * The key limits of the instances that tests and benchmarks build in process: the contract's 50 keys,
+ * and a rate-limit ceiling of 100,000 a minute (the deployment default is 10,000), so one caller can
+ * carry a whole load run or hostile suite.
+ */
+export const HARNESS_KEY_LIMITS = { maxActiveKeys: 50, maxRateLimitPerMinute: 100_000 };
+
 /** Anything that answers requests as `Hono#request` does. */
 export interface InProcessApp {
   request(path: string, init: RequestInit): Response | Promise<Response>;

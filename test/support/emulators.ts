@@ -36,6 +36,14 @@ export async function apiBaseUrl(): Promise<string> {
   return `http://${functions.host}:${functions.port}/${PROJECT_ID}/us-central1/api`;
 }
 
+/** The base URL of the Hosting emulator (which rewrites `/api/**` to the `api` function), found through the hub. */
+export async function hostingBaseUrl(): Promise<string> {
+  requireEmulators();
+  const list = (await (await fetch(`http://${process.env.FIREBASE_EMULATOR_HUB}/emulators`)).json()) as Record<string, { host: string; port: number }>;
+  if (!list.hosting) throw new Error("The Hosting emulator is not running in this emulators:exec.");
+  return `http://${list.hosting.host}:${list.hosting.port}`;
+}
+
 /** Creates a user with a password and returns a fresh ID token for it. */
 export async function signUp(uid: string, projectId = PROJECT_ID): Promise<string> {
   await adminAuth(projectId).createUser({ uid, email: emailOf(uid), password: PASSWORD });

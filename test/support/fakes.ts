@@ -5,6 +5,7 @@
  * on Firestore's own behaviour is tested against the emulator instead.
  */
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
+import { canReadAgent, type AgentOwnership } from "../../functions/src/domain/access-policy";
 import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
 import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
 import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
@@ -58,6 +59,8 @@ export interface FakeWorld {
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
   tokens: Map<string, string>;
   recomputes: string[];
+  /** Each access decision the API asked the directory for, with its agent ids. */
+  accessLookUps: string[][];
   /** Each batched read of stored agent views the edge cache made, with its ids. */
   viewReads: string[][];
   /** Each fold the API asked for, by agent id. */
@@ -95,6 +98,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     tokens: new Map(),
     recomputes: [],
     viewReads: [],
+    accessLookUps: [],
     foldRequests: [],
     ingests: [],
   };
@@ -125,7 +129,12 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     },
     apiKeys: {
       findByHash: async (hash) => world.keys.get(hash) ?? null,
-      create: async (hash, record) => void world.keys.set(hash, record),
+      create: async (hash, record, maxActive) => {
+        const active = [...world.keys.values()].filter((r) => r.ownerId === record.ownerId && !r.revokedAt && (!r.expiresAt || r.expiresAt > record.createdAt));
+        if (active.length >= maxActive) return "limit-reached";
+        world.keys.set(hash, record);
+        return "created";
+      },
       listByOwner: async (ownerId, { size, after }) => {
         // The Firestore store's order: createdAt descending, then id descending.
         const newestFirst = (a: ApiKeyRecord, b: ApiKeyRecord) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
@@ -145,6 +154,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         record.revokedAt ??= at;
         return record;
       },
+      held: () => undefined,
       forget: () => undefined,
       stats: emptyStats,
     },
@@ -155,7 +165,15 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     directory: {
       viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
       viewer: async (uid) => viewerOf(uid),
-      agents: async (agentIds) => new Map(agentIds.map((id) => [id, world.agents.get(id) ?? null])),
+      readableAgents: async (reader, agentIds) => {
+        world.accessLookUps.push([...agentIds]);
+        const readable = new Map<string, AgentOwnership>();
+        for (const id of agentIds) {
+          const agent = world.agents.get(id);
+          if (agent && canReadAgent({ ...reader, role: null }, agent)) readable.set(id, { ownerId: agent.ownerId, orgId: agent.orgId });
+        }
+        return readable;
+      },
       viewerAndUser: async (uid, targetUid) => ({
         viewer: viewerOf(uid),
         target: world.users.has(targetUid) ? { uid: targetUid, orgId: world.users.get(targetUid)?.orgId ?? null } : null,

@@ -52,6 +52,11 @@ export interface ViewCache {
   agent(id: string, options?: GetOptions): Promise<Served<ViewEntry> | null>;
   /** A user's or organization's rollup through the edge; `revalidate` skips the held copy. */
   rollup(scope: RollupScope, id: string, options?: GetOptions): Promise<Served<ViewEntry>>;
+  /**
+   * What this instance holds of an agent, without loading anything: the owner kept beside its view,
+   * "absent" for an agent remembered as missing, or undefined when nothing usable is held.
+   */
+  heldAccess(id: string): AgentOwnership | "absent" | undefined;
   /** Keeps a view this instance just wrote (with an agent view's owner), so the next read serves it from memory. */
   remember(sealed: SealedView, origin: ViewOrigin, access?: AgentOwnership | null): ViewEntry;
   /**
@@ -112,6 +117,11 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       const served = await edge.get(keyOf(scope, id), options);
       if (!served.value) throw new Error(`no ${scope} view of ${id} was folded`);
       return served as Served<ViewEntry>;
+    },
+    heldAccess(id) {
+      const held = edge.peek(keyOf("agent", id));
+      if (held === null) return "absent";
+      return held?.access ?? undefined;
     },
     remember(sealed, origin, access = null) {
       const entry = viewEntryOf(sealed, origin, access);

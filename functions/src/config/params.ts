@@ -22,3 +22,21 @@ export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "tru
 
 /** Days event markers and usage records are kept before the hourly reconcile deletes them. */
 export const retentionDays = defineInt("RETENTION_DAYS", { default: 30, description: "Days to keep usage records and trigger event markers." });
+
+/**
+ * Comma-separated origins (`https://app.example.com`) whose pages may write with the session cookie,
+ * besides the API's own host and the Hosting site that forwards to it (`http/auth/same-origin.ts`).
+ * Read from the environment (`functions/.env`), not a `defineString`: an empty parameter makes the
+ * CLI ask for a value at every deploy and emulator start, and none is the usual case.
+ */
+export const allowedOrigins = (): string | undefined => process.env.ALLOWED_ORIGINS;
+
+/**
+ * How many proxies of the deployment's own stand in front of Google's front end (`CLIENT_ADDRESS_TRUSTED_HOPS`,
+ * 0 by default; 1 when every request comes through Hosting): which `X-Forwarded-For` entry names the
+ * client (`http/client-address.ts`). From the environment, for the same reason as `allowedOrigins`.
+ */
+export function clientAddressTrustedHops(): number {
+  const hops = Number(process.env.CLIENT_ADDRESS_TRUSTED_HOPS ?? 0);
+  return Number.isInteger(hops) && hops >= 0 && hops <= 5 ? hops : 0;
+}

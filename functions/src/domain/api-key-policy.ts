@@ -7,6 +7,18 @@ import { displayPrefix, generateApiKey, generateKeyId, type KeyEnvironment } fro
 import type { Permission } from "./permissions";
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+
+/**
+ * What a deployment lets its users ask for: the contract's 50 active keys a user, and a ceiling on a
+ * key's own rate limit (the caller chooses a limit under it, never above: like Stripe's or Google's
+ * quotas, a higher one is the operator's decision, made in the deployment's configuration).
+ */
+export interface KeyLimits {
+  maxActiveKeys: number;
+  maxRateLimitPerMinute: number;
+}
+
+export const DEFAULT_KEY_LIMITS: KeyLimits = { maxActiveKeys: 50, maxRateLimitPerMinute: 10_000 };
 const DAY_MS = 86_400_000;
 
 /** An API key as stored (its plaintext is never stored; `id` is the public identifier). */

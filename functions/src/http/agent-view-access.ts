@@ -1,13 +1,15 @@
 /**
  * @module agent-view-access
- * Which agent views a caller may read, for the single and the batch read alike. The owner and
- * organization an access check needs come with the view (stored beside it, `StoredView.access`), so a
- * view read from the store costs that one document and an edge hit costs nothing. Only a view stored
- * before owners were kept beside it sends the check to the agent document (read once per batch, and
- * healed by the next view write, agent trigger or hourly reconcile). A missing agent is refused like
- * someone else's, so ids cannot be probed.
+ * Which agent views a caller may read, for the single and the batch read alike. Rights are decided
+ * before any view is read: from the owner kept beside a view this instance already holds (no read),
+ * else from the `agents` documents (`cache/agent-access-cache.ts`: queries that can only match the
+ * caller's agents, decisions kept up to 15 s). Only the views of readable agents are then read, so an
+ * id the caller may not read never costs its view's read, a recompute, or a revalidation asked for
+ * with `Cache-Control: no-cache`. A view that comes back from the store saying its agent has moved
+ * away from the caller is refused at once (its owner is checked again after the load). A missing
+ * agent is refused like someone else's, so ids cannot be probed.
  */
-import { canReadAgent } from "../domain/access-policy";
+import { canReadAgent, type Viewer } from "../domain/access-policy";
 import type { GetOptions, Served } from "../cache/edge-cache";
 import type { ViewEntry } from "../cache/view-entry";
 import type { ApiDeps } from "./app-env";
@@ -19,19 +21,30 @@ export interface AgentViewsForCaller {
   forbidden: string[];
 }
 
-/** Reads the views of `agentIds` through the edge and sorts them by what `uid` may read. */
+/** The ids among `agentIds` that `viewer` may read, decided without reading any view. */
+export async function readableIds(deps: Pick<ApiDeps, "directory" | "views">, viewer: Viewer, agentIds: readonly string[]): Promise<Set<string>> {
+  const allowed = new Set<string>();
+  const unknown: string[] = [];
+  for (const id of agentIds) {
+    const held = deps.views.heldAccess(id);
+    if (held === undefined) unknown.push(id);
+    else if (held !== "absent" && canReadAgent(viewer, held)) allowed.add(id);
+  }
+  if (unknown.length > 0) for (const id of (await deps.directory.readableAgents(viewer, unknown)).keys()) allowed.add(id);
+  return allowed;
+}
+
+/** Decides which of `agentIds` `uid` may read, then reads those views (and only those) through the edge. */
 export async function agentViewsFor(deps: Pick<ApiDeps, "directory" | "views">, uid: string, agentIds: readonly string[], options: GetOptions): Promise<AgentViewsForCaller> {
-  const [viewer, served] = await Promise.all([deps.directory.viewer(uid), Promise.all(agentIds.map((id) => deps.views.agent(id, options)))]);
-  // Views stored before their owner was kept beside them.
-  const unknown = agentIds.filter((_, i) => served[i]?.value.access === null);
-  const agents = unknown.length > 0 ? await deps.directory.agents(unknown) : new Map();
+  const viewer = await deps.directory.viewer(uid);
+  const allowed = await readableIds(deps, viewer, agentIds);
+  const ids = agentIds.filter((id) => allowed.has(id));
+  const served = await Promise.all(ids.map((id) => deps.views.agent(id, options)));
   const readable = new Map<string, Served<ViewEntry>>();
-  const forbidden: string[] = [];
-  agentIds.forEach((id, i) => {
+  ids.forEach((id, i) => {
     const view = served[i];
-    const owner = view?.value.access ?? agents.get(id) ?? null;
-    if (view && owner && canReadAgent(viewer, owner)) readable.set(id, view);
-    else forbidden.push(id);
+    // null: deleted since; an owner that no longer allows the caller: moved since.
+    if (view && (view.value.access === null || canReadAgent(viewer, view.value.access))) readable.set(id, view);
   });
-  return { readable, forbidden };
+  return { readable, forbidden: agentIds.filter((id) => !readable.has(id)) };
 }

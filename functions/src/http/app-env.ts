@@ -3,7 +3,7 @@
  * What the HTTP app is built from, and what each request carries once authenticated. Everything is
  * passed in when the app is built, so tests hand in the emulator-backed stores or fakes alike.
  */
-import type { ApiKeyRecord } from "../domain/api-key-policy";
+import type { ApiKeyRecord, KeyLimits } from "../domain/api-key-policy";
 import type { KeyEnvironment } from "../domain/api-key-format";
 import type { Keyring } from "../domain/signing";
 import type { Logger } from "../config/logger";
@@ -48,6 +48,12 @@ export interface ApiDeps {
   /** What `GET /v1/health` reports (revision, Node version, whether Firestore answered). */
   health: HealthCheck;
   log: Logger;
+  /** Proxies of the deployment's own in front of Google's front end (Hosting: 1); see http/client-address.ts. */
+  trustedHops?: number;
+  /** The cap on a user's active keys and the ceiling of a key's rate limit (DEFAULT_KEY_LIMITS when absent). */
+  keyLimits?: KeyLimits;
+  /** Origins of pages served from elsewhere than the API's own or Hosting's host that may write with the cookie. */
+  allowedOrigins?: readonly string[];
   /** How long a request may wait for its backends before it answers 503 (request-deadline.ts). */
   requestDeadlineMs?: number;
 }

@@ -53,6 +53,18 @@ export class RateLimiter {
     return decision;
   }
 
+  /** Whether one more request of `keyId` would fit under `limit`, counting nothing. */
+  check(keyId: string, limit: number, nowMs: number): RateDecision {
+    const state = this.roll(keyId, nowMs);
+    return decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
+  }
+
+  /** Counts one event of `keyId` whether or not it fits (a failure already paid for). */
+  count(keyId: string, nowMs: number): void {
+    this.roll(keyId, nowMs).pending += 1;
+    this.scheduleSync();
+  }
+
   /**
    * Pushes every unsynced count now; resolves when the shared counters have them. A key whose last
    * sync is still on its way (a slow or unreachable store) waits for the next one: one add per key

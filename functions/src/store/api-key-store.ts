@@ -3,6 +3,7 @@
  * API keys in Firestore, stored under their keyed hash as document id: verifying a key is one
  * document read, and the collection never holds anything that could be turned back into a key.
  */
+import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { ApiKeyRecord } from "../domain/api-key-policy";
 import type { ListPosition } from "../domain/page-token";
@@ -18,8 +19,11 @@ export interface ApiKeyPage {
 export interface ApiKeyStore {
   /** The key stored under `hash`, or null. */
   findByHash(hash: string): Promise<ApiKeyRecord | null>;
-  /** Stores a new key under `hash`. */
-  create(hash: string, record: ApiKeyRecord): Promise<void>;
+  /**
+   * Stores a new key under `hash` unless its owner already holds `maxActive` active keys (neither
+   * revoked nor expired at `record.createdAt`); says which happened.
+   */
+  create(hash: string, record: ApiKeyRecord, maxActive: number): Promise<"created" | "limit-reached">;
   /** Up to `size` keys of `ownerId`, newest first (then by id), revoked ones included, after `after` when given. */
   listByOwner(ownerId: string, page: { size: number; after: ListPosition | null }): Promise<ApiKeyPage>;
   /** The key with public id `keyId` if `ownerId` owns it, with its hash; else null. */
@@ -51,12 +55,25 @@ export function firestoreApiKeyStore(db: Firestore): ApiKeyStore {
       const d = (await keys.doc(hash).get()).data();
       return d ? toRecord(d) : null;
     },
-    async create(hash, record) {
-      await keys.doc(hash).create({
-        ...record,
-        createdAt: Timestamp.fromDate(record.createdAt),
-        expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
-        revokedAt: null,
+    create(hash, record, maxActive) {
+      // The owner's lock document is read and written by every creation of the owner's keys, so two
+      // concurrent creations serialize (one retries and counts the other's key): the cap holds.
+      const lock = db.collection(COLLECTIONS.apiKeyOwners).doc(createHash("sha256").update(record.ownerId).digest("base64url"));
+      const unrevoked = keys.where("ownerId", "==", record.ownerId).where("revokedAt", "==", null);
+      const at = Timestamp.fromDate(record.createdAt);
+      return db.runTransaction(async (tx) => {
+        await tx.get(lock);
+        // Two aggregations, about one read each: keys that never expire, and keys not yet expired.
+        const [forever, current] = await Promise.all([tx.get(unrevoked.where("expiresAt", "==", null).count()), tx.get(unrevoked.where("expiresAt", ">", at).count())]);
+        if (forever.data().count + current.data().count >= maxActive) return "limit-reached";
+        tx.set(lock, { lastCreatedAt: at });
+        tx.create(keys.doc(hash), {
+          ...record,
+          createdAt: at,
+          expiresAt: record.expiresAt ? Timestamp.fromDate(record.expiresAt) : null,
+          revokedAt: null,
+        });
+        return "created";
       });
     },
     async listByOwner(ownerId, { size, after }) {

@@ -17,6 +17,8 @@ import type { ApiKeyStore } from "./api-key-store";
 const LOOKUP_BYTES = 600;
 
 export interface CachedApiKeyStore extends ApiKeyStore {
+  /** The lookup of `hash` this instance holds (a record, or null for an unknown key), or undefined when a lookup would cost a read. */
+  held(hash: string): ApiKeyRecord | null | undefined;
   /** Drops the cached lookup of `hash` (used after this instance changes the key). */
   forget(hash: string): void;
   stats(): LayerStats;
@@ -42,6 +44,7 @@ export function cachedApiKeyStore(inner: ApiKeyStore, options: { policy?: Freshn
       cache.delete(hash);
       return record;
     },
+    held: (hash) => cache.peek(hash)?.record,
     forget: (hash) => cache.delete(hash),
     stats: () => cache.stats(),
   };

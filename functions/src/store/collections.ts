@@ -13,6 +13,8 @@ export const COLLECTIONS = {
   userViews: "user_metrics_cache",
   orgViews: "org_metrics_cache",
   apiKeys: "api_keys",
+  /** One document per key owner (a digest of the uid), written with each new key so creations serialize. */
+  apiKeyOwners: "api_key_owners",
   apiKeyUsage: "api_key_usage",
   apiKeyUsageDaily: "api_key_usage_daily",
   rateLimits: "rate_limits",

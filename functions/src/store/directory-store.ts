@@ -6,7 +6,8 @@
  * with a short-lived cache (`cache/directory-cache.ts`), so a hot read makes no directory read.
  */
 import type { DocumentData, Firestore } from "firebase-admin/firestore";
-import type { Viewer } from "../domain/access-policy";
+import type { AgentOwnership, Viewer } from "../domain/access-policy";
+import type { AgentAccessCache, Reader } from "../cache/agent-access-cache";
 import type { Agent } from "../schemas/source-documents";
 
 /** A user's profile facts; `exists` is false when there is no `users/{uid}` document. */
@@ -26,8 +27,11 @@ export interface DirectoryDocs {
 export interface DirectoryStore {
   /** The caller as their profile describes them. */
   viewer(uid: string): Promise<Viewer>;
-  /** Many agents (missing ones map to null), in one round trip at most. */
-  agents(agentIds: readonly string[]): Promise<Map<string, Agent | null>>;
+  /**
+   * The agents among `agentIds` that `reader` may read, with their owner and organization, decided
+   * without reading the others (`cache/agent-access-cache.ts`).
+   */
+  readableAgents(reader: Reader, agentIds: readonly string[]): Promise<Map<string, AgentOwnership>>;
   /** The caller's profile and an agent. */
   viewerAndAgent(uid: string, agentId: string): Promise<{ viewer: Viewer; agent: Agent | null }>;
   /** The caller's profile and another user's organization (null when that user has no profile). */
@@ -39,13 +43,10 @@ export interface DirectoryStore {
 const viewerOf = (uid: string, facts: ProfileFacts): Viewer => ({ uid, orgId: facts.orgId, role: facts.role });
 
 /** The access-check queries, answered from single-document lookups issued together. */
-export function directoryStore(docs: DirectoryDocs): DirectoryStore {
+export function directoryStore(docs: DirectoryDocs, access: AgentAccessCache): DirectoryStore {
   return {
     viewer: async (uid) => viewerOf(uid, await docs.profile(uid)),
-    async agents(agentIds) {
-      const agents = await Promise.all(agentIds.map((id) => docs.agent(id)));
-      return new Map(agentIds.map((id, i) => [id, agents[i]]));
-    },
+    readableAgents: (reader, agentIds) => access.readable(reader, agentIds),
     async viewerAndAgent(uid, agentId) {
       const [profile, agent] = await Promise.all([docs.profile(uid), docs.agent(agentId)]);
       return { viewer: viewerOf(uid, profile), agent };

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { digestsEqual, keyedHash } from "../../../functions/src/domain/keyed-hash";
+import { assertPepper, digestsEqual, keyedHash, MIN_PEPPER_LENGTH } from "../../../functions/src/domain/keyed-hash";
 
 test("is HMAC-SHA256 under the pepper, separated by purpose", () => {
   const expected = createHmac("sha256", "pepper").update("api-key\u0000mk_test_x").digest("hex");
@@ -15,4 +15,9 @@ test("digestsEqual compares exactly", () => {
   assert.equal(digestsEqual(a, a), true);
   assert.equal(digestsEqual(a, keyedHash("p", "api-key", "b")), false);
   assert.equal(digestsEqual(a, a.slice(1)), false);
+});
+
+test("a pepper shorter than 32 characters is refused when the API is built (issue #13, finding 6)", () => {
+  assert.throws(() => assertPepper("short-pepper"), /at least 32 characters/);
+  assert.doesNotThrow(() => assertPepper("x".repeat(MIN_PEPPER_LENGTH)));
 });

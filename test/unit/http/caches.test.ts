@@ -13,7 +13,7 @@ function countingKeyStore(record: ApiKeyRecord | null): ApiKeyStore & { reads: n
       await new Promise((resolve) => setTimeout(resolve, 5));
       return record ? { ...record } : null;
     },
-    create: async () => undefined,
+    create: async () => "created" as const,
     listByOwner: async () => ({ records: [], next: null }),
     findOwned: async () => null,
     revoke: async (_hash: string, at: Date) => ({ ...(record as ApiKeyRecord), revokedAt: at }),

@@ -10,7 +10,7 @@ import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { hostileRequests, type HostileRequest, type HostileTargets } from "../../support/hostile-requests";
 import { assertReachedHandlers, sendHostile } from "../../support/hostile-checks";
-import { createKeyThrough } from "../../support/api-keys";
+import { createKeyThrough, HARNESS_KEY_LIMITS } from "../../support/api-keys";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
 const COUNT = Number(process.env.HOSTILE_COUNT ?? 10_000);
@@ -28,7 +28,8 @@ async function setup() {
     const now = world.deps.now();
     world.views.set(agentId, storedView(seal(nextRevision("agent", agentId, null, emptyAgentView(now), now), world.keyring, now)));
   }
-  const app = createApp(world.deps);
+  // The hostile run is one caller sending 10,000 requests: its key may go past the deployment ceiling.
+  const app = createApp({ ...world.deps, keyLimits: HARNESS_KEY_LIMITS });
   const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   await createKey("alice-token", VICTIM_KEY_NAME);
   const targets: HostileTargets = {

@@ -102,9 +102,8 @@ test("batchGet answers each readable id like a single read; foreign and missing 
   assert.deepEqual(body.forbidden, ["b1", "ghost"]);
   assert.deepEqual(body.notFound, []);
   assert.equal(JSON.stringify(body).includes('"b1":{'), false, "nothing of a forbidden agent is returned");
-  // The owner is kept beside each view, so the views of the misses are read first (one batched read)
-  // and checked after: a foreign id costs its view's read, and nothing of it is returned.
-  assert.deepEqual(world.viewReads, [["a1"], ["a2", "b1", "ghost"]], "the misses were read together, once");
+  // Rights are decided before any view is read: only the readable miss is read.
+  assert.deepEqual(world.viewReads, [["a1"], ["a2"]], "foreign and missing ids cost no view read");
 });
 
 test("batchGet refuses malformed bodies with 400, and its path is not taken for an agent id", async () => {
@@ -152,20 +151,21 @@ test("the periodic stats line is logged only when there was traffic", async () =
   assert.ok((line?.fields?.layers as Record<string, unknown>).views);
 });
 
-test("the owner kept beside a view decides who reads it, with no look-up of the agent; a view without one falls back to the agent", async () => {
+test("batchGet or a no-cache read of agents the caller may not read loads and recomputes nothing of them (finding 1)", async () => {
   const { world, app, headers } = await setup();
-  const agentLookUps: string[][] = [];
-  const lookUp = world.deps.directory.agents;
-  world.deps.directory.agents = (ids) => (agentLookUps.push([...ids]), lookUp(ids));
-  const now = world.deps.now();
-  const sealed = (id: string) => seal(nextRevision("agent", id, null, emptyAgentView(now), now), world.keyring, now);
-  // a1's view says alice owns it; a2's says bob does (the agent moved, and its trigger ran).
-  world.views.set("a1", { ...storedView(sealed("a1")), access: { ownerId: "alice", orgId: "acme" } });
-  world.views.set("a2", { ...storedView(sealed("a2")), access: { ownerId: "bob", orgId: "globex" } });
-  assert.equal((await app.request("/v1/agents/a1/metrics", { headers })).status, 200);
-  assert.equal((await app.request("/v1/agents/a2/metrics", { headers })).status, 403, "the view's owner wins over the cached agent");
-  assert.deepEqual(agentLookUps, []);
-  // b1's view was stored before owners were kept beside views: the agent document decides.
-  assert.equal((await app.request("/v1/agents/b1/metrics", { headers })).status, 403);
-  assert.deepEqual(agentLookUps, [["b1"]]);
+  // b1 is bob's; b2 is bob's with no view yet (a read used to recompute it); ghost does not exist.
+  world.agents.set("b2", { name: "b2", ownerId: "bob", orgId: "globex" });
+  const noCache = { ...headers, "Cache-Control": "no-cache" };
+  for (let i = 0; i < 3; i++) {
+    const res = await batchGet(app, noCache, { agentIds: ["b1", "b2", "ghost"] });
+    assert.deepEqual(((await res.json()) as { forbidden: string[] }).forbidden, ["b1", "b2", "ghost"]);
+    assert.equal((await app.request("/v1/agents/b2/metrics", { headers: noCache })).status, 403);
+    assert.equal((await app.request("/v1/agents/b2/metrics/series", { headers: noCache })).status, 403);
+  }
+  assert.deepEqual(world.viewReads, [], "no view of a forbidden id was read");
+  assert.deepEqual(world.recomputes, [], "nor recomputed");
+  assert.deepEqual(world.accessLookUps.at(0), ["b1", "b2", "ghost"], "rights were asked for all ids at once");
+  // A readable id with no-cache still revalidates its own view, after its right was decided.
+  assert.equal((await batchGet(app, noCache, { agentIds: ["a1", "b1"] })).status, 200);
+  assert.deepEqual(world.viewReads, [["a1"]]);
 });

@@ -63,6 +63,17 @@ describe("MetricsCache", () => {
       assert.deepEqual(api.calls, ["GET agent/bot"]);
     });
 
+    it("an entry whose unsigned savedAt lies in the future is not fresh for ever: it is revalidated (issue #13, finding 4)", async () => {
+      await cacheWith().read(BOT);
+      const key = storedKeys()[0];
+      const planted = JSON.parse(storage.getItem(key) ?? "{}") as { savedAt: number };
+      storage.setItem(key, JSON.stringify({ ...planted, savedAt: clock.now() + 10 * 365 * 86_400_000 }));
+      await publish("bot", 5, 2);
+      const read = await cacheWith().read(BOT);
+      assert.equal(read.response.data.sources.count, 5, "the server was asked");
+      assert.equal(api.calls.length, 2);
+    });
+
     it("serves a stale entry at once and revalidates it in the background with If-None-Match", async () => {
       const cache = cacheWith();
       await cache.read(BOT);

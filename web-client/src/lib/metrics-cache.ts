@@ -103,7 +103,7 @@ export class MetricsCache {
   async read(ref: MetricsRef, { force = false } = {}): Promise<MetricsResult> {
     const entry = await this.trusted(ref);
     if (entry && !force) {
-      const age = this.now() - entry.savedAt;
+      const age = this.ageOf(entry);
       if (age <= this.maxAgeMs) return this.fromEntry(entry);
       if (age <= this.maxAgeMs + this.staleWhileRevalidateMs) {
         this.revalidate(ref, entry).catch(() => undefined);
@@ -127,7 +127,7 @@ export class MetricsCache {
       const ref: MetricsRef = { scope: "agent", id };
       const entry = await this.trusted(ref);
       const shared = this.inFlight.get(refKey(ref));
-      if (entry && !force && this.now() - entry.savedAt <= this.maxAgeMs) results[id] = this.fromEntry(entry);
+      if (entry && !force && this.ageOf(entry) <= this.maxAgeMs) results[id] = this.fromEntry(entry);
       // A forced read does not join a plain one in flight: that one may be answered from an instance's memory.
       else if (shared && !force) pending.set(id, shared);
       else toFetch.set(id, entry);
@@ -277,8 +277,18 @@ export class MetricsCache {
   private async newerHeld(ref: MetricsRef, response: MetricsResponse): Promise<CacheEntry | null> {
     // Usually the answer is the newer one: decide from the raw entry, and verify it only if it would win.
     const held = this.store.read(this.keyOf(ref));
-    if (!held || held.response.data?.version <= response.data.version || this.now() - held.savedAt >= SERVER_MAX_STALE_MS) return null;
+    if (!held || held.response.data?.version <= response.data.version || this.ageOf(held) >= SERVER_MAX_STALE_MS) return null;
     return this.trusted(ref);
+  }
+
+  /**
+   * How old an entry is. `savedAt` is not signed (only the view is): an entry saved "in the future"
+   * was written by something other than this cache (a planted copy would otherwise stay fresh for
+   * ever), so it counts as too old to use without asking the server.
+   */
+  private ageOf(entry: CacheEntry): number {
+    const age = this.now() - entry.savedAt;
+    return age < 0 ? Infinity : age;
   }
 
   private fallBack(ref: MetricsRef, entry: CacheEntry | null, error: unknown): MetricsResult {

@@ -6,6 +6,10 @@
  * entry but starts one background re-check, so a busy session never waits for Auth; a re-check that
  * fails drops the entry. Signing out (`DELETE /v1/session`) forgets the user's entries on the
  * instance that handled it at once; other instances stop accepting the revoked session within 60 s.
+ * A verification that was already on its way when the user signed out (a background re-check, or a
+ * miss) started before the revocation and may come back valid: it is neither kept nor, for a request
+ * that waits on it, answered, so it cannot restore the session here. Nor is one that started within
+ * `REVOCATION_GRANULARITY_MS` after it: Auth compares revocation times to the second.
  * Entries are keyed by a SHA-256 of the credential, not the credential itself.
  */
 import { createHash } from "node:crypto";
@@ -29,6 +33,9 @@ interface Entry {
   verifiedAt: number;
 }
 
+/** Auth keeps revocation times to the second: a check this soon after a sign-out may not see it yet. */
+export const REVOCATION_GRANULARITY_MS = 1_000;
+
 const digest = (credential: SessionCredential) => createHash("sha256").update(`${credential.kind}:${credential.token}`).digest("base64url");
 
 export function cachedSessionVerifier(inner: SessionVerifier, options: { policy?: FreshnessPolicy; maxEntries?: number; now?: () => number } = {}): CachedSessionVerifier {
@@ -45,9 +52,14 @@ export function cachedSessionVerifier(inner: SessionVerifier, options: { policy?
     },
   });
   const rechecking = new Set<string>();
+  /** When each user last signed out on this instance (kept for the session bound, then irrelevant). */
+  const signedOutAt = new Map<string, number>();
+  const startedBeforeSignOut = (uid: string, startedAt: number) => (signedOutAt.get(uid) ?? -Infinity) + REVOCATION_GRANULARITY_MS > startedAt;
 
   async function verifyAndKeep(key: string, credential: SessionCredential): Promise<VerifiedSession | null> {
-    const session = await inner.verify(credential);
+    const startedAt = now();
+    const verified = await inner.verify(credential);
+    const session = verified && startedBeforeSignOut(verified.uid, startedAt) ? null : verified;
     // A refused credential is not remembered: it may become valid (clock skew) and costs Auth nothing to refuse again.
     if (session) cache.set(key, { session, verifiedAt: now() }, { ttl: Math.max(1, Math.min(policy.maxAgeMs, session.expiresAtMs - now())) });
     else cache.delete(key);
@@ -78,6 +90,9 @@ export function cachedSessionVerifier(inner: SessionVerifier, options: { policy?
       return verifyAndKeep(key, credential);
     },
     forgetUser(uid) {
+      const at = now();
+      for (const [who, when] of signedOutAt) if (at - when > policy.maxAgeMs) signedOutAt.delete(who);
+      signedOutAt.set(uid, at);
       for (const [key, entry] of cache.entries()) if (entry.session.uid === uid) cache.delete(key);
     },
     stats: () => ({ ...counts, entries: cache.size, bytes: cache.size * SESSION_BYTES, hitRate: hitRateOf(counts) }),

@@ -5,6 +5,7 @@
  * credential of either kind is 401; a valid key without the permission is 403. Malformed keys are
  * refused on their checksum before any read.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { isWellFormedApiKey } from "../../domain/api-key-format";
 import { refuseKey } from "../../domain/api-key-policy";
@@ -14,22 +15,34 @@ import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
+import { clientAddressHash } from "../client-address";
+import { countRefusedKey, refuseKeyLookup, takeAccountRequest } from "../caller-limits";
 import { sessionCredential } from "./credentials";
+import { isCrossSite } from "./same-origin";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
- * A cookie is sent by the browser on its own, so a state-changing request authenticated by the
- * cookie must come from this site (SameSite=Strict already stops most cross-site sends; this is the
- * second lock). Bearer tokens are added by scripts and need no such check.
+ * Refuses a state-changing request from another site's page (`same-origin.ts`). A cookie is sent by
+ * the browser on its own, so every write it authenticates must come from this site (SameSite=Strict
+ * already stops most cross-site sends; this is the second lock). Bearer tokens are added by scripts
+ * and need no such check. `POST /v1/session` calls it too: it sets the cookie.
  */
-function isCrossSiteCookieWrite(method: string, origin: string | undefined, host: string | undefined): boolean {
-  if (SAFE_METHODS.has(method) || !origin) return false;
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
+export function refuseCrossSiteWrite(c: Context, deps: Pick<ApiDeps, "allowedOrigins">): void {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const headers = { origin: requestHeader(c, "origin"), host: requestHeader(c, "host"), forwardedHost: requestHeader(c, "x-forwarded-host"), fetchSite: requestHeader(c, "sec-fetch-site") };
+  if (isCrossSite(headers, deps.allowedOrigins)) throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
+}
+
+/**
+ * Counts a session-only request (no API key limits it) against the user's account limit; use after
+ * `requireSession`.
+ */
+export function limitAccountRequests(deps: ApiDeps) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    takeAccountRequest(deps.rateLimiter, c.get("session").uid, deps.now().getTime());
+    await next();
+  });
 }
 
 /** Requires a verified Firebase session; sets `session`. */
@@ -37,9 +50,7 @@ export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const credential = sessionCredential(requestHeader(c, "authorization"), requestCookie(c, "__session"));
     if (!credential) throw new ApiError("UNAUTHENTICATED", "A session is required: send a Firebase ID token as a Bearer token or the __session cookie.");
-    if (credential.kind === "sessionCookie" && isCrossSiteCookieWrite(c.req.method, requestHeader(c, "origin"), requestHeader(c, "host"))) {
-      throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
-    }
+    if (credential.kind === "sessionCookie") refuseCrossSiteWrite(c, deps);
     const session = await deps.sessions.verify(credential);
     if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
     c.set("session", { uid: session.uid });
@@ -47,11 +58,8 @@ export function requireSession(deps: ApiDeps) {
   });
 }
 
-/** The first hop in X-Forwarded-For (set by Google's front end), hashed; never stored raw. */
-function clientIpHash(deps: ApiDeps, forwardedFor: string | undefined): string | null {
-  const ip = forwardedFor?.split(",")[0]?.trim();
-  return ip ? keyedHash(deps.pepper, "client-ip", ip) : null;
-}
+/** The client's address as `clientAddressHash` finds it, from the request's forwarding header. */
+export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "pepper" | "trustedHops">): string | null => clientAddressHash(deps.pepper, requestHeader(c, "x-forwarded-for"), deps.trustedHops ?? 0);
 
 /**
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
@@ -65,10 +73,15 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
     const presented = requestHeader(c, "x-api-key");
     if (!presented) throw new ApiError("UNAUTHENTICATED", "An API key is required in the X-API-Key header.");
     if (!isWellFormedApiKey(presented)) throw new ApiError("UNAUTHENTICATED", "The API key is malformed.");
-    const record = await deps.apiKeys.findByHash(keyedHash(deps.pepper, "api-key", presented));
+    const hash = keyedHash(deps.pepper, "api-key", presented);
+    const uid = c.get("session").uid;
     const now = deps.now();
-    const refusal = refuseKey(record, c.get("session").uid, now);
+    // Forged keys are cheap to make: past the user's budget of refused keys, one that would cost a read is not looked up.
+    if (deps.apiKeys.held(hash) === undefined) refuseKeyLookup(deps.rateLimiter, uid, now.getTime());
+    const record = await deps.apiKeys.findByHash(hash);
+    const refusal = refuseKey(record, uid, now);
     if (refusal || !record) {
+      countRefusedKey(deps.rateLimiter, uid, now.getTime());
       deps.log.warn("api-key.refused", { reason: refusal, keyId: record?.id ?? null });
       throw new ApiError("UNAUTHENTICATED", "The API key is invalid, revoked or expired, or belongs to another user.");
     }
@@ -100,7 +113,7 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
         latencyMs: Math.round(performance.now() - startedAt),
         outcome: outcomeOf(status),
         day: dayOf(now),
-        ipHash: clientIpHash(deps, requestHeader(c, "x-forwarded-for")),
+        ipHash: requestAddressHash(c, deps),
         at: now,
       });
     }

@@ -6,12 +6,12 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
+import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
 import { decodePageToken, encodePageToken } from "../../domain/page-token";
 import { createApiKeyBody, listApiKeysQuery } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireSession } from "../auth/require-auth";
+import { limitAccountRequests, requireSession } from "../auth/require-auth";
 import { ApiError, invalidArgument } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
 
@@ -26,11 +26,18 @@ export function apiKeyRoutes(deps: ApiDeps) {
   };
 
   return new Hono<AppEnv>()
-    .use(requireSession(deps))
+    .use(requireSession(deps), limitAccountRequests(deps))
     .post("/", async (c) => {
       const body = await jsonBody(c, createApiKeyBody);
+      const limits = deps.keyLimits ?? DEFAULT_KEY_LIMITS;
+      if (body.rateLimitPerMinute !== undefined && body.rateLimitPerMinute > limits.maxRateLimitPerMinute) {
+        throw new ApiError("INVALID_ARGUMENT", `rateLimitPerMinute: at most ${limits.maxRateLimitPerMinute} on this deployment.`, { field: "rateLimitPerMinute", max: limits.maxRateLimitPerMinute });
+      }
       const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
-      await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record);
+      const created = await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record, limits.maxActiveKeys);
+      if (created === "limit-reached") {
+        throw new ApiError("RESOURCE_EXHAUSTED", `A user holds at most ${limits.maxActiveKeys} active API keys: revoke one before creating another.`);
+      }
       deps.log.info("api-key.created", { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
       c.header("Cache-Control", "no-store");
       return c.json({ key, apiKey: publicKeyView(record) }, 201);

@@ -8,6 +8,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { canReadAgent, canReadOrg, canReadUser } from "../../domain/access-policy";
+import { readableIds } from "../agent-view-access";
 import type { Scope } from "../../domain/metrics-view";
 import { seriesRange, type SeriesRange } from "../../domain/series";
 import { agentPath, seriesQuery } from "../../schemas/api-requests";
@@ -37,10 +38,12 @@ export function agentSeriesRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:agentId/metrics/series", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
     const range = rangeOf(c, deps);
-    const [viewer, served] = await Promise.all([deps.directory.viewer(c.get("session").uid), deps.series.get("agent", agentId, range, readOptionsOf(c))]);
-    // A view stored before its owner was kept beside it sends the check to the agent document.
-    const owner = served ? (served.value.access ?? (await deps.directory.agents([agentId])).get(agentId) ?? null) : null;
-    if (!served || !owner || !canReadAgent(viewer, owner)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+    // Rights first: the series of an agent the caller may not read is never read nor recomputed.
+    const viewer = await deps.directory.viewer(c.get("session").uid);
+    if (!(await readableIds(deps, viewer, [agentId])).has(agentId)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+    const served = await deps.series.get("agent", agentId, range, readOptionsOf(c));
+    // Deleted, or moved away from the caller, as the series just read says.
+    if (!served || (served.value.access !== null && !canReadAgent(viewer, served.value.access))) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
     return respondWithView(c, servedView(served));
   });
 }

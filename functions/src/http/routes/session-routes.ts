@@ -9,7 +9,8 @@ import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireSession } from "../auth/require-auth";
+import { limitAccountRequests, refuseCrossSiteWrite, requestAddressHash, requireSession } from "../auth/require-auth";
+import { takeSessionMint } from "../caller-limits";
 import { RECENT_SIGN_IN_MS, SESSION_COOKIE_TTL_MS } from "../auth/session-issuer";
 import { ApiError } from "../errors";
 import { jsonBody } from "../request-body";
@@ -20,6 +21,10 @@ const COOKIE = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } a
 export function sessionRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>()
     .post("/", async (c) => {
+      // A page of another site must not sign the browser in (login CSRF) any more than use the cookie.
+      refuseCrossSiteWrite(c, deps);
+      // Each attempt costs Auth a token check before there is a user to limit: limited per client address.
+      takeSessionMint(deps.rateLimiter, requestAddressHash(c, deps), deps.now().getTime());
       const { idToken } = await jsonBody(c, createSessionBody);
       const token = await deps.sessionIssuer.inspectIdToken(idToken);
       if (!token) throw new ApiError("UNAUTHENTICATED", "The ID token is invalid, expired or revoked.");
@@ -28,10 +33,11 @@ export function sessionRoutes(deps: ApiDeps) {
       }
       const cookie = await deps.sessionIssuer.createSessionCookie(idToken, SESSION_COOKIE_TTL_MS);
       setCookie(c, "__session", cookie, { ...COOKIE, maxAge: SESSION_COOKIE_TTL_MS / 1000 });
-      c.header("Cache-Control", "no-store");
+      // Hosting drops Set-Cookie from any response not marked private (so a CDN cannot cache a cookie).
+      c.header("Cache-Control", "private, no-store");
       return c.json({ uid: token.uid, expiresAt: new Date(deps.now().getTime() + SESSION_COOKIE_TTL_MS).toISOString() });
     })
-    .delete("/", requireSession(deps), async (c) => {
+    .delete("/", requireSession(deps), limitAccountRequests(deps), async (c) => {
       const { uid } = c.get("session");
       await deps.sessionIssuer.revokeSessions(uid);
       deps.sessions.forgetUser(uid);

@@ -1,0 +1,162 @@
+/**
+ * Issue #13 ("Security round 2") against the real emulators: each test is named after the finding it
+ * shows fixed. Some go over the wire (the Hosting rewrite on its own port, the deployed function);
+ * the read-counting ones hold the app in process with its own Firestore client, so every RPC it
+ * sends is counted.
+ */
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { initializeApp } from "firebase-admin/app";
+import { getAuth } from "firebase-admin/auth";
+import { getFirestore, Timestamp } from "firebase-admin/firestore";
+import { createApp } from "../../functions/src/http/app";
+import { generateApiKey } from "../../functions/src/domain/api-key-format";
+import { interactionDocId } from "../../functions/src/domain/interaction-batch";
+import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
+import { parseKeyring } from "../../functions/src/domain/signing";
+import { apiDeps } from "../../functions/src/services";
+import { RateLimiter } from "../../functions/src/http/rate-limiter";
+import { firestoreRateCounterStore } from "../../functions/src/store/rate-counter-store";
+import { readLocalSecrets } from "../harness/local-secrets.mjs";
+import { createKeyThrough } from "../support/api-keys";
+import { recordingLogger } from "../support/fakes";
+import { countRpcs } from "../support/rpc-counter";
+import { adminDb, hostingBaseUrl, PROJECT_ID, requireEmulators, signUp, unique } from "../support/emulators";
+
+const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), mallory: unique("mallory") };
+const tokens: Record<string, string> = {};
+let app: ReturnType<typeof createApp>;
+let deps: ReturnType<typeof apiDeps>;
+let rpcs: ReturnType<typeof countRpcs>;
+
+before(async () => {
+  requireEmulators();
+  const firebase = initializeApp({ projectId: PROJECT_ID }, unique("round-2"));
+  const db = getFirestore(firebase);
+  rpcs = countRpcs(db);
+  const secrets = readLocalSecrets();
+  deps = apiDeps({ db, auth: getAuth(firebase), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log: recordingLogger() });
+  // The rate limiter syncs only when a test asks, never inside a count.
+  deps.rateLimiter = new RateLimiter(firestoreRateCounterStore(db), undefined, 3_600_000);
+  app = createApp(deps);
+  for (const name of ["alice", "mallory"] as const) tokens[name] = await signUp(ids[name]);
+  await adminDb().doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
+  await adminDb().doc(`users/${ids.mallory}`).set({ orgId: ids.otherOrg, role: "owner" });
+});
+
+/** A `__session` cookie for `name`, minted through `base` (the function or the Hosting rewrite). */
+async function sessionCookie(base: string, name: keyof typeof tokens, origin: string): Promise<string> {
+  const res = await fetch(`${base}/v1/session`, { method: "POST", headers: { "content-type": "application/json", Origin: origin }, body: JSON.stringify({ idToken: tokens[name] }) });
+  assert.equal(res.status, 200, await res.clone().text());
+  const cookie = /__session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  assert.ok(cookie, "a __session cookie was set");
+  return cookie;
+}
+
+test("cookie session writing through the Hosting rewrite: same-origin writes work, cross-site ones and cross-site sign-ins are refused", async () => {
+  const hosting = await hostingBaseUrl();
+  const page = new URL(hosting).origin;
+  const cookie = await sessionCookie(`${hosting}/api`, "alice", page);
+  const create = (origin: string) =>
+    fetch(`${hosting}/api/v1/api-keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", Cookie: `__session=${cookie}`, Origin: origin },
+      body: JSON.stringify({ name: "from the page", permissions: ["read:agent-metrics"] }),
+    });
+  const same = await create(page);
+  assert.equal(same.status, 201, await same.clone().text());
+  const cross = await create("https://evil.example");
+  assert.equal(cross.status, 403);
+  assert.equal(((await cross.json()) as { error: { code: string } }).error.code, "PERMISSION_DENIED");
+  const signIn = await fetch(`${hosting}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json", Origin: "https://evil.example" }, body: JSON.stringify({ idToken: tokens.mallory }) });
+  assert.equal(signIn.status, 403);
+  assert.equal(signIn.headers.get("set-cookie"), null);
+});
+
+test("batchGet or a no-cache read for agents the caller may not read loads and recomputes none of them (finding 1)", async () => {
+  // Alice's agents, half without a view (a read used to recompute them), and ids of no agent at all.
+  const agentIds = Array.from({ length: 100 }, (_, i) => (i < 50 ? unique(`victim-${i}`) : unique(`ghost-${i}`)));
+  const writer = adminDb().batch();
+  for (const id of agentIds.slice(0, 50)) writer.set(adminDb().doc(`agents/${id}`), { name: id, ownerId: ids.alice, orgId: ids.org, createdAt: Timestamp.now() });
+  await writer.commit();
+  const key = await createKeyThrough(app, tokens.mallory, { name: "probe", permissions: ["read:agent-metrics"], rateLimitPerMinute: 1_000 });
+  const headers = { Authorization: `Bearer ${tokens.mallory}`, "X-API-Key": key, "content-type": "application/json", "Cache-Control": "no-cache" };
+  await deps.usage.flush();
+  const start = rpcs.length;
+  for (let i = 0; i < 100; i++) {
+    const res = await app.request("/v1/agents/metrics:batchGet", { method: "POST", headers, body: JSON.stringify({ agentIds }) });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { forbidden: string[] }).forbidden.length, 100);
+  }
+  const single = await app.request(`/v1/agents/${agentIds[0]}/metrics`, { headers });
+  assert.equal(single.status, 403);
+  const sent = rpcs.slice(start).filter((rpc) => rpc.method !== "commit"); // usage and rate-limit writes, off the path
+  // A query that matches nothing is billed one read; a document fetched is one read.
+  const reads = sent.reduce((sum, rpc) => sum + (rpc.method === "runQuery" ? 1 : rpc.documents), 0);
+  assert.ok(reads <= 100, `at most one read per request amortized: ${reads} reads for 101 requests (${JSON.stringify(sent.slice(0, 12))})`);
+  assert.ok(sent.every((rpc) => rpc.method !== "batchGetDocuments" || rpc.documents <= 1), "no view was read (only the caller's profile and key)");
+  const created = await adminDb().getAll(...agentIds.slice(0, 50).map((id) => adminDb().doc(`agent_metrics_cache/${id}`)));
+  assert.equal(created.filter((snap) => snap.exists).length, 0, "no view was recomputed for the caller who may not read it");
+});
+
+test("forged well-formed keys at 100 a second from one signed-in user: limited within the first second, reads bounded", async () => {
+  const headers = (key: string) => ({ Authorization: `Bearer ${tokens.alice}`, "X-API-Key": key });
+  await deps.usage.flush();
+  const start = rpcs.length;
+  const began = Date.now();
+  const statuses: number[] = [];
+  for (let i = 0; i < 100; i++) statuses.push((await app.request(`/v1/agents/any/metrics`, { headers: headers(generateApiKey("test")) })).status);
+  const elapsedMs = Date.now() - began;
+  const keyReads = rpcs.slice(start).filter((rpc) => rpc.method === "batchGetDocuments").length;
+  const first429 = statuses.indexOf(429);
+  assert.ok(first429 > 0 && first429 <= BAD_KEYS_PER_MINUTE, `limited after ${first429} refusals`);
+  assert.ok(elapsedMs < 1_000 || first429 <= BAD_KEYS_PER_MINUTE, "within the first second");
+  assert.ok(keyReads <= BAD_KEYS_PER_MINUTE + 1, `${keyReads} key reads for 100 forged keys (the budget is ${BAD_KEYS_PER_MINUTE}, plus the caller's profile)`);
+});
+
+test("62 keys created by one user: past 50 active keys the API answers 429, concurrent creations included", async () => {
+  const uid = unique("collector");
+  const token = await signUp(uid);
+  const create = () =>
+    app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"] }) });
+  for (let i = 0; i < 47; i++) assert.equal((await create()).status, 201);
+  // Five at once for the last three places: the owner's lock document serializes them. The emulator
+  // may give up on a contended transaction (503 UNAVAILABLE, Retry-After): retried, as a client would.
+  const createRetrying = async () => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await create();
+      if (res.status !== 503 || attempt === 5) return res;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  };
+  const racing = await Promise.all(Array.from({ length: 5 }, createRetrying));
+  assert.deepEqual(racing.map((res) => res.status).sort(), [201, 201, 201, 429, 429]);
+  const over = await create();
+  assert.equal(over.status, 429);
+  assert.equal(((await over.json()) as { error: { code: string } }).error.code, "RESOURCE_EXHAUSTED");
+  const stored = await adminDb().collection("api_keys").where("ownerId", "==", uid).count().get();
+  assert.equal(stored.data().count, 50);
+});
+
+test("interaction id squatting: ingest never counts another agent's document as a duplicate", async () => {
+  // A victim of their own: alice's budget of refused keys went to the forged-key test.
+  const victim = unique("victim");
+  const victimToken = await signUp(victim);
+  const victimAgent = unique("victim-agent");
+  const squatterAgent = unique("squatter-agent");
+  await adminDb().doc(`agents/${victimAgent}`).set({ name: "victim", ownerId: victim, orgId: ids.org, createdAt: Timestamp.now() });
+  await adminDb().doc(`agents/${squatterAgent}`).set({ name: "squatter", ownerId: ids.mallory, orgId: ids.otherOrg, createdAt: Timestamp.now() });
+  // What the rules now refuse a client (test/rules), written as a client once could: the victim's id, another agent.
+  await adminDb().doc(`agent_interactions/${interactionDocId(victimAgent, "call-1")}`).set({
+    agentId: squatterAgent, userId: ids.mallory, model: "m", inputTokens: 1, outputTokens: 1, latencyMs: 1, status: "success", occurredAt: Timestamp.now(),
+  });
+  const key = await createKeyThrough(app, victimToken, { name: "ingest", permissions: ["write:interactions"] });
+  const item = (id: string) => ({ id, model: "m", inputTokens: 10, outputTokens: 2, latencyMs: 5, status: "success", occurredAt: new Date().toISOString() });
+  const res = await app.request(`/v1/agents/${victimAgent}/interactions`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${victimToken}`, "X-API-Key": key, "content-type": "application/json" },
+    body: JSON.stringify({ interactions: [item("call-1"), item("call-2")] }),
+  });
+  assert.equal(res.status, 202);
+  assert.deepEqual(await res.json(), { accepted: 1, duplicates: 0, rejected: [{ index: 0, reason: "id: already names an interaction of another agent" }] });
+});
