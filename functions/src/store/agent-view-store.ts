@@ -3,10 +3,10 @@
  * `agent_metrics_cache/{agentId}` on Firestore: the ports of `views/view-transaction` implemented on
  * the Firestore client, so the decisions of `views/agent-fold` run unchanged here and in the in-memory
  * model test. Writers only create documents (deltas in the view's `deltas` subcollection, ingested
- * interactions), which never contend; the fold transaction is the view's only writer. Reads a fold
- * needs at once go in one round trip.
+ * interactions), which never contend; the fold is the view's only writer, and commits optimistically
+ * (`optimisticFold`). Reads a fold needs at once go in one round trip.
  */
-import { FieldPath, Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type QueryDocumentSnapshot, type Transaction } from "firebase-admin/firestore";
+import { FieldPath, Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore, type WriteBatch } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
 import { emptySide } from "../domain/agent-delta";
 import { pricingConfigSchema, pricingFromConfig, type Pricing } from "../domain/pricing";
@@ -35,53 +35,85 @@ export function pricingOf(snap: DocumentSnapshot, log: Logger): Pricing {
 /** Firestore's gRPC code for a create that found its document: how a redelivered event shows. */
 const ALREADY_EXISTS = 6;
 
-function firestoreFoldTransaction(db: Firestore, tx: Transaction, latest: LatestFinder, log: Logger): FoldTransaction {
+/** Firestore's gRPC codes for a commit another fold got to first: the view changed, or a delta it settles is gone. */
+const FAILED_PRECONDITION = 9;
+const NOT_FOUND = 5;
+/** Attempts of one fold before its error goes to the caller (a fold task is retried by its queue). */
+const FOLD_ATTEMPTS = 8;
+
+/**
+ * One optimistic fold: reads outside any transaction (so no lock is held while the fold computes, and
+ * no read waits for another fold), writes buffered and committed in one batch whose view write is
+ * conditional on the view being as this fold read it. Two folds of one agent (two instances, two
+ * slots' tasks) can then both run, and the one that commits second fails and folds again from what
+ * the first wrote. The view is read before the deltas: a fold that committed before that read has
+ * marked its deltas applied by the time they are queried, and one that commits after it changes the
+ * view's update time, which fails this fold's commit, so no delta is applied twice.
+ */
+function optimisticFold(db: Firestore, latest: LatestFinder, log: Logger) {
   const views = db.collection(COLLECTIONS.agentViews);
   const deltasOf = (agentId: string) => views.doc(agentId).collection(COLLECTIONS.deltas);
   const agents = db.collection(COLLECTIONS.agents);
   const pricingRef = db.collection(COLLECTIONS.config).doc("pricing");
-  return {
+  // When the view was last written as this fold read it (null: it did not exist).
+  let viewTime: Timestamp | null = null;
+  const writes: Array<(batch: WriteBatch) => void> = [];
+  const tx: FoldTransaction = {
     async readFoldInputs(agentId, limit) {
-      // Which deltas wait is learnt outside the transaction, and only those are read (and locked) in
-      // it: a query in a read-write transaction would also hold the range new deltas are created in,
-      // and writers would then wait for folds. A delta recorded after this query is the next fold's.
-      const pending = await deltasOf(agentId).where("applied", "==", false).orderBy("recordedAt").limit(limit + 1).select().get();
-      const refs = pending.docs.slice(0, limit).map((doc) => doc.ref);
-      const [agent, view, pricing, ...deltaSnaps] = await tx.getAll(agents.doc(agentId), views.doc(agentId), pricingRef, ...refs);
-      const deltas = deltaSnaps.filter((snap) => snap.exists && snap.get("applied") === false).map((snap) => decodeDelta(snap as QueryDocumentSnapshot));
+      const [agent, view, pricing] = await db.getAll(agents.doc(agentId), views.doc(agentId), pricingRef);
+      viewTime = view.exists ? (view.updateTime ?? null) : null;
+      const pending = await deltasOf(agentId).where("applied", "==", false).orderBy("recordedAt").limit(limit + 1).get();
+      const deltas = pending.docs.slice(0, limit).map((snap) => decodeDelta(snap));
       return { agent: agentRecordOf(agent), view: decodeView(view.data()), deltas, more: pending.size > limit, pricing: pricingOf(pricing, log) };
     },
     async readView(agentId) {
-      return decodeView((await tx.get(views.doc(agentId))).data());
+      const view = await views.doc(agentId).get();
+      viewTime = view.exists ? (view.updateTime ?? null) : null;
+      return decodeView(view.data());
     },
     async readAgentDocuments(agentId) {
-      // Not this transaction's own queries: the emulator answers a query in a read-write transaction
-      // with documents as they are while it scans, including writes committed after the read time it
-      // reports, whose deltas the watermark would then let count a second time. A read as of a fixed
-      // time holds exactly the writes up to it. The transaction has read the deltas already: every
-      // write they stand for committed before now.
+      // A read as of a fixed time holds exactly the writes up to it (the emulator answers a query of a
+      // read-write transaction with documents as they are while it scans). The fold has read the
+      // deltas already: every write they stand for committed before now.
       const { readTime, watermark } = await snapshotTime(agents.doc(agentId));
       const [sources, interactions] = await db.runTransaction((snapshot) => Promise.all([latest.allSources(snapshot, agentId), latest.allInteractions(snapshot, agentId)]), { readOnly: true, readTime });
       return { sources, interactions, watermark };
     },
-    // Outside the transaction, for the same reason: these queries would hold the ranges writers create
-    // documents in. They read the documents as they are now; a later change is the next fold's.
     lastAddedAt: (agentId) => latest.lastAddedAt(agentId),
     interactionExtremes: (agentId) => latest.interactionExtremes(agentId),
     writeView(agentId, sealed, bookkeeping) {
-      tx.set(views.doc(agentId), encodeAgentView(sealed, bookkeeping));
+      const ref = views.doc(agentId);
+      const data = encodeAgentView(sealed, bookkeeping);
+      const readAt = viewTime;
+      // `update` replaces each top-level field it names (the layout writes all of them).
+      writes.push((batch) => (readAt ? batch.update(ref, data, { lastUpdateTime: readAt }) : batch.create(ref, data)));
     },
     deleteView(agentId) {
-      tx.delete(views.doc(agentId));
+      const readAt = viewTime;
+      if (readAt) writes.push((batch) => batch.delete(views.doc(agentId), { lastUpdateTime: readAt }));
     },
     settleDeltas(agentId, deltas) {
       for (const delta of deltas) {
         const ref = deltasOf(agentId).doc(delta.id);
-        if (delta.kind === "ingest") tx.delete(ref);
-        else tx.update(ref, { applied: true });
+        writes.push((batch) => (delta.kind === "ingest" ? batch.delete(ref, { exists: true }) : batch.update(ref, { applied: true })));
       }
     },
   };
+  return {
+    tx,
+    async commit() {
+      if (writes.length === 0) return;
+      const batch = db.batch();
+      for (const write of writes) write(batch);
+      await batch.commit();
+    },
+  };
+}
+
+/** True for a commit that lost to another fold's: fold again from what that one wrote. */
+function lostToAnotherFold(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === FAILED_PRECONDITION || code === NOT_FOUND || code === ALREADY_EXISTS;
 }
 
 /** The server's time now, learnt from one plain read of `probe`, as a snapshot time; resolves once it has passed. */
@@ -97,13 +129,21 @@ export function firestoreViewDatabase(db: Firestore, log: Logger, now: () => Dat
   const views = db.collection(COLLECTIONS.agentViews);
   const deltasOf = (agentId: string) => views.doc(agentId).collection(COLLECTIONS.deltas);
   const database: ViewDatabase = {
-    // Checked at every attempt: runTransaction retries contention for up to five attempts, and an
-    // error that is not Firestore's (Abandoned) ends the retries.
-    transact: (work, options) =>
-      db.runTransaction((tx) => {
+    // Checked at every attempt: an error that is not a lost race (Abandoned among them) ends the retries.
+    async transact(work, options) {
+      for (let attempt = 1; ; attempt++) {
         if (options?.abandoned?.()) throw new Abandoned();
-        return work(firestoreFoldTransaction(db, tx, latest, log));
-      }),
+        const fold = optimisticFold(db, latest, log);
+        const result = await work(fold.tx);
+        try {
+          await fold.commit();
+          return result;
+        } catch (error) {
+          if (attempt >= FOLD_ATTEMPTS || !lostToAnotherFold(error)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+        }
+      }
+    },
     readView: async (agentId) => decodeView((await views.doc(agentId).get()).data()),
     deltas: {
       async recordEvent(eventId, deltas) {
