@@ -43,7 +43,7 @@ test("health is 503 UNAVAILABLE while Firestore does not answer, and 200 again o
   const db = firestoreAt(proxy.address, PROJECT_ID);
   let skewMs = 0;
   const now = () => new Date(Date.now() + skewMs);
-  const deps = apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(JSON.stringify(generateKeyringSecret("health-test"))), pepper: "health-test-pepper", emulator: true, log: recordingLogger(), now });
+  const deps = apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(JSON.stringify(generateKeyringSecret("health-test"))), pepper: "health-test-pepper-of-at-least-32-characters", emulator: true, log: recordingLogger(), now });
   const app = createApp(deps);
   const health = async () => {
     const res = await app.request("/v1/health");

@@ -13,10 +13,10 @@ const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"),
 let token = "";
 let key = "";
 
-async function call(path: string, init: { method?: string; body?: unknown } = {}) {
+async function call(path: string, init: { method?: string; body?: unknown; fresh?: boolean } = {}) {
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json" },
+    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...(init.fresh && { "Cache-Control": "no-cache" }) },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const text = await res.text();
@@ -60,7 +60,8 @@ test("1000 interactions in one request for one agent are all counted once", asyn
   const again = await call(`/v1/agents/${ids.busy}/interactions`, { method: "POST", body: { interactions: items.slice(0, 10) } });
   assert.deepEqual(again.body, { accepted: 0, duplicates: 10, rejected: [] });
 
-  const view = await call(`/v1/agents/${ids.busy}/metrics`);
+  // Accepted means stored; the view shows them after the agent's next fold (about a second).
+  const view = await eventually(() => call(`/v1/agents/${ids.busy}/metrics`, { fresh: true }), (r) => r.body?.data?.interactions?.count === 1000);
   const block = view.body.data.interactions;
   assert.equal(block.count, 1000);
   assert.equal(block.errorCount, 100);
@@ -74,7 +75,7 @@ test("1000 interactions in one request for one agent are all counted once", asyn
 
   // The triggers fire for all 1000 documents; none may count them a second time.
   await new Promise((resolve) => setTimeout(resolve, 4000));
-  const later = await call(`/v1/agents/${ids.busy}/metrics`);
+  const later = await call(`/v1/agents/${ids.busy}/metrics`, { fresh: true });
   assert.equal(later.body.data.interactions.count, 1000);
   assert.equal(later.body.data.version, view.body.data.version);
 });

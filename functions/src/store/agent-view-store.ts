@@ -38,6 +38,8 @@ const ALREADY_EXISTS = 6;
 /** Firestore's gRPC codes for a commit another fold got to first: the view changed, or a delta it settles is gone. */
 const FAILED_PRECONDITION = 9;
 const NOT_FOUND = 5;
+/** Runs of one ingest chunk that may each lose a race for one of its ids to another request. */
+const INGEST_ATTEMPTS = 4;
 /** Attempts of one fold before its error goes to the caller (a fold task is retried by its queue). */
 const FOLD_ATTEMPTS = 8;
 
@@ -159,13 +161,14 @@ export function firestoreViewDatabase(db: Firestore, log: Logger, now: () => Dat
       },
       async ingestChunk(agentId, items, options) {
         if (items.length > MAX_INGEST_CHUNK) throw new RangeError(`an ingest chunk holds at most ${MAX_INGEST_CHUNK} items`);
-        // A client's retry racing its own first attempt may create an id between this transaction's
-        // read and its commit: the commit then fails as a whole, and a second run counts that id as taken.
+        // A client's retry racing its own first attempt (or several requests sharing ids) may create an id
+        // between this transaction's read and its commit: the commit then fails as a whole, and the next
+        // run counts that id as taken. Each lost race means another request stored ids of this chunk.
         for (let attempt = 1; ; attempt++) {
           try {
             return await ingestOnce(db, agentId, items, now(), options);
           } catch (error) {
-            if (attempt >= 2 || (error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
+            if (attempt >= INGEST_ATTEMPTS || (error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
           }
         }
       },
