@@ -146,7 +146,15 @@ async function writeRun(api: BenchApi, db: Firestore, layout: WriteRun["layout"]
   // Warm, as a busy production agent is: each agent has its view before the clock starts, so the
   // run measures folds of deltas, not every agent's first full recompute.
   progress(`${clients} clients → ${layout}: warming ${agentIds.length} agent(s)`);
-  const warm = await Promise.all(agentIds.map(async (agentId, a) => (await api.ingest(agentId, [item(`warm-${clients}-${layout === "one agent" ? "o" : "s"}-${a}`, 0)])).body.accepted));
+  const warmOne = async (agentId: string, id: string): Promise<number> => {
+    for (let attempt = 1; ; attempt++) {
+      const res = await api.ingest(agentId, [item(id, 0)]);
+      if (res.status === 202) return 1;
+      if (attempt === RESENDS) throw new Error(`warming ${agentId} was answered ${res.status} ${attempt} times`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  };
+  const warm = await Promise.all(agentIds.map((agentId, a) => warmOne(agentId, `warm-${clients}-${layout === "one agent" ? "o" : "s"}-${a}`)));
   await Promise.all(agentIds.map((agentId, a) => waitForCount(api, agentId, warm[a], performance.now())));
   const watched = [...agentIds.map((id) => `${COLLECTIONS.agentViews}/${id}`), `${COLLECTIONS.userViews}/${api.ids.user}`, `${COLLECTIONS.orgViews}/${api.ids.org}`];
   const counter = await countWrites(db, watched, [COLLECTIONS.rateLimits, COLLECTIONS.apiKeyUsage, COLLECTIONS.apiKeyUsageDaily]);
