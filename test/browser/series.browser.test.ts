@@ -10,28 +10,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { apiBaseUrl, eventually, unique } from "../support/emulators";
+import type { SeriesData, SeriesPoint } from "../../web-client/src/lib/api-types";
 import { createKey, forwardPageErrors, hostingUrl, idTokenFor, launchChromium, screenshot, seedWorld, signIn, type SeededWorld } from "../support/browser";
 
-interface ApiPoint {
-  start: string;
-  count: number;
-  errorCount: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  p50LatencyMs: number;
-  p95LatencyMs: number;
-  byModel?: Record<string, { count: number; costUsd: number }>;
-}
-interface ApiSeries {
-  scope: string;
-  id: string;
-  granularity: string;
-  from: string;
-  to: string;
-  points: ApiPoint[];
-}
+// The page's own types of the series answer: the test reads the API as the page does.
+type ApiPoint = SeriesPoint;
+type ApiSeries = SeriesData;
 interface ShownTable {
   headers: string[];
   rows: Array<{ start: string; cells: string[] }>;

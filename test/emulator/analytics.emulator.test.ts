@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
+import { adminDb, apiBaseUrl, eventually, keyedCaller, signUp, unique } from "../support/emulators";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -18,15 +18,7 @@ const ids = { org: unique("org"), alice: unique("alice"), series: unique("agent"
 const MODEL_PRICED = unique("model-priced");
 const MODEL_OTHER = unique("model-other");
 
-async function call(path: string, init: { method?: string; body?: unknown; fresh?: boolean } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...(init.fresh && { "Cache-Control": "no-cache" }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text ? JSON.parse(text) : null };
-}
+const call = keyedCaller(() => ({ base, token, key }));
 
 /** A seeded shuffle, so a failure can be replayed. */
 function shuffle<T>(items: T[], seed: number): T[] {

@@ -6,22 +6,14 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { adminDb, apiBaseUrl, eventually, signUp, unique } from "../support/emulators";
+import { adminDb, apiBaseUrl, eventually, keyedCaller, signUp, unique } from "../support/emulators";
 
 let base: string;
 const ids = { org: unique("org"), alice: unique("alice"), busy: unique("agent"), direct: unique("agent"), hot: unique("agent"), zoo: unique("agent") };
 let token = "";
 let key = "";
 
-async function call(path: string, init: { method?: string; body?: unknown; fresh?: boolean } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? "GET",
-    headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...(init.fresh && { "Cache-Control": "no-cache" }) },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, body: text ? JSON.parse(text) : null };
-}
+const call = keyedCaller(() => ({ base, token, key }));
 
 const interaction = (i: number) => ({
   id: `call-${i}`,

@@ -50,7 +50,7 @@ export interface BenchOptions {
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   only: null,
-  write: { runs: 30, sizes: [1000, 10_000], batches: 3, reconcileAgents: 10_000, reconcileDocuments: 100 },
+  write: { runs: 30, sizes: [1000, 10_000], batches: 3, reconcileAgents: 500, reconcileDocuments: 100 },
   read: { requests: 2000, concurrency: 16, naiveSizes: [1000, 10_000], naiveRequests: 20, agents: 10_000, batchRequests: 50 },
   hot: { clients: [1, 4, 16, 64], seconds: 30, sdkDocuments: 2000 },
 };

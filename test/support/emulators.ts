@@ -84,3 +84,28 @@ export async function clearProject(projectId: string): Promise<void> {
 }
 
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** What a keyed call answers: the status, the raw text and the parsed body (null when empty). */
+export interface KeyedAnswer {
+  status: number;
+  text: string;
+  body: any;
+}
+
+/**
+ * Calls the API as a keyed client does: the session token and the API key on every request, JSON
+ * bodies, and `fresh` for `Cache-Control: no-cache` (the stored view, as a client that just wrote
+ * asks). `credentials` is read at each call, so a suite can set it in its `before`.
+ */
+export function keyedCaller(credentials: () => { base: string; token: string; key: string }) {
+  return async (path: string, init: { method?: string; body?: unknown; fresh?: boolean } = {}): Promise<KeyedAnswer> => {
+    const { base, token, key } = credentials();
+    const res = await fetch(`${base}${path}`, {
+      method: init.method ?? "GET",
+      headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "content-type": "application/json", ...(init.fresh && { "Cache-Control": "no-cache" }) },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    return { status: res.status, text, body: text ? JSON.parse(text) : null };
+  };
+}

@@ -40,8 +40,8 @@ const modelRateSchema = z.object({
 export type ModelRate = z.infer<typeof modelRateSchema>;
 
 /** The most rates one model's schedule may hold, and the most models a config may name. */
-export const MAX_RATES_PER_MODEL = 100;
-export const MAX_PRICED_MODELS = 1_000;
+const MAX_RATES_PER_MODEL = 100;
+const MAX_PRICED_MODELS = 1_000;
 
 /** The `metrics_config/pricing` document: one rate or a schedule of dated rates per model. */
 export const pricingConfigSchema = z.object({

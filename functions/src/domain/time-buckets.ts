@@ -73,7 +73,7 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const GRAIN_MS: Record<Grain, number> = { hour: HOUR_MS, day: DAY_MS };
 /** How far back each grain's buckets are kept (before the spare bucket): the series' reach. */
-export const REACH_MS: Record<Grain, number> = { hour: 7 * DAY_MS, day: 30 * DAY_MS };
+const REACH_MS: Record<Grain, number> = { hour: 7 * DAY_MS, day: 30 * DAY_MS };
 const WINDOW_MS: Record<WindowName, number> = { "1h": HOUR_MS, "24h": 24 * HOUR_MS, "7d": 7 * 24 * HOUR_MS };
 
 /** The start of the bucket of `grain` that holds `ms`. */

@@ -22,7 +22,7 @@ export interface FoldTask {
 }
 
 /** The task queue function that runs folds (index.ts). */
-export const FOLD_FUNCTION = "foldAgentView";
+const FOLD_FUNCTION = "foldAgentView";
 
 /** How many slots this instance remembers having asked for, at most. */
 const REMEMBERED = 10_000;

@@ -41,7 +41,7 @@ export const SERVED_VIEW_FIELDS: readonly string[] = ["scope", "id", "sources", 
 export const SERIES_VIEW_FIELDS: readonly string[] = ["scope", "id", "version", "computedAt", "signature", "_access", "_state"];
 
 /** The names a state's costs were priced for, as `_models` lists them. */
-export function pricedModelsOf(state: AgentState): string[] {
+function pricedModelsOf(state: AgentState): string[] {
   return state.models.seenOverflow ? [...state.models.seen, ANY_MODEL] : state.models.seen;
 }
 
@@ -68,7 +68,7 @@ export function encodeRollupView(sealed: SealedView, b: { state: AgentState; fol
 }
 
 /** The `_access` field of an agent view. */
-export const encodeAccess = (access: AgentOwnership | null): DocumentData | null => (access ? { ownerId: access.ownerId, orgId: access.orgId } : null);
+const encodeAccess = (access: AgentOwnership | null): DocumentData | null => (access ? { ownerId: access.ownerId, orgId: access.orgId } : null);
 
 function decodeAccess(value: unknown): AgentOwnership | null {
   const { ownerId, orgId } = (value ?? {}) as Record<string, unknown>;

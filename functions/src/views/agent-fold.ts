@@ -63,7 +63,7 @@ export interface FoldResult {
 }
 
 /** The most deltas one fold takes; a fold that leaves more behind is followed by another at once. */
-export const FOLD_BATCH = 200;
+const FOLD_BATCH = 200;
 
 const priced = (pricing: Pricing, state: AgentState) => pricingFingerprint(pricing, state.models.seen, state.models.seenOverflow);
 

@@ -18,9 +18,9 @@ export interface FoldScheduler {
 }
 
 /** How long a fold slot lasts. */
-export const FOLD_SLOT_MS = 1_000;
+const FOLD_SLOT_MS = 1_000;
 /** How long after its slot ends the slot's fold runs, so writes committed at the slot's very end are in. */
-export const FOLD_SLOT_MARGIN_MS = 100;
+const FOLD_SLOT_MARGIN_MS = 100;
 
 /**
  * The slot a request made at `nowMs` belongs to: the task id every request of that slot shares, and
