@@ -44,7 +44,7 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
     const batchGet = await measureBatchGet(options, world, agents.slice(1));
     const heap = await measureCacheHeap(options, world, agents);
 
-    const { repeated, repeatedLight, floor, store } = serving;
+    const { repeated, repeatedLight, floor, store, seriesRepeated, seriesStore } = serving;
     const result: ReadResult = {
       ...resultHeader(command, options, startedAt, loadAtStart),
       seeding: { agents: agents.length, agentsMs },
@@ -53,10 +53,12 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
       repeatedLight,
       floor,
       store,
+      seriesRepeated,
+      seriesStore,
       baselines,
       batchGet,
       heap,
-      targets: checkTargets({ repeated, repeatedLight, floor, store, naive: baselines.map((b) => b.naive), batchGet, heap }),
+      targets: checkTargets({ repeated, repeatedLight, floor, store, seriesRepeated, seriesStore, naive: baselines.map((b) => b.naive), batchGet, heap }),
       loggedEvents: Object.fromEntries(loggedEvents),
       backgroundReads: readTotals().background,
     };

@@ -22,6 +22,8 @@ export interface ReadResult extends ResultHeader<ReadOptions> {
   repeatedLight: ReadFigure;
   floor: ReadFigure;
   store: ReadFigure;
+  seriesRepeated: ReadFigure;
+  seriesStore: ReadFigure;
   baselines: BaselineFigures[];
   batchGet: BatchGetFigures;
   heap: CacheHeap;
@@ -38,7 +40,7 @@ const reads = (f: ReadFigure) => (f.reads.mean === 0 ? "0" : `${f.reads.mean < 1
 
 function figureTable(r: ReadResult): string[] {
   const naive = r.baselines.map((b) => b.naive);
-  const figures = [r.repeated, r.repeatedLight, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])];
+  const figures = [r.repeated, r.repeatedLight, r.store, r.seriesRepeated, r.seriesStore, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])];
   const header = ["figure", "requests @ concurrency", "p50", "p95", "p99", "req/s", "reads / request (measured)", "meta.cache", "p50 × floor", "req/s × floor", ...naive.map((n) => `p50 × naive ${int(Number(n.id.split("-")[1]))}`)];
   return [
     row(header),

@@ -23,6 +23,8 @@ export interface TargetInputs {
   repeatedLight: ReadFigure;
   floor: ReadFigure;
   store: ReadFigure;
+  seriesRepeated: ReadFigure;
+  seriesStore: ReadFigure;
   naive: ReadFigure[];
   batchGet: BatchGetFigures;
   heap: CacheHeap;
@@ -75,6 +77,9 @@ export function checkTargets(r: TargetInputs): TargetCheck[] {
   checks.push(
     edgeCheck("0 Firestore reads per edge hit", edge, edge.reads.p50 === 0 && edge.reads.mean <= AMORTIZED_READS, `mean ${edge.reads.mean.toFixed(4)}, median ${edge.reads.p50}, max ${edge.reads.max}`),
     { target: "≤ 1 Firestore read per store hit", pass: store.reads.p50 <= 1 && store.reads.mean <= 1 + AMORTIZED_READS, detail: `mean ${store.reads.mean.toFixed(3)}, median ${store.reads.p50}, max ${store.reads.max}` },
+    // Issue #16: a series is served like the metrics it is rendered beside.
+    edgeCheck("series edge hit p50 within 2× of a metrics edge hit's", r.seriesRepeated, r.seriesRepeated.load.latency.p50 <= 2 * edge.load.latency.p50, `${ms(r.seriesRepeated.load.latency.p50)} vs ${ms(edge.load.latency.p50)}: ${times(r.seriesRepeated.load.latency.p50 / edge.load.latency.p50)}`),
+    { target: "≤ 1 Firestore read per series store hit", pass: r.seriesStore.reads.p50 <= 1 && r.seriesStore.reads.mean <= 1 + AMORTIZED_READS, detail: `mean ${r.seriesStore.reads.mean.toFixed(3)}, median ${r.seriesStore.reads.p50}, max ${r.seriesStore.reads.max}` },
     r.batchGet.available
       ? { target: `batchGet of 100 ids from the store < ${BATCH_P95_LIMIT_MS} ms p95`, pass: r.batchGet.fromStore.load.latency.p95 < BATCH_P95_LIMIT_MS && (r.batchGet.fromStore.load.statuses["200"] ?? 0) === r.batchGet.fromStore.load.requests, detail: `p95 ${ms(r.batchGet.fromStore.load.latency.p95)}` }
       : { target: `batchGet of 100 ids from the store < ${BATCH_P95_LIMIT_MS} ms p95`, pass: false, detail: "route not available (404) in this build" },

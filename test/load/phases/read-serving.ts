@@ -20,6 +20,8 @@ import { BASELINE_CONCURRENCY } from "./read-baselines";
 /** Response headers that belong to a connection, not to the answer, and are left out of the floor's copy. */
 const CONNECTION_HEADERS = new Set(["connection", "keep-alive", "date", "transfer-encoding", "content-length"]);
 const metricsPath = (agentId: string) => `/v1/agents/${agentId}/metrics`;
+/** The agent's hourly series (the default 24 h), rendered from the same stored view. */
+const seriesPath = (agentId: string) => `/v1/agents/${agentId}/metrics/series`;
 /** The app's whole chain (Hono, auth, caches) is JIT-compiled over the first thousand or so requests; the floor's few lines need none. */
 const EDGE_WARM_UP_REQUESTS = 1000;
 
@@ -29,6 +31,9 @@ export interface ServingFigures {
   repeatedLight: ReadFigure;
   floor: ReadFigure;
   store: ReadFigure;
+  /** The same two reads of the agent's series: an edge hit (in turns with the metrics read) and store hits. */
+  seriesRepeated: ReadFigure;
+  seriesStore: ReadFigure;
   /** Size of the response body all three return. */
   responseBytes: number;
 }
@@ -49,14 +54,16 @@ export async function measureServing(options: ReadOptions, world: Parameters<typ
   const { requests, concurrency } = options;
   const hot = agents[0];
   const warm = await startProductInstance(world);
-  const headers = await warm.headersFor(requests + EDGE_WARM_UP_REQUESTS + WARM_UP_REQUESTS);
+  const headers = await warm.headersFor(2 * (requests + EDGE_WARM_UP_REQUESTS) + WARM_UP_REQUESTS);
   const { floor: floorServer, bytes } = await startFloor(warm, headers[0], hot);
   // The edge hit and the floor take turns, so that their ratio does not depend on which ran first.
-  const [repeated, floor] = await measureInterleaved([
+  const [repeated, seriesRepeated, floor] = await measureInterleaved([
     { server: warm.server, id: "repeated", label: "repeated read (same agent, one instance)", how: "`GET /v1/agents/{id}/metrics` of one agent, again and again, on one warmed instance (in turns with the floor)", plan: { paths: [metricsPath(hot)], headers, requests, concurrency } },
+    { server: warm.server, id: "series-repeated", label: "repeated series read (same agent, one instance)", how: "`GET /v1/agents/{id}/metrics/series` (24 hourly points) of the same agent on the same instance, in turns with the metrics read", plan: { paths: [seriesPath(hot)], headers, requests, concurrency } },
     { server: floorServer, id: "floor", label: "floor: minimal Node HTTP server, same bytes", how: "`node:http` answering the bytes and headers of that read, no auth, no cache, no Firestore (in turns with the repeated read)", plan: { paths: [metricsPath(hot)], requests, concurrency } },
   ], EDGE_WARM_UP_REQUESTS);
   expectAll(repeated.load, 200, repeated.label);
+  expectAll(seriesRepeated.load, 200, seriesRepeated.label);
   expectAll(floor.load, 200, floor.label);
   const light = { paths: [metricsPath(hot)], headers, requests: Math.min(requests, 1000), concurrency: BASELINE_CONCURRENCY };
   const repeatedLight = await measureFigure(warm.server, "repeated-light", `repeated read at concurrency ${BASELINE_CONCURRENCY}`, `the same read at the naive and aggregation baselines' concurrency, so that they are compared under the same load`, light);
@@ -72,5 +79,14 @@ export async function measureServing(options: ReadOptions, world: Parameters<typ
   const store = await measureFigure(cold.server, "store", "store hit (distinct agents, cold instance)", `\`GET /v1/agents/{id}/metrics\` of ${distinct.length.toLocaleString("en-US")} distinct agents, each once, on a fresh instance`, { paths: distinct.map(metricsPath), headers: coldHeaders, requests: distinct.length, concurrency });
   expectAll(store.load, 200, store.label);
   await cold.close();
-  return { repeated, repeatedLight, floor, store, responseBytes: bytes };
+
+  // The series of the same agents on another fresh instance: its caches have never seen them.
+  const coldSeries = await startProductInstance(world);
+  const seriesHeaders = await coldSeries.headersFor(distinct.length + 1);
+  const seriesCheck = await fetch(`${coldSeries.server.url}${seriesPath(agents[agents.length - 1])}`, { headers: seriesHeaders[0] });
+  if (seriesCheck.status !== 200) throw new Error(`the cold instance answered a series read ${seriesCheck.status}: ${await seriesCheck.text()}`);
+  const seriesStore = await measureFigure(coldSeries.server, "series-store", "series store hit (distinct agents, cold instance)", `\`GET /v1/agents/{id}/metrics/series\` of the same ${distinct.length.toLocaleString("en-US")} agents, each once, on another fresh instance`, { paths: distinct.map(seriesPath), headers: seriesHeaders, requests: distinct.length, concurrency });
+  expectAll(seriesStore.load, 200, seriesStore.label);
+  await coldSeries.close();
+  return { repeated, repeatedLight, floor, store, seriesRepeated, seriesStore, responseBytes: bytes };
 }

@@ -28,6 +28,8 @@ function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
     repeatedLight: figure("repeated-light", 0.4, 2000, { edge: 100 }),
     floor: figure("floor", 0.4, 12_000, {}),
     store: figure("store", 3, 800, { store: 100 }, new Map([[1, 100]])),
+    seriesRepeated: figure("series-repeated", 0.7, 8000, { edge: 100 }),
+    seriesStore: figure("series-store", 3, 800, { store: 100 }, new Map([[1, 100]])),
     naive: [figure("naive-1000", 200, 5, {}, new Map([[1000, 5]])), figure("naive-10000", 900, 1, {}, new Map([[10_000, 5]]))],
     batchGet: batch(true, 60),
     heap: heap(30, { edge: 1000 }),
@@ -37,7 +39,7 @@ function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
 
 test("every target passes on figures that meet them all", () => {
   const checks = checkTargets(inputs());
-  assert.equal(checks.length, 8);
+  assert.equal(checks.length, 10);
   assert.deepEqual(checks.filter((c) => !c.pass), []);
 });
 
@@ -77,4 +79,13 @@ test("options: --only picks one benchmark; unknown or malformed flags are refuse
   assert.throws(() => parseOptions(["--concurrency", "0"]), /whole number from 1/);
   assert.throws(() => parseOptions(["--fast"]), /unknown option --fast/);
   assert.deepEqual(parseOptions(["--only", "hot", "--clients", "1,16", "--seconds", "5"]).hot, { clients: [1, 16], seconds: 5, sdkDocuments: 2000 });
+});
+
+test("series targets fail on a series edge hit slower than twice the metrics edge hit, or a series store hit of two reads", () => {
+  const slow = checkTargets(inputs({ seriesRepeated: figure("series-repeated", 1.2, 4000, { edge: 100 }) })).find((c) => c.target.startsWith("series edge hit"));
+  assert.equal(slow?.pass, false);
+  const twoReads = checkTargets(inputs({ seriesStore: figure("series-store", 3, 800, { store: 100 }, new Map([[2, 100]])) })).find((c) => c.target.startsWith("≤ 1 Firestore read per series"));
+  assert.equal(twoReads?.pass, false);
+  const notEdge = checkTargets(inputs({ seriesRepeated: figure("series-repeated", 0.5, 9000, { store: 100 }) })).find((c) => c.target.startsWith("series edge hit"));
+  assert.equal(notEdge?.pass, false);
 });
