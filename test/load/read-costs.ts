@@ -5,7 +5,7 @@
  * document fetched by a get or returned by a query, and one read for a query that returns nothing.
  * Amortized reads are left out and named instead: the API-key lookup (cached 5 s per instance,
  * `cached-api-key-store.ts`), the rate-limit counter sync (at most one read a second per key,
- * `rate-counter-store.ts`) and the pricing document (cached 60 s, `pricing-store.ts`).
+ * `rate-counter-store.ts`) and, on the write path, nothing: the fold reads the prices itself.
  * If those modules change, these functions must change with them.
  */
 
@@ -36,9 +36,13 @@ export function fullRecomputeCost(sources: number, interactions: number): ReadCo
   };
 }
 
-/** The source trigger's `applyChange` delta path: marker and view (getAll), then the newest sources for `lastAddedAt`. */
+/**
+ * One change alone in its fold slot: the trigger reads nothing (it creates the delta); the fold reads
+ * the agent, the view and the prices (one getAll), the pending deltas (a query returning this one) and
+ * the newest sources for `lastAddedAt`. Every change folded in the same slot shares the fold's reads.
+ */
 export function incrementalCost(sourcesBefore: number): ReadCost {
-  return { reads: 2 + queryReads(Math.min(LAST_ADDED_CANDIDATES, sourcesBefore + 1)), how: `marker + view (getAll), newest-${LAST_ADDED_CANDIDATES} query` };
+  return { reads: 3 + 1 + queryReads(Math.min(LAST_ADDED_CANDIDATES, sourcesBefore + 1)), how: `agent + view + prices (getAll), pending deltas, newest-${LAST_ADDED_CANDIDATES} query` };
 }
 
 /** The naive on-request computation: every source document of the agent (this one is also measured: documents returned). */

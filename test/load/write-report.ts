@@ -127,7 +127,7 @@ const NOTES = [
   `## Measured and derived`,
   ``,
   `- Measured: every time; the naive read's document count (documents its query returned).`,
-  `- Derived from the code path (\`read-costs.ts\`): the other read counts. API read = user + view (the view names its agent's owner); full recompute = user + agent (access check) + agent + view (its transaction) + the server's time (one read) + every source + the interaction query (an empty query bills one read); incremental = event marker + view + the newest-5 \`lastAddedAt\` query, plus 2 writes. Amortized reads (API key cached 5 s, rate counter ≤ 1/s per key, pricing cached 60 s) are left out.`,
+  `- Derived from the code path (\`read-costs.ts\`): the other read counts. API read = user + view (the view names its agent's owner); full recompute = user + agent (access check) + agent + view (its transaction) + the server's time (one read) + every source + the interaction query (an empty query bills one read); incremental = the fold's agent + view + prices, its pending-delta query and the newest-5 \`lastAddedAt\` query, shared by every change of the fold's one-second slot, and 3 writes (the delta, the view, the delta marked applied). Amortized reads (API key cached 5 s, rate counter ≤ 1/s per key) are left out.`,
   `- The incremental time is write start → visible (trigger dispatch, its transaction, and up to one poll cycle); the full recompute time is one HTTP request. Both run on emulators: see docs/PERFORMANCE.md for what limits each figure.`,
 ];
 
