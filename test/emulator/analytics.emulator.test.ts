@@ -91,6 +91,7 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
 
   const path = `/v1/agents/${ids.series}/metrics/series?granularity=hour&from=${new Date(now - 30 * HOUR).toISOString()}`;
   const incremental = await eventually(() => call(path, { fresh: true }), (r) => r.status === 200 && r.body.data.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0) === total, 30_000);
+  assert.equal(incremental.body.meta.cache, "store", "a stored, authentic view is served from its state, not recomputed");
   const points = incremental.body.data.points as Array<{ start: string; count: number; errorCount: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; p95LatencyMs: number }>;
   assert.equal(points.length, 31, "one point per hour, ascending, empty buckets included");
   assert.deepEqual(points.map((p) => p.start), [...points.map((p) => p.start)].sort());

@@ -37,8 +37,12 @@ const unstamp = (value: unknown) => (value instanceof Timestamp ? value.toDate()
  */
 export const SERVED_VIEW_FIELDS: readonly string[] = ["scope", "id", "sources", "interactions", "windows", "agentCount", "computedAt", "version", "signature", "_access"];
 
-/** The fields a series read needs: the identity and signature of the revision, and its state. */
-export const SERIES_VIEW_FIELDS: readonly string[] = ["scope", "id", "version", "computedAt", "signature", "_access", "_state"];
+/**
+ * The fields a series read needs: the served fields, whose signature tells the stored revision is
+ * authentic (a signature cannot be checked over part of what it signed), and the state the series
+ * is rendered from.
+ */
+export const SERIES_VIEW_FIELDS: readonly string[] = [...SERVED_VIEW_FIELDS, "_state"];
 
 /** The names a state's costs were priced for, as `_models` lists them. */
 function pricedModelsOf(state: AgentState): string[] {
