@@ -12,7 +12,7 @@ import { emptySide } from "../domain/agent-delta";
 import { pricingConfigSchema, pricingFromConfig, type Pricing } from "../domain/pricing";
 import { ownershipOf } from "../schemas/source-documents";
 import { agentViewsOver, type AgentViewStore } from "../views/agent-views";
-import { Abandoned, MAX_INGEST_CHUNK, type AgentRecord, type FoldTransaction, type IdOwner, type IngestItem, type TransactOptions, type ViewDatabase } from "../views/view-transaction";
+import { Abandoned, MAX_INGEST_CHUNK, type AgentRecord, type FoldTransaction, type IdOwner, type IngestItem, type ViewDatabase } from "../views/view-transaction";
 import { COLLECTIONS } from "./collections";
 import { decodeDelta, encodeDelta } from "./delta-codec";
 import { LatestFinder } from "./latest-finder";
@@ -161,15 +161,23 @@ export function firestoreViewDatabase(db: Firestore, log: Logger, now: () => Dat
       },
       async ingestChunk(agentId, items, options) {
         if (items.length > MAX_INGEST_CHUNK) throw new RangeError(`an ingest chunk holds at most ${MAX_INGEST_CHUNK} items`);
-        // A client's retry racing its own first attempt (or several requests sharing ids) may create an id
-        // between this transaction's read and its commit: the commit then fails as a whole, and the next
-        // run counts that id as taken. Each lost race means another request stored ids of this chunk.
+        // First as if every id were free: one batch of creates, no read and no lock, so writers of one
+        // agent never wait on each other. A batch is atomic, and a create that finds its document fails
+        // it as a whole: only then are the ids read and the free ones written. A client's retry racing
+        // its own first attempt (or requests sharing ids) may take an id between that read and the
+        // commit; each such lost race means another request stored ids of this chunk, so it ends.
+        let taken = new Map<string, IdOwner>();
         for (let attempt = 1; ; attempt++) {
+          if (options?.abandoned?.()) throw new Abandoned();
+          const fresh = items.filter((item) => !taken.has(item.docId));
+          if (fresh.length === 0) return taken;
           try {
-            return await ingestOnce(db, agentId, items, now(), options);
+            await ingestBatch(db, agentId, fresh, now()).commit();
+            return taken;
           } catch (error) {
             if (attempt >= INGEST_ATTEMPTS || (error as { code?: unknown }).code !== ALREADY_EXISTS) throw error;
           }
+          taken = await owners(db, agentId, items);
         }
       },
     },
@@ -177,25 +185,27 @@ export function firestoreViewDatabase(db: Firestore, log: Logger, now: () => Dat
   return database;
 }
 
-/** One ingest transaction: creates the interactions of `items` whose ids are free, and their delta. */
-function ingestOnce(db: Firestore, agentId: string, items: readonly IngestItem[], now: Date, options?: TransactOptions): Promise<Map<string, IdOwner>> {
+/** Which of `items`' ids are taken already, and by whom (one read per id, only its `agentId`). */
+async function owners(db: Firestore, agentId: string, items: readonly IngestItem[]): Promise<Map<string, IdOwner>> {
   const interactions = db.collection(COLLECTIONS.interactions);
-  return db.runTransaction(async (tx) => {
-    if (options?.abandoned?.()) throw new Abandoned();
-    const snaps = await tx.getAll(...items.map((item) => interactions.doc(item.docId)), { fieldMask: [new FieldPath("agentId")] });
-    const taken = new Map<string, IdOwner>();
-    for (const snap of snaps) if (snap.exists) taken.set(snap.id, snap.get("agentId") === agentId ? "this-agent" : "another-agent");
-    const fresh = items.filter((item) => !taken.has(item.docId));
-    if (fresh.length === 0) return taken;
-    for (const { docId, userId, interaction } of fresh) {
-      const { occurredAt, ...rest } = interaction;
-      tx.create(interactions.doc(docId), { ...rest, agentId, userId, occurredAt: Timestamp.fromDate(occurredAt), ingested: true });
-    }
-    // Its commit time is this transaction's: the delta's own createTime.
-    const delta = { id: "", kind: "ingest" as const, committedAt: new Date(0), removed: emptySide(), added: { sources: [], interactions: fresh.map((item) => item.interaction) } };
-    tx.create(db.collection(COLLECTIONS.agentViews).doc(agentId).collection(COLLECTIONS.deltas).doc(), encodeDelta(delta, now));
-    return taken;
-  });
+  const snaps = await db.getAll(...items.map((item) => interactions.doc(item.docId)), { fieldMask: [new FieldPath("agentId")] });
+  const taken = new Map<string, IdOwner>();
+  for (const snap of snaps) if (snap.exists) taken.set(snap.id, snap.get("agentId") === agentId ? "this-agent" : "another-agent");
+  return taken;
+}
+
+/** One ingest commit: creates the interactions of `fresh` and, atomically with them, their delta. */
+function ingestBatch(db: Firestore, agentId: string, fresh: readonly IngestItem[], now: Date): WriteBatch {
+  const interactions = db.collection(COLLECTIONS.interactions);
+  const batch = db.batch();
+  for (const { docId, userId, interaction } of fresh) {
+    const { occurredAt, ...rest } = interaction;
+    batch.create(interactions.doc(docId), { ...rest, agentId, userId, occurredAt: Timestamp.fromDate(occurredAt), ingested: true });
+  }
+  // Its commit time is this batch's: the delta's own createTime.
+  const delta = { id: "", kind: "ingest" as const, committedAt: new Date(0), removed: emptySide(), added: { sources: [], interactions: fresh.map((item) => item.interaction) } };
+  batch.create(db.collection(COLLECTIONS.agentViews).doc(agentId).collection(COLLECTIONS.deltas).doc(), encodeDelta(delta, now));
+  return batch;
 }
 
 /** The agent view operations on Firestore. */

@@ -103,7 +103,7 @@ export interface DeltaLog {
    */
   recordEvent(eventId: string, deltas: ReadonlyMap<string, AgentDelta>): Promise<"recorded" | "duplicate">;
   /**
-   * Stores the interactions of `items` whose ids are free, with their delta, in one transaction
+   * Stores the interactions of `items` whose ids are free, with their delta, in one atomic commit
    * (at most `MAX_INGEST_CHUNK` items, so at most 500 writes); returns the ids already taken.
    */
   ingestChunk(agentId: string, items: readonly IngestItem[], options?: TransactOptions): Promise<Map<string, IdOwner>>;
@@ -126,7 +126,7 @@ export class Abandoned extends Error {
   }
 }
 
-/** The most interactions one ingest transaction stores: with its delta, 500 writes. */
+/** The most interactions one ingest commit stores: with its delta, 500 writes. */
 export const MAX_INGEST_CHUNK = 499;
 
 /** Where views live: fold transactions over them, writers' deltas, and plain reads. */

@@ -3,7 +3,7 @@
  * `POST /v1/agents/{agentId}/interactions` and `POST /v1/agents/{agentId}/metrics:refresh`.
  *
  * Ingestion validates every item on its own, then stores the new interactions, each chunk of up to 499
- * with one delta of the agent's totals in a transaction of at most 500 writes (idempotent per item:
+ * with one delta of the agent's totals in one atomic batch of at most 500 writes (idempotent per item:
  * an id already stored for this agent is a duplicate, one held by another agent's interaction is
  * refused), and asks for a fold. It reads nothing of the agent's view but its token totals (from this
  * instance's edge copy when it has one), so any number of concurrent ingests into one agent write
