@@ -34,7 +34,7 @@ import { directoryStore, firestoreDocumentReader } from "./store/directory-store
 import { firestoreAgentViewReader } from "./store/agent-view-reader";
 import { cachedDirectoryDocs } from "./cache/directory-cache";
 import { agentAccessCache } from "./cache/agent-access-cache";
-import { firestoreReadableAgents } from "./store/readable-agents-query";
+import { firestoreReadableAgents, firestoreReadableViews } from "./store/readable-agents-query";
 import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
@@ -97,12 +97,15 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     now: nowMs,
     onLoadError: (error) => config.log.warn("access.load-failed", { error: error instanceof Error ? error.name : String(error) }),
   });
-  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }), context: () => viewContext({ keyring: config.keyring, now }) });
+  const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }),
+    readReadableAgents: firestoreReadableViews(config.db, { fields: SERVED_VIEW_FIELDS }),
+    context: () => viewContext({ keyring: config.keyring, now }) });
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
   const readStates = firestoreAgentViewReader(config.db, { fields: SERIES_VIEW_FIELDS });
   const series = seriesCache(
     {
       readAgentState: async (id) => (await readStates([id])).get(id) ?? null,
+      readReadableAgentStates: firestoreReadableViews(config.db, { fields: SERIES_VIEW_FIELDS }),
       recomputeAgent: source.recomputeAgent,
       readRollup: source.readRollup,
       foldRollup: (scope, id) => rollups.fold(scope, id, viewContext({ keyring: config.keyring, now })),

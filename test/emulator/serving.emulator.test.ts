@@ -84,6 +84,15 @@ test("the second read is served from the edge with no Firestore call; a store hi
   const first = await measured(`/v1/agents/${ids.a1}/metrics`);
   assert.equal(first.res.status, 200);
   assert.equal((first.body as Body).meta.cache, "store");
+  // A first read decides and reads in one query, which can only match the caller's views: the
+  // organization's (a1 is in it); no access read before it, and no read of the view after it.
+  assert.deepEqual(
+    first.sent.filter((rpc) => rpc.method === "runQuery"),
+    [{ method: "runQuery", documents: 0, query: { collection: "agent_metrics_cache", equals: { "_access.orgId": ids.org } } }],
+    JSON.stringify(first.sent),
+  );
+  const others = first.sent.filter((rpc) => rpc.method !== "runQuery").flatMap((rpc) => rpc.collections);
+  assert.deepEqual(others.sort(), ["api_keys", "users"], "besides, only this instance's first look at the key and the caller's profile");
 
   const second = await measured(`/v1/agents/${ids.a1}/metrics`);
   assert.equal((second.body as Body).meta.cache, "edge");
@@ -93,7 +102,7 @@ test("the second read is served from the edge with no Firestore call; a store hi
   // A read that skips the edge's copy; directory, key and session stay cached.
   const storeHit = await measured(`/v1/agents/${ids.a1}/metrics`, { headers: { "Cache-Control": "no-cache" } });
   assert.equal((storeHit.body as Body).meta.cache, "store");
-  assert.deepEqual(storeHit.sent, [{ method: "batchGetDocuments", documents: 1 }], "one read: the view");
+  assert.deepEqual(storeHit.sent, [{ method: "batchGetDocuments", documents: 1, collections: ["agent_metrics_cache"] }], "one read: the view");
 });
 
 test("a matching ETag gives 304 from the edge, with no Firestore call", async () => {
@@ -143,13 +152,22 @@ test("batchGet: readable ids as single reads, misses in one getAll, foreign and 
   assert.equal(body.data[ids.a2].meta.cache, "store");
   assert.deepEqual(body.forbidden, [ids.b1, ghost]);
   assert.deepEqual(body.notFound, []);
-  // Rights first: a1 is held with its owner; the others are decided by queries that can only match
-  // alice's agents (her organization's, then her own among what is left), and only a2's and a3's views are read.
-  const queries = batch.sent.filter((rpc) => rpc.method === "runQuery");
-  const reads = batch.sent.filter((rpc) => rpc.method === "batchGetDocuments");
-  assert.equal(queries.length, 2, JSON.stringify(batch.sent));
-  assert.deepEqual(reads.at(-1), { method: "batchGetDocuments", documents: 2 }, "the views of a2 and a3 in one read; nothing of b1 or ghost");
-  assert.ok(batch.sent.every((rpc) => ["runQuery", "batchGetDocuments"].includes(rpc.method)), JSON.stringify(batch.sent));
+  // Rights first: a1 is held with its owner; the others are asked for by queries that can only match
+  // alice's (her organization's, then her own among what is left): first of the stored views, which
+  // reads a2's and a3's, then of the agents for what is left (b1, ghost), which matches nothing. No
+  // view is read by id: nothing of b1 or ghost is read at all.
+  const queries = batch.sent.filter((rpc) => rpc.method === "runQuery").map((rpc) => rpc.query);
+  assert.deepEqual(
+    queries,
+    [
+      { collection: "agent_metrics_cache", equals: { "_access.orgId": ids.org } },
+      { collection: "agent_metrics_cache", equals: { "_access.ownerId": ids.alice } },
+      { collection: "agents", equals: { orgId: ids.org } },
+      { collection: "agents", equals: { ownerId: ids.alice } },
+    ],
+    JSON.stringify(batch.sent),
+  );
+  assert.deepEqual(batch.sent.filter((rpc) => rpc.method !== "runQuery"), [], JSON.stringify(batch.sent));
   assert.equal((await adminDb().doc(`agent_metrics_cache/${ghost}`).get()).exists, false);
   const again = await measured("/v1/agents/metrics:batchGet", { method: "POST", body: JSON.stringify({ agentIds: [ids.a1, ids.a2, ids.a3, ids.b1, ghost] }) });
   assert.deepEqual((again.body as { forbidden: string[] }).forbidden, [ids.b1, ghost]);

@@ -4,6 +4,7 @@
  * HTTP layer. They implement the same interfaces as the Firestore versions; anything that depends
  * on Firestore's own behaviour is tested against the emulator instead.
  */
+import type { Reader } from "../../functions/src/cache/agent-access-cache";
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
 import { canReadAgent, type AgentOwnership } from "../../functions/src/domain/access-policy";
 import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
@@ -165,6 +166,8 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     directory: {
       viewerAndAgent: async (uid, agentId) => ({ viewer: viewerOf(uid), agent: world.agents.get(agentId) ?? null }),
       viewer: async (uid) => viewerOf(uid),
+      // Decides afresh every time: nothing is held.
+      heldDecision: () => undefined,
       readableAgents: async (reader, agentIds) => {
         world.accessLookUps.push([...agentIds]);
         const readable = new Map<string, AgentOwnership>();
@@ -214,7 +217,18 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       },
     },
   };
+  // A query of the stored views the reader may read: reads (and counts) only those it returns.
+  const readableViews = async (reader: Reader, ids: readonly string[]) => {
+    const found = new Map<string, StoredView>();
+    for (const id of ids) {
+      const view = world.views.get(id);
+      if (view?.access && canReadAgent({ ...reader, role: null }, view.access)) found.set(id, view);
+    }
+    if (found.size > 0) world.viewReads.push([...found.keys()]);
+    return found;
+  };
   const source = storeViewSource({
+    readReadableAgents: readableViews,
     agentViews: deps.agentViews,
     rollups: deps.rollups,
     readAgents: async (ids) => {
@@ -225,7 +239,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
   });
   const views = viewCache(source, { keyring, log, now: () => deps.now().getTime() });
   const series = seriesCache(
-    { readAgentState: async (id) => world.views.get(id) ?? null, recomputeAgent: source.recomputeAgent, readRollup: source.readRollup, foldRollup: (scope, id) => deps.rollups.fold(scope, id, viewContext(deps)) },
+    { readAgentState: async (id) => world.views.get(id) ?? null, readReadableAgentStates: readableViews, recomputeAgent: source.recomputeAgent, readRollup: source.readRollup, foldRollup: (scope, id) => deps.rollups.fold(scope, id, viewContext(deps)) },
     { keyring, log, now: () => deps.now().getTime() },
   );
   const cacheStats = new CacheStats({ views: views.stats, series: series.stats }, deps.now);

@@ -26,6 +26,8 @@ export type ReadableAgents = (reader: Reader, agentIds: readonly string[]) => Pr
 export interface AgentAccessCache {
   /** The agents among `agentIds` that `reader` may read (an absent id: not readable, or no such agent). */
   readable(reader: Reader, agentIds: readonly string[]): Promise<Map<string, AgentOwnership>>;
+  /** The decision this instance holds for `reader` and `agentId` while it may be used (null: refused), without loading anything. */
+  held(reader: Reader, agentId: string): AgentOwnership | null | undefined;
   stats(): LayerStats;
 }
 
@@ -76,6 +78,7 @@ export function agentAccessCache(query: ReadableAgents, options: { now?: () => n
       });
       return readable;
     },
+    held: (reader, agentId) => edge.peek(keyOf(reader, agentId))?.owner,
     stats: () => edge.stats(),
   };
 }

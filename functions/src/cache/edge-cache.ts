@@ -132,14 +132,18 @@ export class EdgeCache<V> {
     return { value: entry.value, fromMemory, stale, ageMs: Math.max(0, this.now() - entry.loadedAt) };
   }
 
-  /** Stores a value this instance just wrote or computed, so its next read is served at once. */
   /** The value held for `key` while it may still be served (fresh or stale), without loading, counting or refreshing anything. */
   peek(key: string): V | undefined {
     const held = this.lru.peek(key, { allowStale: true });
     return held && freshnessOf(this.now() - held.loadedAt, this.options.policy) !== "expired" ? held.value : undefined;
   }
 
-  set(key: string, value: V): void {
+  /**
+   * Stores a value this instance just wrote or computed, so its next read is served at once; `loaded`:
+   * one its caller loaded itself (and checked as `load` would), counted as a miss.
+   */
+  set(key: string, value: V, { loaded = false }: { loaded?: boolean } = {}): void {
+    if (loaded) this.counts.misses++;
     this.lru.set(key, { value, loadedAt: this.now() });
   }
 

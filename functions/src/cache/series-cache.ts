@@ -12,13 +12,14 @@
  */
 import { createHash } from "node:crypto";
 import type { Logger } from "../config/logger";
-import type { AgentOwnership } from "../domain/access-policy";
+import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
 import type { AgentState } from "../domain/agent-view";
 import { canonicalJson } from "../domain/canonical-json";
 import { ENTRY_OVERHEAD_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
 import { isAuthentic, type Scope } from "../domain/metrics-view";
 import { renderSeries, type SeriesRange } from "../domain/series";
 import type { Keyring } from "../domain/signing";
+import type { ReadableViews } from "../store/readable-agents-query";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
 import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
@@ -29,6 +30,8 @@ import { sizeOfEntry, type ViewEntry, type ViewOrigin } from "./view-entry";
 export interface SeriesSource {
   /** An agent view with its state (not the served blocks). */
   readAgentState(id: string): Promise<StoredView | null>;
+  /** Agent views with their state that a caller may read, as their stored owner says, found without reading the others. */
+  readReadableAgentStates: ReadableViews;
   recomputeAgent(id: string): Promise<ComputedView | null>;
   readRollup(scope: RollupScope, id: string): Promise<StoredView | null>;
   foldRollup(scope: RollupScope, id: string): Promise<ComputedView>;
@@ -37,6 +40,12 @@ export interface SeriesSource {
 export interface SeriesCache {
   /** The series of a view over `range`, or null for an agent that does not exist. */
   get(scope: Scope, id: string, range: SeriesRange, options?: GetOptions): Promise<Served<ViewEntry> | null>;
+  /**
+   * An agent's series over `range` read in one query that only matches it when `viewer` may read it as
+   * its stored owner says, kept and served as loaded from the store; null when the query left it out
+   * (no stored view, one that fails its check, or one the viewer may not read: rights are decided elsewhere).
+   */
+  loadReadable(viewer: Viewer, id: string, range: SeriesRange): Promise<Served<ViewEntry> | null>;
   stats(): LayerStats;
 }
 
@@ -85,10 +94,19 @@ export function seriesCache(source: SeriesSource, options: { keyring: Keyring; l
     onLoadError: (key, error) => options.log.warn("edge.load-failed", { key, error: error instanceof Error ? error.name : String(error) }),
   });
 
+  const keyOf = (scope: Scope, id: string, range: SeriesRange) => JSON.stringify([scope, id, range.granularity, range.fromMs, range.toMs]);
+
   return {
     async get(scope, id, range, getOptions) {
-      const served = await edge.get(JSON.stringify([scope, id, range.granularity, range.fromMs, range.toMs]), getOptions);
+      const served = await edge.get(keyOf(scope, id, range), getOptions);
       return served.value ? (served as Served<ViewEntry>) : null;
+    },
+    async loadReadable(viewer, id, range) {
+      const stored = (await source.readReadableAgentStates(viewer, [id])).get(id) ?? null;
+      if (!stored?.access || !canReadAgent(viewer, stored.access) || !trusted(stored, "agent", id)) return null;
+      const entry = entryOf("agent", id, range, stored.state, "store", stored.access);
+      edge.set(keyOf("agent", id, range), entry, { loaded: true });
+      return { value: entry, fromMemory: false, stale: false, ageMs: 0 };
     },
     stats: () => edge.stats(),
   };

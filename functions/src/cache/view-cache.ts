@@ -17,10 +17,11 @@
  */
 import type { Logger } from "../config/logger";
 import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
-import type { AgentOwnership } from "../domain/access-policy";
+import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
 import type { AgentViewReader } from "../store/agent-view-reader";
+import type { ReadableViews } from "../store/readable-agents-query";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
 import type { TokenTotals } from "../domain/interaction-batch";
 import type { ComputedView } from "../views/agent-fold";
@@ -33,6 +34,8 @@ import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./vie
 export interface ViewSource {
   /** Stored agent views, many in one round trip; a missing view maps to null. */
   readAgents: AgentViewReader;
+  /** Stored agent views a caller may read, as their stored owner says, found without reading the others. */
+  readReadableAgents: ReadableViews;
   /** Recomputes and stores an agent's view; null when the agent does not exist. */
   recomputeAgent(id: string): Promise<ComputedView | null>;
   readRollup(scope: RollupScope, id: string): Promise<StoredView | null>;
@@ -57,6 +60,12 @@ export interface ViewCache {
    * "absent" for an agent remembered as missing, or undefined when nothing usable is held.
    */
   heldAccess(id: string): AgentOwnership | "absent" | undefined;
+  /**
+   * Reads, in one query, the stored views among `ids` that `viewer` may read as their stored owner says,
+   * keeps the authentic ones, and serves them as loaded from the store. An id left out has no stored
+   * view, one that fails its check, or one the viewer may not read: its rights are decided elsewhere.
+   */
+  loadReadable(viewer: Viewer, ids: readonly string[]): Promise<Map<string, Served<ViewEntry>>>;
   /** Keeps a view this instance just wrote (with an agent view's owner), so the next read serves it from memory. */
   remember(sealed: SealedView, origin: ViewOrigin, access?: AgentOwnership | null): ViewEntry;
   /**
@@ -122,6 +131,17 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       const held = edge.peek(keyOf("agent", id));
       if (held === null) return "absent";
       return held?.access ?? undefined;
+    },
+    async loadReadable(viewer, ids) {
+      const loaded = new Map<string, Served<ViewEntry>>();
+      if (ids.length === 0) return loaded;
+      for (const [id, stored] of await source.readReadableAgents(viewer, ids)) {
+        if (!stored.access || !canReadAgent(viewer, stored.access) || stored.sealed.data.scope !== "agent" || stored.sealed.data.id !== id || !authenticOrLogged("agent", id, stored)) continue;
+        const entry = viewEntryOf(stored.sealed, "store", stored.access);
+        edge.set(keyOf("agent", id), entry, { loaded: true });
+        loaded.set(id, { value: entry, fromMemory: false, stale: false, ageMs: 0 });
+      }
+      return loaded;
     },
     remember(sealed, origin, access = null) {
       const entry = viewEntryOf(sealed, origin, access);

@@ -32,6 +32,8 @@ export interface DirectoryStore {
    * without reading the others (`cache/agent-access-cache.ts`).
    */
   readableAgents(reader: Reader, agentIds: readonly string[]): Promise<Map<string, AgentOwnership>>;
+  /** What this instance already decided for `reader` and `agentId` (null: refused), or undefined: nothing usable held. */
+  heldDecision(reader: Reader, agentId: string): AgentOwnership | null | undefined;
   /** The caller's profile and an agent. */
   viewerAndAgent(uid: string, agentId: string): Promise<{ viewer: Viewer; agent: Agent | null }>;
   /** The caller's profile and another user's organization (null when that user has no profile). */
@@ -47,6 +49,7 @@ export function directoryStore(docs: DirectoryDocs, access: AgentAccessCache): D
   return {
     viewer: async (uid) => viewerOf(uid, await docs.profile(uid)),
     readableAgents: (reader, agentIds) => access.readable(reader, agentIds),
+    heldDecision: (reader, agentId) => access.held(reader, agentId),
     async viewerAndAgent(uid, agentId) {
       const [profile, agent] = await Promise.all([docs.profile(uid), docs.agent(agentId)]);
       return { viewer: viewerOf(uid, profile), agent };

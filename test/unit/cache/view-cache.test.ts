@@ -26,6 +26,7 @@ function setup() {
   const stored = new Map<string, StoredView>();
   const batches: string[][] = [];
   const recomputes: string[] = [];
+  const queried: string[][] = [];
   const sealAgent = (id: string, version: number, count = 0): SealedView => {
     const content = emptyAgentView(new Date(clock));
     content.sources.count = count;
@@ -33,6 +34,16 @@ function setup() {
   };
   const source: ViewSource = {
     readAgents: async (ids) => (batches.push(ids), new Map(ids.map((id) => [id, stored.get(id) ?? null]))),
+    // As the query does: only documents whose stored owner lets the reader in.
+    readReadableAgents: async (reader, ids) => {
+      queried.push([...ids]);
+      const found = new Map<string, StoredView>();
+      for (const id of ids) {
+        const view = stored.get(id);
+        if (view?.access && (view.access.ownerId === reader.uid || view.access.orgId === reader.orgId)) found.set(id, view);
+      }
+      return found;
+    },
     recomputeAgent: async (id) => {
       recomputes.push(id);
       if (id.startsWith("missing")) return null;
@@ -47,7 +58,7 @@ function setup() {
   };
   const log = recordingLogger();
   const cache = viewCache(source, { keyring, log, now: () => clock });
-  return { cache, stored, batches, recomputes, log, sealAgent, advance: (ms: number) => void (clock += ms) };
+  return { cache, stored, batches, queried, recomputes, log, sealAgent, advance: (ms: number) => void (clock += ms) };
 }
 
 const dataOf = (payload: string) => JSON.parse(`${payload}}`).data;
@@ -131,4 +142,27 @@ test("an agent that does not exist is remembered as absent: one read, no view", 
   assert.equal(await cache.agent("missing-1"), null);
   assert.deepEqual(recomputes, ["missing-1"]);
   assert.equal(batches.length, 1);
+});
+
+test("views loaded by the readable-views query are checked like any load, kept, and served as from the store", async () => {
+  const { cache, stored, batches, queried, recomputes, log, sealAgent } = setup();
+  const alice = { uid: "alice", orgId: "acme", role: null };
+  stored.set("mine", { ...storedView(sealAgent("mine", 2, 4)), access: OWNER });
+  const tampered = { ...storedView(sealAgent("forged", 2, 4)), access: OWNER };
+  tampered.sealed.data.sources.count = 4_000;
+  stored.set("forged", tampered);
+  // Stored under another id: a valid signature over another agent's view is not this agent's view.
+  stored.set("swapped", { ...storedView(sealAgent("mine", 2, 4)), access: OWNER });
+  stored.set("bobs", { ...storedView(sealAgent("bobs", 2, 4)), access: { ownerId: "bob", orgId: "globex" } });
+  const loaded = await cache.loadReadable(alice, ["mine", "forged", "swapped", "bobs", "none"]);
+  assert.deepEqual([...loaded.keys()], ["mine"]);
+  assert.deepEqual([loaded.get("mine")?.fromMemory, loaded.get("mine")?.value.origin, dataOf(loaded.get("mine")?.value.payload ?? "").sources.count], [false, "store", 4]);
+  assert.deepEqual(queried, [["mine", "forged", "swapped", "bobs", "none"]]);
+  assert.ok(log.entries.some((e) => e.event === "view.signature-invalid" && e.fields?.id === "forged"));
+  assert.deepEqual(cache.heldAccess("mine"), OWNER, "its owner is held for the next access check");
+  assert.equal(cache.heldAccess("bobs"), undefined, "nothing is held of a view the reader may not read");
+  const next = await agentView(cache, "mine");
+  assert.equal(next.fromMemory, true);
+  assert.deepEqual([batches, recomputes], [[], []], "the kept copy needed no other read, and nothing was recomputed");
+  assert.equal(cache.stats().misses, 1);
 });

@@ -8,6 +8,8 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { canReadAgent, canReadOrg, canReadUser } from "../../domain/access-policy";
+import type { Served } from "../../cache/edge-cache";
+import type { ViewEntry } from "../../cache/view-entry";
 import { readableIds } from "../agent-view-access";
 import type { Scope } from "../../domain/metrics-view";
 import { seriesRange, type SeriesRange } from "../../domain/series";
@@ -40,8 +42,13 @@ export function agentSeriesRoutes(deps: ApiDeps) {
     const range = rangeOf(c, deps);
     // Rights first: the series of an agent the caller may not read is never read nor recomputed.
     const viewer = await deps.directory.viewer(c.get("session").uid);
-    if (!(await readableIds(deps, viewer, [agentId])).has(agentId)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-    const served = await deps.series.get("agent", agentId, range, readOptionsOf(c));
+    const loaded: { series: Served<ViewEntry> | null } = { series: null };
+    const readable = await readableIds(deps, viewer, [agentId], async () => {
+      loaded.series = await deps.series.loadReadable(viewer, agentId, range);
+      return new Set(loaded.series ? [agentId] : []);
+    });
+    if (!readable.has(agentId)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+    const served = loaded.series ?? (await deps.series.get("agent", agentId, range, readOptionsOf(c)));
     // Deleted, or moved away from the caller, as the series just read says.
     if (!served || (served.value.access !== null && !canReadAgent(viewer, served.value.access))) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
     return respondWithView(c, servedView(served));
