@@ -4,7 +4,7 @@
  * `cache.stats` log line written once a minute when there was traffic (Cloud Logging then has the
  * same figures per instance over time, without anyone polling the route).
  */
-import { randomBytes } from "node:crypto";
+import { INSTANCE_ID } from "../config/params";
 import type { Logger } from "../config/logger";
 import type { LayerStats } from "./edge-cache";
 
@@ -18,8 +18,8 @@ export interface CacheStatsSnapshot {
 }
 
 export class CacheStats {
-  /** Identifies this function instance in responses and logs (random; instances share no state). */
-  readonly instanceId = `${process.env.K_REVISION ?? "local"}-${randomBytes(4).toString("hex")}`;
+  /** Identifies this function instance in responses and logs. */
+  readonly instanceId = INSTANCE_ID;
   private readonly startedAt: Date;
   private timer: NodeJS.Timeout | undefined;
   private lastLookups = 0;

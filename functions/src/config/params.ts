@@ -4,6 +4,7 @@
  * production and from the git-ignored `functions/.secret.local` on the emulator (created by
  * `npm start` / `npm test`). Their values are read only when a function runs, never at deploy time.
  */
+import { randomBytes } from "node:crypto";
 import { defineInt, defineSecret } from "firebase-functions/params";
 
 export const REGION = "us-central1";
@@ -16,6 +17,13 @@ export const apiKeyPepperSecret = defineSecret("API_KEY_PEPPER");
 
 /** The revision this instance serves: Cloud Run's `K_REVISION` (the Functions emulator sets "1"), else "unknown". */
 export const deployedRevision = (): string => process.env.K_REVISION ?? "unknown";
+
+/**
+ * Names this function instance: random at start, since instances share no state. It labels cache
+ * stats, and it is the shard of the counters every instance writes once a second (rate-limit windows,
+ * daily usage), so that no two instances ever write the same counter document.
+ */
+export const INSTANCE_ID = `${process.env.K_REVISION ?? "local"}-${randomBytes(4).toString("hex")}`;
 
 /** True inside the Functions emulator, where keys are minted as `mk_test_`. */
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";

@@ -6,20 +6,22 @@
  * route reads and sums. Both are written in one batch, once a second per instance.
  *
  * A key served by many instances would make its day's rollup one hot document (one increment per
- * instance a second); so each instance writes to one of `DAILY_SHARDS` rollups of the day, picked
- * at random when it starts: a document takes about instances / 8 writes a second, and a month's report
- * reads at most 8 documents a day (fewer for a key that few instances serve).
+ * instance a second); so each instance writes its own rollup of the day (`{keyId}_{day}_{instanceId}`):
+ * one write a second per document however many instances serve the key. The report then sums the
+ * day's documents. Reading them costs one read each, which grows with the instances that served the
+ * key; past `2 × days` documents in the range (one `count()`, one read) the report sums each day with
+ * one `sum()` aggregation instead, so it costs at most `2 × days + 1` reads whatever the traffic (an aggregation bills one
+ * read per 1,000 documents it sums).
  */
-import { randomInt } from "node:crypto";
-import { FieldValue, Timestamp, type Firestore } from "firebase-admin/firestore";
+import { AggregateField, FieldValue, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import { OUTCOMES, rollUp, type DailyUsage, type UsageTally } from "../domain/usage";
+import { INSTANCE_ID } from "../config/params";
 import { COLLECTIONS } from "./collections";
 
 export const USAGE_RETENTION_DAYS = 30;
 const DAY_MS = 86_400_000;
 /** Firestore allows 500 writes per batch; each tally may add one rollup write. */
 const TALLIES_PER_BATCH = 200;
-export const DAILY_SHARDS = 8;
 
 export interface KeyUsageReport {
   days: DailyUsage[];
@@ -32,7 +34,7 @@ export interface UsageStore {
   report(keyId: string, days: number, now: Date): Promise<KeyUsageReport>;
 }
 
-export function firestoreUsageStore(db: Firestore, shard = randomInt(DAILY_SHARDS)): UsageStore {
+export function firestoreUsageStore(db: Firestore, instanceId = INSTANCE_ID): UsageStore {
   const log = db.collection(COLLECTIONS.apiKeyUsage);
   const daily = db.collection(COLLECTIONS.apiKeyUsageDaily);
   return {
@@ -45,9 +47,10 @@ export function firestoreUsageStore(db: Firestore, shard = randomInt(DAILY_SHARD
           batch.create(log.doc(), { ...tally, firstAt: Timestamp.fromDate(firstAt), lastAt: Timestamp.fromDate(lastAt), expireAt: Timestamp.fromMillis(lastAt.getTime() + USAGE_RETENTION_DAYS * DAY_MS) });
         }
         for (const [id, day] of rollUp(chunk)) {
-          const increments = Object.fromEntries(OUTCOMES.filter((o) => day.byOutcome[o] > 0).map((o) => [o, FieldValue.increment(day.byOutcome[o])]));
+          // Every outcome is written, zeros too, so that each `sum()` of the report meets the field.
+          const increments = Object.fromEntries(OUTCOMES.map((o) => [o, FieldValue.increment(day.byOutcome[o])]));
           batch.set(
-            daily.doc(`${id}_${shard}`),
+            daily.doc(`${id}_${instanceId}`),
             {
               keyId: day.keyId,
               ownerId: day.ownerId,
@@ -64,23 +67,49 @@ export function firestoreUsageStore(db: Firestore, shard = randomInt(DAILY_SHARD
       }
     },
     async report(keyId, days, now) {
-      const since = new Date(now.getTime() - (days - 1) * DAY_MS).toISOString().slice(0, 10);
-      const snap = await daily.where("keyId", "==", keyId).where("day", ">=", since).orderBy("day", "desc").get();
-      let lastUsedAt: Date | null = null;
-      // The shards of one day add up to that day (ordered newest first by the query).
-      const byDay = new Map<string, DailyUsage>();
-      for (const doc of snap.docs) {
-        const d = doc.data();
-        const used = d.lastUsedAt instanceof Timestamp ? d.lastUsedAt.toDate() : null;
-        if (used && (!lastUsedAt || used > lastUsedAt)) lastUsedAt = used;
-        const day = String(d.day);
-        const row = byDay.get(day) ?? { day, total: 0, byOutcome: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as DailyUsage["byOutcome"] };
-        row.total += Number(d.total ?? 0);
-        for (const o of OUTCOMES) row.byOutcome[o] += Number(d.byOutcome?.[o] ?? 0);
-        byDay.set(day, row);
-      }
-      const rows = [...byDay.values()];
-      return { days: rows, lastUsedAt };
+      const dayList = Array.from({ length: days }, (_, i) => new Date(now.getTime() - i * DAY_MS).toISOString().slice(0, 10));
+      const inRange = daily.where("keyId", "==", keyId).where("day", ">=", dayList[dayList.length - 1]);
+      const stored = (await inRange.count().get()).data().count;
+      return stored <= 2 * days ? sumDocuments(inRange) : sumAggregations(daily.where("keyId", "==", keyId), dayList);
     },
   };
+}
+
+const emptyDay = (day: string): DailyUsage => ({ day, total: 0, byOutcome: Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as DailyUsage["byOutcome"] });
+
+/** Reads the range's rollups and adds up each day's (newest day first). */
+async function sumDocuments(inRange: Query): Promise<KeyUsageReport> {
+  const snap = await inRange.orderBy("day", "desc").get();
+  let lastUsedAt: Date | null = null;
+  const byDay = new Map<string, DailyUsage>();
+  for (const doc of snap.docs) {
+    const d = doc.data();
+    const used = d.lastUsedAt instanceof Timestamp ? d.lastUsedAt.toDate() : null;
+    if (used && (!lastUsedAt || used > lastUsedAt)) lastUsedAt = used;
+    const day = String(d.day);
+    const row = byDay.get(day) ?? emptyDay(day);
+    row.total += Number(d.total ?? 0);
+    for (const o of OUTCOMES) row.byOutcome[o] += Number(d.byOutcome?.[o] ?? 0);
+    byDay.set(day, row);
+  }
+  return { days: [...byDay.values()], lastUsedAt };
+}
+
+/** One aggregation per day (five sums: the outcomes, whose total is the day's) and the latest use. */
+async function sumAggregations(ofKey: Query, dayList: readonly string[]): Promise<KeyUsageReport> {
+  const sums = Object.fromEntries(OUTCOMES.map((o) => [o, AggregateField.sum(`byOutcome.${o}`)]));
+  const [rows, latest] = await Promise.all([
+    Promise.all(
+      dayList.map(async (day) => {
+        const totals = (await ofKey.where("day", "==", day).aggregate(sums).get()).data();
+        const row = emptyDay(day);
+        for (const o of OUTCOMES) row.byOutcome[o] = Number(totals[o] ?? 0);
+        row.total = OUTCOMES.reduce((sum, o) => sum + row.byOutcome[o], 0);
+        return row;
+      }),
+    ),
+    ofKey.orderBy("lastUsedAt", "desc").limit(1).select("lastUsedAt").get(),
+  ]);
+  const used = latest.docs[0]?.get("lastUsedAt");
+  return { days: rows.filter((row) => row.total > 0), lastUsedAt: used instanceof Timestamp ? used.toDate() : null };
 }
