@@ -21,7 +21,7 @@ import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { createKeyThrough } from "../support/api-keys";
 import { recordingLogger } from "../support/fakes";
 import { countRpcs } from "../support/rpc-counter";
-import { adminDb, hostingBaseUrl, PROJECT_ID, requireEmulators, signUp, unique } from "../support/emulators";
+import { adminAuth, adminDb, apiBaseUrl, hostingBaseUrl, PROJECT_ID, requireEmulators, signIn, signUp, unique } from "../support/emulators";
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), mallory: unique("mallory") };
 const tokens: Record<string, string> = {};
@@ -159,4 +159,27 @@ test("interaction id squatting: ingest never counts another agent's document as 
   });
   assert.equal(res.status, 202);
   assert.deepEqual(await res.json(), { accepted: 1, duplicates: 0, rejected: [{ index: 0, reason: "id: already names an interaction of another agent" }] });
+});
+
+test("any user could mint admin:all and read:cache-stats keys and read instance-wide figures: only an operator's may (finding 6)", async () => {
+  const api = await apiBaseUrl();
+  const operator = unique("operator");
+  const user = unique("user");
+  await signUp(operator);
+  await adminAuth().setCustomUserClaims(operator, { operator: true });
+  const tokenOf = { [operator]: await signIn(operator), [user]: await signUp(user) };
+  const mint = (uid: string, permissions: string[]) =>
+    fetch(`${api}/v1/api-keys`, { method: "POST", headers: { Authorization: `Bearer ${tokenOf[uid]}`, "content-type": "application/json" }, body: JSON.stringify({ name: "k", permissions }) });
+  const stats = (uid: string, key: string) => fetch(`${api}/v1/cache/stats`, { headers: { Authorization: `Bearer ${tokenOf[uid]}`, "X-API-Key": key } });
+
+  const refused = await mint(user, ["read:cache-stats"]);
+  assert.equal(refused.status, 403);
+  assert.equal(((await refused.json()) as { error: { code: string } }).error.code, "PERMISSION_DENIED");
+  const admin = await mint(user, ["admin:all"]);
+  assert.equal(admin.status, 201);
+  assert.equal((await stats(user, ((await admin.json()) as { key: string }).key)).status, 403, "admin:all of a user is not an operator's");
+
+  const granted = await mint(operator, ["read:cache-stats"]);
+  assert.equal(granted.status, 201);
+  assert.equal((await stats(operator, ((await granted.json()) as { key: string }).key)).status, 200);
 });

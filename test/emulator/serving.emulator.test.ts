@@ -19,7 +19,7 @@ import { firestoreRateCounterStore } from "../../functions/src/store/rate-counte
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
 import { countRpcs } from "../support/rpc-counter";
-import { adminDb, apiBaseUrl, eventually, PROJECT_ID, requireEmulators, signUp, unique } from "../support/emulators";
+import { adminAuth, adminDb, apiBaseUrl, eventually, PROJECT_ID, requireEmulators, signIn, signUp, unique } from "../support/emulators";
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), bob: unique("bob"), a1: unique("agent"), a2: unique("agent"), a3: unique("agent"), b1: unique("agent") };
 let offsetMs = 0;
@@ -63,7 +63,10 @@ before(async () => {
   app = createApp(deps);
 
   const admin = adminDb();
-  const token = await signUp(ids.alice);
+  await signUp(ids.alice);
+  // Alice operates this deployment: her key may read the cache stats of the instance (finding 6).
+  await adminAuth().setCustomUserClaims(ids.alice, { operator: true });
+  const token = await signIn(ids.alice);
   await signUp(ids.bob);
   await admin.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
   await admin.doc(`users/${ids.bob}`).set({ orgId: ids.otherOrg, role: "owner" });

@@ -12,7 +12,8 @@ export const DEMO_ORGS = [
 ];
 
 export const DEMO_USERS = [
-  { uid: "alice", email: "alice@acme.test", displayName: "Alice (Acme owner)", orgId: "acme", role: "owner" },
+  // Alice also operates the local deployment (the `operator` claim): her demo key may read cache stats.
+  { uid: "alice", email: "alice@acme.test", displayName: "Alice (Acme owner)", orgId: "acme", role: "owner", operator: true },
   { uid: "bob", email: "bob@acme.test", displayName: "Bob (Acme member)", orgId: "acme", role: "member" },
   { uid: "carol", email: "carol@globex.test", displayName: "Carol (Globex owner)", orgId: "globex", role: "owner" },
 ] as const;

@@ -27,6 +27,7 @@ async function seed() {
   for (const org of DEMO_ORGS) batch.set(db.doc(`organizations/${org.id}`), { name: org.name });
   for (const user of DEMO_USERS) {
     await auth.createUser({ uid: user.uid, email: user.email, password: DEMO_PASSWORD, displayName: user.displayName });
+    if ("operator" in user && user.operator) await auth.setCustomUserClaims(user.uid, { operator: true });
     batch.set(db.doc(`users/${user.uid}`), { orgId: user.orgId, role: user.role, displayName: user.displayName });
   }
   DEMO_AGENTS.forEach((agent, i) => {

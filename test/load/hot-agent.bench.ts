@@ -135,6 +135,21 @@ async function waitForCount(api: BenchApi, agentId: string, count: number, since
   }
 }
 
+/**
+ * Waits, reading the view document itself every 250 ms, until it counts `count` interactions. For
+ * the warm-up only: until an agent has a view, each API read of it recomputes one, and 16 agents
+ * polled that way every 20 ms fought their own first folds for minutes on this machine.
+ */
+async function waitForStoredView(db: Firestore, agentId: string, count: number): Promise<void> {
+  const since = performance.now();
+  for (;;) {
+    const seen = (await db.doc(`${COLLECTIONS.agentViews}/${agentId}`).get()).get("interactions.count") ?? -1;
+    if (seen === count) return;
+    if (performance.now() - since > VISIBLE_TIMEOUT_MS) throw new Error(`${agentId}'s stored view counts ${seen} of ${count} warming items after ${VISIBLE_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function storedCount(db: Firestore, agentId: string): Promise<number> {
   const snap = await db.collection(COLLECTIONS.interactions).where("agentId", "==", agentId).count().get();
   return snap.data().count;
@@ -159,6 +174,7 @@ async function writeRun(api: BenchApi, db: Firestore, layout: WriteRun["layout"]
   };
   const warmed = await Promise.all(Array.from({ length: clients }, (_, c) => warmOne(agentOf(c), `warm-${clients}-${layout === "one agent" ? "o" : "s"}-${c}`)));
   const warm = agentIds.map((agentId) => warmed.filter((_, c) => agentOf(c) === agentId).reduce((sum, n) => sum + n, 0));
+  await Promise.all(agentIds.map((agentId, a) => waitForStoredView(db, agentId, warm[a])));
   await Promise.all(agentIds.map((agentId, a) => waitForCount(api, agentId, warm[a], performance.now())));
   const watched = [...agentIds.map((id) => `${COLLECTIONS.agentViews}/${id}`), `${COLLECTIONS.userViews}/${api.ids.user}`, `${COLLECTIONS.orgViews}/${api.ids.org}`];
   const counter = await countWrites(db, watched, [COLLECTIONS.rateLimits, COLLECTIONS.apiKeyUsage, COLLECTIONS.apiKeyUsageDaily]);

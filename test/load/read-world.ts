@@ -24,7 +24,7 @@ import { COLLECTIONS } from "../../functions/src/store/collections";
 import { encodeAgentView } from "../../functions/src/store/view-codec";
 import { pricingFingerprint } from "../../functions/src/domain/pricing";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
-import { adminDb, clearProject, ISOLATED_PROJECT_ID, signUp, unique } from "../support/emulators";
+import { adminAuth, adminDb, clearProject, ISOLATED_PROJECT_ID, signIn, signUp, unique } from "../support/emulators";
 import { BATCH_SIZE, sourceDocument } from "./source-writer";
 
 /** Batches committed at once while seeding (the emulator takes them in parallel). */
@@ -46,7 +46,10 @@ export async function createReadWorld(): Promise<ReadWorld> {
   const uid = unique("bench-reader");
   const orgId = unique("bench-org");
   // The Auth emulator's REST sign-in serves the default project, so the user lives there.
-  const idToken = await signUp(uid);
+  await signUp(uid);
+  // The bench reads the instance's cache stats, which only an operator's key may (docs/SECURITY.md).
+  await adminAuth().setCustomUserClaims(uid, { operator: true });
+  const idToken = await signIn(uid);
   await db.doc(`${COLLECTIONS.organizations}/${orgId}`).set({ name: "Read bench" });
   await db.doc(`${COLLECTIONS.users}/${uid}`).set({ orgId, role: "owner", displayName: "Read bench" });
   return { db, keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, uid, orgId, idToken };

@@ -59,6 +59,8 @@ export interface FakeWorld {
   keys: Map<string, ApiKeyRecord>;
   /** Bearer tokens the fake session verifier accepts, mapped to their user id. */
   tokens: Map<string, string>;
+  /** Users whose sessions carry the `operator` claim. */
+  operators: Set<string>;
   recomputes: string[];
   /** Each access decision the API asked the directory for, with its agent ids. */
   accessLookUps: string[][];
@@ -97,6 +99,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     views: new Map(),
     keys: new Map(),
     tokens: new Map(),
+    operators: new Set(),
     recomputes: [],
     viewReads: [],
     accessLookUps: [],
@@ -116,7 +119,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
     sessions: {
       verify: async (credential) => {
         const uid = world.tokens.get(credential.token);
-        return uid ? { uid, expiresAtMs: now.getTime() + 3_600_000 } : null;
+        return uid ? { uid, expiresAtMs: now.getTime() + 3_600_000, operator: world.operators.has(uid) } : null;
       },
       forgetUser: () => undefined,
       stats: emptyStats,

@@ -60,6 +60,8 @@ export interface ApiDeps {
 
 export interface Session {
   uid: string;
+  /** May use and grant the operator permissions (`domain/permissions.ts`). */
+  operator: boolean;
 }
 
 export interface AppEnv {

@@ -67,7 +67,7 @@ test("verified sessions are reused until the recheck bound or the credential's e
   let clock = 1_000_000;
   let calls = 0;
   const verifier = cachedSessionVerifier(
-    { verify: async () => (calls++, { uid: "alice", expiresAtMs: 1_000_000 + 30_000 }) },
+    { verify: async () => (calls++, { uid: "alice", expiresAtMs: 1_000_000 + 30_000, operator: false }) },
     { policy: { freshMs: 50_000, maxAgeMs: 60_000 }, now: () => clock },
   );
   const credential = { kind: "idToken" as const, token: "t" };
@@ -81,7 +81,7 @@ test("verified sessions are reused until the recheck bound or the credential's e
 
 test("forgetting a user drops their sessions; others stay cached", async () => {
   let calls = 0;
-  const verifier = cachedSessionVerifier({ verify: async (c) => (calls++, { uid: c.token, expiresAtMs: Date.now() + 3_600_000 }) });
+  const verifier = cachedSessionVerifier({ verify: async (c) => (calls++, { uid: c.token, expiresAtMs: Date.now() + 3_600_000, operator: false }) });
   await verifier.verify({ kind: "idToken", token: "alice" });
   await verifier.verify({ kind: "idToken", token: "bob" });
   verifier.forgetUser("alice");
@@ -95,7 +95,7 @@ test("a session past its fresh period is used while one background re-check runs
   let calls = 0;
   let valid = true;
   const verifier = cachedSessionVerifier(
-    { verify: async () => (calls++, valid ? { uid: "alice", expiresAtMs: clock + 3_600_000 } : null) },
+    { verify: async () => (calls++, valid ? { uid: "alice", expiresAtMs: clock + 3_600_000, operator: false } : null) },
     { policy: { freshMs: 50_000, maxAgeMs: 60_000 }, now: () => clock },
   );
   const credential = { kind: "idToken" as const, token: "t" };

@@ -131,3 +131,24 @@ test("a cross-site write with the session cookie is refused", async () => {
   assert.equal(res.status, 403);
   assert.equal(world.keys.size, 0);
 });
+
+test("only an operator grants or uses the operator permissions; admin:all grants a user what that user may do (finding 6)", async () => {
+  const { app, world } = setup();
+  const refused = await app.request("/v1/api-keys", { method: "POST", headers: auth("bob-token"), body: JSON.stringify({ name: "stats", permissions: ["read:agent-metrics", "read:cache-stats"] }) });
+  assert.equal(refused.status, 403);
+  const body = (await refused.json()) as { error: { code: string; details: unknown } };
+  assert.equal(body.error.code, "PERMISSION_DENIED");
+  assert.deepEqual(body.error.details, { permissions: ["read:cache-stats"] });
+  assert.equal(world.keys.size, 0, "nothing was stored");
+
+  const bobAdmin = await create(app, "bob-token", { name: "all", permissions: ["admin:all"] });
+  const bobHeaders = { ...auth("bob-token"), "X-API-Key": bobAdmin.key };
+  assert.equal((await app.request("/v1/agents/agent-1/metrics", { headers: bobHeaders })).status, 200, "admin:all reads what bob may read");
+  assert.equal((await app.request("/v1/cache/stats", { headers: bobHeaders })).status, 403, "but not the instance's figures");
+
+  world.operators.add("alice");
+  const stats = await create(app, "alice-token", { name: "stats", permissions: ["read:cache-stats"] });
+  assert.equal((await app.request("/v1/cache/stats", { headers: { ...auth("alice-token"), "X-API-Key": stats.key } })).status, 200);
+  world.operators.delete("alice");
+  assert.equal((await app.request("/v1/cache/stats", { headers: { ...auth("alice-token"), "X-API-Key": stats.key } })).status, 403, "a key outlives its maker's operator claim only as far as the claim goes");
+});

@@ -11,6 +11,7 @@ import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 async function setup(permissions = ["read:agent-metrics", "write:agent-metrics", "read:cache-stats"]) {
   const world = fakeWorld();
   world.tokens.set("alice-token", "alice");
+  world.operators.add("alice");
   world.users.set("alice", { orgId: "acme", role: "owner" }).set("bob", { orgId: "globex", role: "owner" });
   for (const [id, owner, org] of [["a1", "alice", "acme"], ["a2", "alice", "acme"], ["b1", "bob", "globex"]]) {
     world.agents.set(id, { name: id, ownerId: owner, orgId: org });

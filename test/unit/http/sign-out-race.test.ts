@@ -23,14 +23,14 @@ const cookie = { kind: "sessionCookie" as const, token: "alice-cookie" };
 test("sign-out race: a re-check in flight when the user signs out does not restore the session", async () => {
   const { verifier, pending, calls, advance, now } = setup();
   const first = verifier.verify(cookie);
-  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000 });
+  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000, operator: false });
   assert.equal((await first)?.uid, "alice");
   advance(55_000); // past fresh: the next request starts a background re-check
   assert.equal((await verifier.verify(cookie))?.uid, "alice");
   assert.equal(calls(), 2);
   verifier.forgetUser("alice"); // DELETE /v1/session on this instance
   // Auth answered the re-check from before the revocation: still valid.
-  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000 });
+  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000, operator: false });
   await new Promise((resolve) => setImmediate(resolve));
   const after = verifier.verify(cookie);
   assert.equal(calls(), 3, "nothing was restored: the next request asks Auth again");
@@ -43,10 +43,10 @@ test("a check started within a second of the sign-out is not trusted either; lat
   verifier.forgetUser("alice");
   advance(REVOCATION_GRANULARITY_MS - 1);
   const early = verifier.verify(cookie);
-  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000 });
+  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000, operator: false });
   assert.equal(await early, null);
   advance(2);
   const later = verifier.verify(cookie);
-  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000 });
+  pending.shift()?.({ uid: "alice", expiresAtMs: now() + 3_600_000, operator: false });
   assert.equal((await later)?.uid, "alice", "a new sign-in after it works");
 });

@@ -10,7 +10,7 @@ import { createMiddleware } from "hono/factory";
 import { isWellFormedApiKey } from "../../domain/api-key-format";
 import { refuseKey } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
-import { permits, type Permission } from "../../domain/permissions";
+import { OPERATOR_PERMISSIONS, permits, type Permission } from "../../domain/permissions";
 import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
@@ -53,7 +53,7 @@ export function requireSession(deps: ApiDeps) {
     if (credential.kind === "sessionCookie") refuseCrossSiteWrite(c, deps);
     const session = await deps.sessions.verify(credential);
     if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
-    c.set("session", { uid: session.uid });
+    c.set("session", { uid: session.uid, operator: session.operator });
     await next();
   });
 }
@@ -96,8 +96,8 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
       if (!decision.allowed) {
         throw new ApiError("RESOURCE_EXHAUSTED", `Rate limit of ${decision.limit} requests a minute exceeded.`, undefined, decision.retryAfterSeconds);
       }
-      if (!permits(record.permissions, permission)) {
-        throw new ApiError("PERMISSION_DENIED", `The API key lacks the "${permission}" permission.`);
+      if (!permits(record.permissions, permission, c.get("session").operator)) {
+        throw new ApiError("PERMISSION_DENIED", OPERATOR_PERMISSIONS.includes(permission) && !c.get("session").operator ? `"${permission}" is for operators of this deployment.` : `The API key lacks the "${permission}" permission.`);
       }
       await next();
       status = c.res.status;

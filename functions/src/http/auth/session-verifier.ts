@@ -11,6 +11,8 @@ export interface VerifiedSession {
   uid: string;
   /** When the credential itself expires. */
   expiresAtMs: number;
+  /** The custom claim `operator: true`, set with the Admin SDK (`permissions.ts`, OPERATOR_PERMISSIONS). */
+  operator: boolean;
 }
 
 export interface SessionVerifier {
@@ -24,7 +26,7 @@ export function firebaseSessionVerifier(auth: Auth): SessionVerifier {
       try {
         const decoded =
           credential.kind === "idToken" ? await auth.verifyIdToken(credential.token, true) : await auth.verifySessionCookie(credential.token, true);
-        return { uid: decoded.uid, expiresAtMs: decoded.exp * 1000 };
+        return { uid: decoded.uid, expiresAtMs: decoded.exp * 1000, operator: decoded.operator === true };
       } catch {
         return null;
       }

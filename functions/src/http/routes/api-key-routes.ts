@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
+import { operatorOnly } from "../../domain/permissions";
 import { decodePageToken, encodePageToken } from "../../domain/page-token";
 import { createApiKeyBody, listApiKeysQuery } from "../../schemas/api-requests";
 import type { ApiDeps, AppEnv } from "../app-env";
@@ -33,6 +34,8 @@ export function apiKeyRoutes(deps: ApiDeps) {
       if (body.rateLimitPerMinute !== undefined && body.rateLimitPerMinute > limits.maxRateLimitPerMinute) {
         throw new ApiError("INVALID_ARGUMENT", `rateLimitPerMinute: at most ${limits.maxRateLimitPerMinute} on this deployment.`, { field: "rateLimitPerMinute", max: limits.maxRateLimitPerMinute });
       }
+      const reserved = c.get("session").operator ? [] : operatorOnly(body.permissions);
+      if (reserved.length > 0) throw new ApiError("PERMISSION_DENIED", `Only an operator of this deployment may grant ${reserved.join(", ")}.`, { permissions: reserved });
       const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
       const created = await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record, limits.maxActiveKeys);
       if (created === "limit-reached") {
