@@ -79,8 +79,7 @@ export function createApp(deps: ApiDeps) {
       c.header("Retry-After", "1");
       return c.json(new ApiError("UNAVAILABLE", "The metrics store is unavailable; retry shortly.", undefined, 1).toEnvelope(), 503);
     }
-    // Not `message`: the Functions logger writes its own `message` over a field of that name.
-    deps.log.error("api.unhandled", { path: c.req.path, error: err instanceof Error ? err.name : typeof err, detail: err instanceof Error ? err.message : undefined, grpcCode: (err as { code?: unknown }).code ?? null });
+    deps.log.error("api.unhandled", { path: c.req.path, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined, grpcCode: (err as { code?: unknown }).code ?? null });
     return c.json(new ApiError("INTERNAL", "An internal error occurred.").toEnvelope(), 500);
   });
   return app;
