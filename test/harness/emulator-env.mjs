@@ -8,6 +8,7 @@
  * its own emulator as usual and none of this applies.
  */
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EMULATOR_DIR, LAUNCHER_JAR, SYSTEM_FIRESTORE_JAR } from "./paths.mjs";
@@ -44,10 +45,19 @@ export function prepareFirestoreLauncher() {
  * firebase-tools' default.
  */
 export function emulatorEnv(extra = {}) {
-  // The Functions emulator starts one worker process per concurrent invocation and gives each 30 s
-  // to load the code; on a busy 2-core machine a burst of concurrent requests can pass that, and the
-  // emulator then fails the request ("Failed to load function"). Production has no such limit.
-  const env = runtimeEnv({ FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120", ...extra });
+  const env = runtimeEnv({
+    // The Functions emulator runs one invocation per worker process and ignores `concurrency`
+    // (firebase-tools#5503): each invocation beyond the idle workers starts a new Node process, up to
+    // FUNCTIONS_EMULATOR_PARALLEL (default 50) at once. A burst of 300 trigger events on a 2-core
+    // machine then starts dozens of processes that load the code together, and every request waits
+    // for them (16 concurrent ingests of 45 items: 26 s at 50, 3-5 s at 2-4, measured). A few per
+    // core keeps invocations concurrent without that; production serves 80 per instance.
+    FUNCTIONS_EMULATOR_PARALLEL: process.env.FUNCTIONS_EMULATOR_PARALLEL ?? String(Math.max(4, 2 * availableParallelism())),
+    // Each new worker process gets 30 s to load the code by default; on a busy machine a burst can
+    // pass that, and the emulator then fails the request ("Failed to load function").
+    FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
+    ...extra,
+  });
   if (existsSync(LAUNCHER_JAR)) env.FIRESTORE_EMULATOR_BINARY_PATH = LAUNCHER_JAR;
   return env;
 }
