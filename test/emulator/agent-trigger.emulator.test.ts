@@ -21,7 +21,11 @@ const log = recordingLogger();
 const views = firestoreAgentViewStore(db, log);
 const ctx = { keyring: parseKeyring(JSON.stringify(generateKeyringSecret("agent-trigger-test"))), now: () => new Date() };
 const handle = handleAgentWritten({ folds: { request: async (agentId) => void (await views.fold(agentId, ctx)) }, log });
-const accessOf = async (view: DocumentReference) => decodeView((await view.get()).data())?.access ?? null;
+/** The owner stored beside a view, without its signature. */
+const accessOf = async (view: DocumentReference) => {
+  const access = decodeView((await view.get()).data())?.access;
+  return access ? { ownerId: access.ownerId, orgId: access.orgId } : null;
+};
 
 async function agentWithView() {
   const agent = db.collection("agents").doc(unique("agent"));

@@ -183,3 +183,25 @@ test("any user could mint admin:all and read:cache-stats keys and read instance-
   assert.equal(granted.status, 201);
   assert.equal((await stats(operator, ((await granted.json()) as { key: string }).key)).status, 200);
 });
+
+test("the signature did not bind who may read a view (finding 4): an owner edited in the store lets no one else in, and the agent's owner still reads it", async () => {
+  const agentId = unique("edited-owner");
+  await adminDb().doc(`agents/${agentId}`).set({ name: "edited", ownerId: ids.alice, orgId: ids.org, createdAt: Timestamp.now() });
+  const aliceKey = await createKeyThrough(app, tokens.alice, { name: "owner", permissions: ["read:agent-metrics", "write:agent-metrics"] });
+  const refreshed = await app.request(`/v1/agents/${agentId}/metrics:refresh`, { method: "POST", headers: { Authorization: `Bearer ${tokens.alice}`, "X-API-Key": aliceKey } });
+  assert.equal(refreshed.status, 200, await refreshed.clone().text());
+  // Someone with write access to the database (not a client: the rules refuse those) names mallory as the owner.
+  const view = adminDb().doc(`agent_metrics_cache/${agentId}`);
+  await view.update({ "_access.ownerId": ids.mallory, "_access.orgId": ids.otherOrg });
+  // Fresh instances, so nothing held from the refresh decides for them.
+  const fresh = () => createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const malloryApp = fresh();
+  const malloryKey = await createKeyThrough(malloryApp, tokens.mallory, { name: "reader", permissions: ["read:agent-metrics"] });
+  const asMallory = { Authorization: `Bearer ${tokens.mallory}`, "X-API-Key": malloryKey, "content-type": "application/json" };
+  assert.equal((await malloryApp.request(`/v1/agents/${agentId}/metrics`, { headers: asMallory })).status, 403);
+  const batch = await malloryApp.request("/v1/agents/metrics:batchGet", { method: "POST", headers: asMallory, body: JSON.stringify({ agentIds: [agentId] }) });
+  assert.deepEqual(await batch.json(), { data: {}, notFound: [], forbidden: [agentId] });
+  const aliceApp = fresh();
+  const aliceRead = await aliceApp.request(`/v1/agents/${agentId}/metrics`, { headers: { Authorization: `Bearer ${tokens.alice}`, "X-API-Key": aliceKey } });
+  assert.equal(aliceRead.status, 200, "the agent document decides for its owner");
+});

@@ -15,6 +15,7 @@
  * - Large agents (the naive read's subjects) with real source and interaction documents.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
+import { sealAccess } from "../../functions/src/domain/access-seal";
 import { renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
 import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
 import { nextRevision, seal, type ViewContent } from "../../functions/src/domain/metrics-view";
@@ -85,7 +86,7 @@ function smallAgentStates(now: Date): Array<{ state: AgentState; content: ViewCo
 function smallAgentView(world: ReadWorld, agentId: string, history: { state: AgentState; content: ViewContent }, now: Date) {
   const sealed = seal(nextRevision("agent", agentId, null, history.content, now), world.keyring, now);
   const pricedWith = pricingFingerprint(pricingFromConfig(null), history.state.models.seen, history.state.models.seenOverflow);
-  return encodeAgentView(sealed, { watermark: now, state: history.state, access: { ownerId: world.uid, orgId: world.orgId }, pricedWith, changedAt: now, rollAt: null });
+  return encodeAgentView(sealed, { watermark: now, state: history.state, access: sealAccess(sealed.data, { ownerId: world.uid, orgId: world.orgId }, world.keyring, now), pricedWith, changedAt: now, rollAt: null });
 }
 
 /**

@@ -48,14 +48,52 @@ function checkHostileAnswer(where: string, req: HostileRequest, status: number, 
  * request, such as signing in again after a revocation), checks every answer, and returns how many
  * answers had each status. `replay` says, in a failure, how to send the same requests again.
  */
-export async function sendHostile(requests: readonly HostileRequest[], send: (req: HostileRequest) => Promise<Response>, expect: HostileExpectations, replay: string): Promise<Map<number, number>> {
+export async function sendHostile(requests: readonly HostileRequest[], send: (req: HostileRequest) => Promise<Response>, expect: HostileExpectations, replay: string, options: { overTheWire?: boolean } = {}): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
   for (const [i, req] of requests.entries()) {
     const res = await send(req);
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-    checkHostileAnswer(`request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: ${replay})`, req, res.status, await res.text(), expect);
+    const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: ${replay})`;
+    const text = await res.text();
+    if (options.overTheWire && undecodable(req.path)) checkUndecodablePathAnswer(where, res.status, text, expect);
+    else if (options.overTheWire && (res.headers.get("content-type") ?? "").startsWith("text/html")) checkFrameworkAnswer(where, req, res.status, text, expect);
+    else checkHostileAnswer(where, req, res.status, text, expect);
   }
   return statuses;
+}
+
+/** True when a path cannot be percent-decoded (`%C0%AF`): Express refuses it before routing. */
+function undecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path.split("?")[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A path that cannot be percent-decoded never reaches the app over the wire: the Functions framework
+ * answers 400 in HTML, and the Hosting emulator's proxy 500 "Unexpected error occurred." (its own
+ * answer, before the function; docs/SECURITY.md, "Before the app"). Either way nothing of anyone's.
+ */
+function checkUndecodablePathAnswer(where: string, status: number, text: string, expect: HostileExpectations): void {
+  assert.ok(status === 400 || (status === 500 && text === "Unexpected error occurred."), `${where}: an undecodable path answered ${status} ${text.slice(0, 200)}`);
+  assert.equal(text.includes(expect.secret), false, `${where}: leaked another user's key`);
+  assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
+}
+
+/**
+ * Over the wire, the Functions framework parses JSON bodies before the app and answers the ones it
+ * cannot parse itself, in HTML (docs/SECURITY.md, "Before the app"). Such an answer is allowed only
+ * for a request with a body sent as JSON, only as a client error, and with no stack trace or secret.
+ */
+function checkFrameworkAnswer(where: string, req: HostileRequest, status: number, text: string, expect: HostileExpectations): void {
+  const type = Object.entries(req.headers).find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
+  assert.ok(type.includes("json") && (req.body ?? "").length > 0, `${where}: the framework answered a request it does not parse: ${status} ${text.slice(0, 200)}`);
+  assert.ok([400, 413, 415].includes(status), `${where}: the framework answered ${status}`);
+  assert.equal(text.includes(expect.secret), false, `${where}: leaked another user's key`);
+  assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
 }
 
 /** The statuses a hostile run must have reached: past the authentication wall, into the handlers. */

@@ -13,6 +13,7 @@
 import { createHash } from "node:crypto";
 import type { Logger } from "../config/logger";
 import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
+import { verifiedAccess } from "../domain/access-seal";
 import type { AgentState } from "../domain/agent-view";
 import { canonicalJson } from "../domain/canonical-json";
 import { ENTRY_OVERHEAD_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
@@ -71,7 +72,7 @@ export function seriesCache(source: SeriesSource, options: { keyring: Keyring; l
   async function load(scope: Scope, id: string, range: SeriesRange): Promise<ViewEntry | null> {
     if (scope === "agent") {
       const stored = await source.readAgentState(id);
-      if (trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", stored.access);
+      if (trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", verifiedAccess(stored.sealed.data, stored.access, options.keyring));
       if (stored) options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
       const computed = await source.recomputeAgent(id);
       return computed && entryOf(scope, id, range, computed.state, "computed", computed.access);
@@ -104,7 +105,9 @@ export function seriesCache(source: SeriesSource, options: { keyring: Keyring; l
     async loadReadable(viewer, id, range) {
       const stored = (await source.readReadableAgentStates(viewer, [id])).get(id) ?? null;
       if (!stored?.access || !canReadAgent(viewer, stored.access) || !trusted(stored, "agent", id)) return null;
-      const entry = entryOf("agent", id, range, stored.state, "store", stored.access);
+      const access = verifiedAccess(stored.sealed.data, stored.access, options.keyring);
+      if (!access) return null;
+      const entry = entryOf("agent", id, range, stored.state, "store", access);
       edge.set(keyOf("agent", id, range), entry, { loaded: true });
       return { value: entry, fromMemory: false, stale: false, ageMs: 0 };
     },

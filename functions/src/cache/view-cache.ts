@@ -5,7 +5,8 @@
  * A miss loads the stored document, checks its signature once, and keeps it; a document that fails
  * the check is never kept nor served: it is recomputed from source (agents) or folded again (rollups)
  * and `view.signature-invalid` is logged. An agent view comes with the owner and organization stored
- * beside it, for the route's access check. An agent that does not exist is remembered as absent, like
+ * beside it, for the route's access check, once their own signature verifies (else the agent
+ * document decides, and `view.access-unverified` is logged). An agent that does not exist is remembered as absent, like
  * a view (so probing unknown ids costs one read per id per instance and policy period), and a missing
  * or broken view of an existing agent is recomputed before anyone's access is checked: that costs one
  * recompute per such view, whoever asks first, and stores the view every later reader needs. Misses
@@ -18,6 +19,7 @@
 import type { Logger } from "../config/logger";
 import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
 import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
+import { verifiedAccess } from "../domain/access-seal";
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
 import type { AgentViewReader } from "../store/agent-view-reader";
@@ -89,9 +91,17 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
     return false;
   };
 
+  // The owner stored beside an authentic view, once its own signature verifies; null otherwise (the
+  // agent document decides instead, and the next write of the view signs it again).
+  const accessOrLogged = (id: string, stored: StoredView): AgentOwnership | null => {
+    const access = verifiedAccess(stored.sealed.data, stored.access, options.keyring);
+    if (stored.access && !access) options.log.warn("view.access-unverified", { id, keyId: stored.access.signature?.keyId ?? null });
+    return access;
+  };
+
   async function loadAgent(id: string): Promise<ViewEntry | null> {
     const stored = await readAgent(id);
-    if (authenticOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", stored.access);
+    if (authenticOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", accessOrLogged(id, stored));
     const computed = await source.recomputeAgent(id);
     return computed && viewEntryOf(computed.sealed, "computed", computed.access);
   }
@@ -137,7 +147,9 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       if (ids.length === 0) return loaded;
       for (const [id, stored] of await source.readReadableAgents(viewer, ids)) {
         if (!stored.access || !canReadAgent(viewer, stored.access) || stored.sealed.data.scope !== "agent" || stored.sealed.data.id !== id || !authenticOrLogged("agent", id, stored)) continue;
-        const entry = viewEntryOf(stored.sealed, "store", stored.access);
+        const access = accessOrLogged(id, stored);
+        if (!access) continue;
+        const entry = viewEntryOf(stored.sealed, "store", access);
         edge.set(keyOf("agent", id), entry, { loaded: true });
         loaded.set(id, { value: entry, fromMemory: false, stale: false, ageMs: 0 });
       }

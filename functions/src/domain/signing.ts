@@ -3,7 +3,8 @@
  * Ed25519 signatures over metrics views, with key ids so the signing key can rotate.
  *
  * The signed message is a fixed header, the key id, the signing time and the canonical JSON of the
- * view without its `signature` field, one per line. Binding key id and time into the message stops a
+ * view without its `signature` field, one per line. The header names what is signed (a view, or the
+ * server-only record of who may read one), so a signature over one can never pass for the other. Binding key id and time into the message stops a
  * signature from being replayed under another key or passed off as newer. Verification needs only
  * the public key served by `GET /v1/signing-keys`, so browsers verify without a secret.
  */
@@ -12,7 +13,9 @@ import { canonicalJson } from "./canonical-json";
 import { fromBase64Url, toBase64Url } from "./base64url";
 
 export const SIGNATURE_ALG = "Ed25519" as const;
-const MESSAGE_HEADER = "agent-metrics-view/v1";
+/** What a signature is over, and the header its message starts with. */
+const MESSAGE_HEADERS = { view: "agent-metrics-view/v1", access: "agent-metrics-access/v1" } as const;
+export type SignedPurpose = keyof typeof MESSAGE_HEADERS;
 
 /** The signature stored with, and served beside, every metrics view. */
 export interface ViewSignature {
@@ -34,8 +37,8 @@ export interface PublicSigningKey {
 export interface Keyring {
   readonly activeKeyId: string;
   readonly publicKeys: readonly PublicSigningKey[];
-  sign(data: object, signedAt: Date): ViewSignature;
-  verify(data: object, signature: ViewSignature): boolean;
+  sign(data: object, signedAt: Date, purpose?: SignedPurpose): ViewSignature;
+  verify(data: object, signature: ViewSignature, purpose?: SignedPurpose): boolean;
 }
 
 /**
@@ -49,8 +52,8 @@ export interface KeyringSecret {
 }
 
 /** The exact bytes that are signed; exported for the browser helper's tests and the docs. */
-export function signedMessage(data: object, keyId: string, signedAt: string): Buffer {
-  return Buffer.from(`${MESSAGE_HEADER}\n${keyId}\n${signedAt}\n${canonicalJson(data)}`, "utf8");
+export function signedMessage(data: object, keyId: string, signedAt: string, purpose: SignedPurpose = "view"): Buffer {
+  return Buffer.from(`${MESSAGE_HEADERS[purpose]}\n${keyId}\n${signedAt}\n${canonicalJson(data)}`, "utf8");
 }
 
 function privateKeyFromSeed(seed: Buffer): KeyObject {
@@ -111,17 +114,17 @@ export function parseKeyring(secretJson: string): Keyring {
       publicKey: rawPublicKey(key),
       status: keyId === activeKeyId ? "active" : "retired",
     })),
-    sign(data, signedAtDate) {
+    sign(data, signedAtDate, purpose = "view") {
       const signedAt = signedAtDate.toISOString();
-      const value = sign(null, signedMessage(data, activeKeyId, signedAt), active);
+      const value = sign(null, signedMessage(data, activeKeyId, signedAt, purpose), active);
       return { alg: SIGNATURE_ALG, keyId: activeKeyId, signedAt, value: toBase64Url(value) };
     },
-    verify(data, signature) {
+    verify(data, signature, purpose = "view") {
       const key = publicKeys.get(signature?.keyId);
       const value = typeof signature?.value === "string" ? fromBase64Url(signature.value) : null;
       if (!key || signature.alg !== SIGNATURE_ALG || !value || typeof signature.signedAt !== "string") return false;
       try {
-        return verify(null, signedMessage(data, signature.keyId, signature.signedAt), key, value);
+        return verify(null, signedMessage(data, signature.keyId, signature.signedAt, purpose), key, value);
       } catch {
         return false; // canonicalJson refuses data that could never have been signed
       }

@@ -12,11 +12,12 @@
  *  - `_models`: the model names its costs were priced for (at most 100, and "*" past that), so a change
  *    of prices finds the views it affects with one `array-contains-any` query;
  *  - `_access`: on agent views, the agent's `ownerId` and `orgId`, kept by every fold, so serving a
- *    view needs no read of the agent.
+ *    view needs no read of the agent, with the server's signature over them and the revision
+ *    (`domain/access-seal`): readers verify it before deciding on it.
  * Only functions can write these documents.
  */
 import { Timestamp, type DocumentData } from "firebase-admin/firestore";
-import type { AgentOwnership } from "../domain/access-policy";
+import type { SealedAccess, StoredAccess } from "../domain/access-seal";
 import type { MetricsView, SealedView } from "../domain/metrics-view";
 import type { ViewSignature } from "../domain/signing";
 import type { StoredView } from "../views/stored-view";
@@ -72,11 +73,13 @@ export function encodeRollupView(sealed: SealedView, b: { state: AgentState; fol
 }
 
 /** The `_access` field of an agent view. */
-const encodeAccess = (access: AgentOwnership | null): DocumentData | null => (access ? { ownerId: access.ownerId, orgId: access.orgId } : null);
+const encodeAccess = (access: SealedAccess | null): DocumentData | null => (access ? { ownerId: access.ownerId, orgId: access.orgId, signature: access.signature } : null);
 
-function decodeAccess(value: unknown): AgentOwnership | null {
-  const { ownerId, orgId } = (value ?? {}) as Record<string, unknown>;
-  return typeof ownerId === "string" && typeof orgId === "string" ? { ownerId, orgId } : null;
+/** `_access` as stored, its signature not checked (`verifiedAccess` does that). */
+function decodeAccess(value: unknown): StoredAccess | null {
+  const { ownerId, orgId, signature } = (value ?? {}) as Record<string, unknown>;
+  if (typeof ownerId !== "string" || typeof orgId !== "string") return null;
+  return signature && typeof signature === "object" ? { ownerId, orgId, signature: signature as SealedAccess["signature"] } : { ownerId, orgId };
 }
 
 /** The stored view in a document, or null when the document is absent. Authenticity is not checked here. */

@@ -19,13 +19,15 @@
  * delta's time is too coarse to judge against the watermark.
  * A view exists only for an agent that exists: a fold that finds no agent settles the deltas and
  * removes the view, so a late delta cannot bring back a deleted agent's view. Every write keeps the
- * agent's owner and organization, read from the agent document, beside the view.
+ * agent's owner and organization, read from the agent document, beside the view, signed for the
+ * revision written (`domain/access-seal`).
  */
 import type { AgentOwnership } from "../domain/access-policy";
+import { sealAccess, verifiedAccess } from "../domain/access-seal";
 import { applyDeltas, sortByWatermark } from "../domain/agent-delta";
 import { renderAgent, sameAccumulators, summarizeAgent, type AgentState } from "../domain/agent-view";
 import { canonicalJson } from "../domain/canonical-json";
-import { contentOf, isAuthentic, nextRevision, seal, type SealedView } from "../domain/metrics-view";
+import { contentOf, isAuthentic, nextRevision, seal, type MetricsView, type SealedView } from "../domain/metrics-view";
 import { pricingFingerprint, type Pricing } from "../domain/pricing";
 import type { Keyring } from "../domain/signing";
 import { nextRollAt } from "../domain/time-buckets";
@@ -116,6 +118,7 @@ export async function foldIn(tx: FoldTransaction, agentId: string, ctx: ViewCont
 
   if (deltas.length > 0) tx.settleDeltas(agentId, deltas);
   const access = agent.ownership;
+  const signedAccess = (view: MetricsView) => access && sealAccess(view, access, ctx.keyring, now);
   const moved = stored !== null && !sameOwnership(stored.access, access);
   const pricedWith = priced(pricing, state);
   // A recompute that finds what the view already holds keeps the view (and its registry) as it is.
@@ -124,14 +127,17 @@ export async function foldIn(tx: FoldTransaction, agentId: string, ctx: ViewCont
   const contentChanged = !trusted || canonicalJson(content) !== canonicalJson(contentOf(trusted.sealed.data));
   const stateChanged = applied > 0 || (reason !== null && state !== trusted?.state);
   const resign = trusted !== null && trusted.sealed.signature?.keyId !== ctx.keyring.activeKeyId;
+  // Access stored without a signature that verifies (written before access was signed, or edited):
+  // the same revision is written again with the agent's owner signed.
+  const accessUnsigned = trusted !== null && access !== null && verifiedAccess(trusted.sealed.data, trusted.access, ctx.keyring) === null;
   if (trusted && !contentChanged && !stateChanged && !resign && !moved) {
     // Nothing to show that the view does not: a recompute still stores the time it read the documents at.
-    if (reason) tx.writeView(agentId, trusted.sealed, { watermark, state, access, pricedWith, changedAt: trusted.changedAt ?? now, rollAt: nextRollAt(state.hours, now) });
-    return result("unchanged", { sealed: trusted.sealed, access: trusted.access, state: trusted.state }, { applied, reason });
+    if (reason || accessUnsigned) tx.writeView(agentId, trusted.sealed, { watermark, state, access: signedAccess(trusted.sealed.data), pricedWith, changedAt: trusted.changedAt ?? now, rollAt: nextRollAt(state.hours, now) });
+    return result("unchanged", { sealed: trusted.sealed, access, state: trusted.state }, { applied, reason });
   }
   const sealed = seal(nextRevision("agent", agentId, stored?.sealed.data ?? null, content, now), ctx.keyring, now);
   const changedAt = contentChanged || stateChanged ? now : (trusted?.changedAt ?? now);
-  tx.writeView(agentId, sealed, { watermark, state, access, pricedWith, changedAt, rollAt: nextRollAt(state.hours, now) });
+  tx.writeView(agentId, sealed, { watermark, state, access: signedAccess(sealed.data), pricedWith, changedAt, rollAt: nextRollAt(state.hours, now) });
   const outcome = reason ? "recomputed" : applied > 0 ? "folded" : "rendered";
   return result(outcome, { sealed, access, state }, { reason, applied, moved });
 }
@@ -146,16 +152,20 @@ export async function rollIn(tx: FoldTransaction, agentId: string, ctx: ViewCont
   if (!stored) return "absent";
   const trusted = trustedView(stored, agentId, ctx.keyring);
   if (!trusted || trusted.pricedWith === null) return "untrusted";
+  // Access that does not verify is not carried forward: a fold takes it from the agent again.
+  const access = verifiedAccess(trusted.sealed.data, trusted.access, ctx.keyring);
+  if (trusted.access && !access) return "untrusted";
   const now = ctx.now();
+  const signedAccess = (view: MetricsView) => access && sealAccess(view, access, ctx.keyring, now);
   const content = renderAgent(trusted.state, now);
   const same = canonicalJson(content) === canonicalJson(contentOf(trusted.sealed.data));
   const rollAt = nextRollAt(trusted.state.hours, now);
   if (same && trusted.sealed.signature?.keyId === ctx.keyring.activeKeyId) {
     // Nothing to re-render: only the next roll time moves on.
-    tx.writeView(agentId, trusted.sealed, { watermark: trusted.watermark, state: trusted.state, access: trusted.access, pricedWith: trusted.pricedWith, changedAt: trusted.changedAt ?? now, rollAt });
+    tx.writeView(agentId, trusted.sealed, { watermark: trusted.watermark, state: trusted.state, access: signedAccess(trusted.sealed.data), pricedWith: trusted.pricedWith, changedAt: trusted.changedAt ?? now, rollAt });
     return "unchanged";
   }
   const sealed = seal(nextRevision("agent", agentId, trusted.sealed.data, content, now), ctx.keyring, now);
-  tx.writeView(agentId, sealed, { watermark: trusted.watermark, state: trusted.state, access: trusted.access, pricedWith: trusted.pricedWith, changedAt: same ? (trusted.changedAt ?? now) : now, rollAt });
+  tx.writeView(agentId, sealed, { watermark: trusted.watermark, state: trusted.state, access: signedAccess(sealed.data), pricedWith: trusted.pricedWith, changedAt: same ? (trusted.changedAt ?? now) : now, rollAt });
   return "rolled";
 }

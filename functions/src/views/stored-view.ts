@@ -7,6 +7,7 @@
  * may read it.
  */
 import type { AgentOwnership } from "../domain/access-policy";
+import type { StoredAccess } from "../domain/access-seal";
 import type { AgentState } from "../domain/agent-view";
 import type { SealedView } from "../domain/metrics-view";
 
@@ -24,10 +25,11 @@ export interface StoredView {
   changedAt: Date | null;
   /**
    * Agent views: the agent's owner and organization as of the last write of the view (null when
-   * unknown: an agent document that does not parse). Not signed and never served: only functions
-   * write it, and readers fall back to the agent document when it is null.
+   * unknown: an agent document that does not parse), as stored. Never served, and signed apart from
+   * the view: a reader decides on it only once `verifiedAccess` has checked it, and otherwise falls
+   * back to the agent document.
    */
-  access: AgentOwnership | null;
+  access: StoredAccess | null;
 }
 
 /** Whether two ownership records name the same owner and organization (both null counts as the same). */

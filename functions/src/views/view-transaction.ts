@@ -13,6 +13,7 @@
  *    transaction does all its reads before its first write, and its writes take effect together.
  */
 import type { AgentOwnership } from "../domain/access-policy";
+import type { SealedAccess } from "../domain/access-seal";
 import type { AgentDelta } from "../domain/agent-delta";
 import type { AgentState } from "../domain/agent-view";
 import type { InteractionContribution, InteractionExtremes } from "../domain/interaction-metrics";
@@ -65,7 +66,8 @@ export interface ViewBookkeeping {
   /** When the last full recompute read the documents (writes committed up to it are in the state). */
   watermark: Date | null;
   state: AgentState;
-  access: AgentOwnership | null;
+  /** The agent's owner and organization, signed for the revision written (`sealAccess`). */
+  access: SealedAccess | null;
   /** The digest of the prices the state's costs were computed with (`pricingFingerprint`). */
   pricedWith: string;
   /** When the served content last changed (the reconcile's change feed). */

@@ -6,6 +6,8 @@ import { emptyAgentState } from "../../../functions/src/domain/agent-view";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { viewCache, type ViewCache, type ViewSource } from "../../../functions/src/cache/view-cache";
+import type { AgentOwnership } from "../../../functions/src/domain/access-policy";
+import { sealAccess } from "../../../functions/src/domain/access-seal";
 import { nextRevision, seal, type SealedView } from "../../../functions/src/domain/metrics-view";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
 import type { StoredView } from "../../../functions/src/views/stored-view";
@@ -32,6 +34,8 @@ function setup() {
     content.sources.count = count;
     return seal(nextRevision("agent", id, version > 1 ? ({ version: version - 1 } as never) : null, content, new Date(clock)), keyring, new Date(clock));
   };
+  // A stored view with its owner signed for it, as every fold writes it.
+  const owned = (sealed: SealedView, owner: AgentOwnership): StoredView => ({ ...storedView(sealed), access: sealAccess(sealed.data, owner, keyring, new Date(clock)) });
   const source: ViewSource = {
     readAgents: async (ids) => (batches.push(ids), new Map(ids.map((id) => [id, stored.get(id) ?? null]))),
     // As the query does: only documents whose stored owner lets the reader in.
@@ -48,7 +52,7 @@ function setup() {
       recomputes.push(id);
       if (id.startsWith("missing")) return null;
       const sealed = sealAgent(id, 99, 7);
-      stored.set(id, { ...storedView(sealed), access: OWNER });
+      stored.set(id, owned(sealed, OWNER));
       return { sealed, access: OWNER, state: emptyAgentState() };
     },
     readRollup: async () => null,
@@ -58,7 +62,7 @@ function setup() {
   };
   const log = recordingLogger();
   const cache = viewCache(source, { keyring, log, now: () => clock });
-  return { cache, stored, batches, queried, recomputes, log, sealAgent, advance: (ms: number) => void (clock += ms) };
+  return { cache, stored, batches, queried, recomputes, log, sealAgent, owned, advance: (ms: number) => void (clock += ms) };
 }
 
 const dataOf = (payload: string) => JSON.parse(`${payload}}`).data;
@@ -130,8 +134,8 @@ test("a view written on this instance is served from memory at once", async () =
 });
 
 test("a stored view comes with the owner kept beside it, and a recomputed one with the agent's", async () => {
-  const { cache, stored, sealAgent } = setup();
-  stored.set("a", { ...storedView(sealAgent("a", 1)), access: { ownerId: "bob", orgId: "beta" } });
+  const { cache, stored, sealAgent, owned } = setup();
+  stored.set("a", owned(sealAgent("a", 1), { ownerId: "bob", orgId: "beta" }));
   assert.deepEqual((await agentView(cache, "a")).value.access, { ownerId: "bob", orgId: "beta" });
   assert.deepEqual((await agentView(cache, "b")).value.access, OWNER);
 });
@@ -145,15 +149,15 @@ test("an agent that does not exist is remembered as absent: one read, no view", 
 });
 
 test("views loaded by the readable-views query are checked like any load, kept, and served as from the store", async () => {
-  const { cache, stored, batches, queried, recomputes, log, sealAgent } = setup();
+  const { cache, stored, batches, queried, recomputes, log, sealAgent, owned } = setup();
   const alice = { uid: "alice", orgId: "acme", role: null };
-  stored.set("mine", { ...storedView(sealAgent("mine", 2, 4)), access: OWNER });
-  const tampered = { ...storedView(sealAgent("forged", 2, 4)), access: OWNER };
+  stored.set("mine", owned(sealAgent("mine", 2, 4), OWNER));
+  const tampered = owned(sealAgent("forged", 2, 4), OWNER);
   tampered.sealed.data.sources.count = 4_000;
   stored.set("forged", tampered);
   // Stored under another id: a valid signature over another agent's view is not this agent's view.
-  stored.set("swapped", { ...storedView(sealAgent("mine", 2, 4)), access: OWNER });
-  stored.set("bobs", { ...storedView(sealAgent("bobs", 2, 4)), access: { ownerId: "bob", orgId: "globex" } });
+  stored.set("swapped", owned(sealAgent("mine", 2, 4), OWNER));
+  stored.set("bobs", owned(sealAgent("bobs", 2, 4), { ownerId: "bob", orgId: "globex" }));
   const loaded = await cache.loadReadable(alice, ["mine", "forged", "swapped", "bobs", "none"]);
   assert.deepEqual([...loaded.keys()], ["mine"]);
   assert.deepEqual([loaded.get("mine")?.fromMemory, loaded.get("mine")?.value.origin, dataOf(loaded.get("mine")?.value.payload ?? "").sources.count], [false, "store", 4]);
@@ -165,4 +169,25 @@ test("views loaded by the readable-views query are checked like any load, kept, 
   assert.equal(next.fromMemory, true);
   assert.deepEqual([batches, recomputes], [[], []], "the kept copy needed no other read, and nothing was recomputed");
   assert.equal(cache.stats().misses, 1);
+});
+
+test("an owner edited outside the functions, copied from another agent, or never signed is not believed: the agent document decides", async () => {
+  const { cache, stored, log, sealAgent, owned } = setup();
+  const mallory = { uid: "mallory", orgId: "evil", role: null };
+  // Alice's view, its stored owner edited to name mallory's organization (the view's own signature still verifies).
+  const edited = owned(sealAgent("edited", 2, 4), OWNER);
+  stored.set("edited", { ...edited, access: { ...OWNER, orgId: "evil", signature: edited.access?.signature } });
+  // Mallory's own agent's signed owner, pasted beside alice's view.
+  const pasted = owned(sealAgent("pasted", 2, 4), OWNER);
+  stored.set("pasted", { ...pasted, access: owned(sealAgent("mallorys", 2, 4), { ownerId: "mallory", orgId: "evil" }).access });
+  // An owner stored before owners were signed.
+  stored.set("unsigned", { ...owned(sealAgent("unsigned", 2, 4), OWNER), access: { ownerId: "mallory", orgId: "evil" } });
+  const loaded = await cache.loadReadable(mallory, ["edited", "pasted", "unsigned"]);
+  assert.deepEqual([...loaded.keys()], [], "the query found them, and none was served or kept");
+  for (const id of ["edited", "pasted", "unsigned"]) {
+    assert.equal(cache.heldAccess(id), undefined, `${id}: no owner held`);
+    assert.ok(log.entries.some((e) => e.event === "view.access-unverified" && e.fields?.id === id), `${id}: logged`);
+    // Loaded once rights are decided elsewhere: served, with no owner to decide the next read on.
+    assert.equal((await agentView(cache, id)).value.access, null);
+  }
 });

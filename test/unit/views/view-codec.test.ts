@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { sealAccess, verifiedAccess } from "../../../functions/src/domain/access-seal";
 import { emptyAgentState, renderAgent, summarizeAgent } from "../../../functions/src/domain/agent-view";
 import { isAuthentic, nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { pricingFromConfig } from "../../../functions/src/domain/pricing";
@@ -23,7 +24,7 @@ const state = summarizeAgent(
 );
 const agentView = seal(nextRevision("agent", "a1", null, renderAgent(state, now), now), keyring, now);
 const rollupView = seal(nextRevision("org", "o1", null, rollupContent(mergeAgentStates([state]), 1, now), now), keyring, now);
-const access = { ownerId: "alice", orgId: "acme" };
+const access = sealAccess(agentView.data, { ownerId: "alice", orgId: "acme" }, keyring, now);
 const bookkeeping = { watermark: now, state, access, pricedWith: "digest", changedAt: now, rollAt: null };
 
 /** The document as a read masked to `fields` would return it. */
@@ -36,7 +37,9 @@ test("a read of the served fields only still verifies, and keeps the agent's own
     const served = decodeView(masked(doc, SERVED_VIEW_FIELDS));
     assert.ok(served && isAuthentic(served.sealed, keyring), `${doc.scope} view verifies from its served fields`);
   }
-  assert.deepEqual(decodeView(masked(agentDoc, SERVED_VIEW_FIELDS))?.access, access);
+  const served = decodeView(masked(agentDoc, SERVED_VIEW_FIELDS));
+  assert.deepEqual(served?.access, access);
+  assert.deepEqual(served && verifiedAccess(served.sealed.data, served.access, keyring), { ownerId: "alice", orgId: "acme" }, "the owner's signature verifies from the served fields");
   assert.equal(decodeView(masked(agentDoc, SERVED_VIEW_FIELDS))?.state, null, "the state is left out");
   assert.deepEqual(decodeView(masked(agentDoc, SERIES_VIEW_FIELDS))?.state, state, "a series read gets the state");
 });
