@@ -12,7 +12,7 @@ import type { Logger } from "./config/logger";
 import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./domain/signing";
-import { assertPepper } from "./domain/keyed-hash";
+import { parsePepperRing } from "./domain/keyed-hash";
 import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
@@ -83,7 +83,7 @@ function foldSchedulerFor(agentViews: AgentViewStore, config: ServiceConfig): Fo
 
 /** The API's dependencies from explicit configuration (used by tests, benchmarks and `runtimeServices`). */
 export function apiDeps(config: ServiceConfig): ApiDeps {
-  assertPepper(config.pepper);
+  const peppers = parsePepperRing(config.pepper);
   const now = config.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
@@ -115,7 +115,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   return {
     now,
     keyring: config.keyring,
-    pepper: config.pepper,
+    peppers,
     keyEnvironment: config.emulator ? "test" : "live",
     sessions,
     sessionIssuer: firebaseSessionIssuer(config.auth),

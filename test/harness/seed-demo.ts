@@ -9,7 +9,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
 import { DEFAULT_KEY_LIMITS, mintApiKey } from "../../functions/src/domain/api-key-policy";
 import { sortBatch } from "../../functions/src/domain/interaction-batch";
-import { keyedHash } from "../../functions/src/domain/keyed-hash";
+import { keyedHash, parsePepperRing } from "../../functions/src/domain/keyed-hash";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
 import { firestoreApiKeyStore } from "../../functions/src/store/api-key-store";
@@ -81,7 +81,7 @@ async function main() {
     "test",
     now,
   );
-  await firestoreApiKeyStore(db).create(keyedHash(pepper, "api-key", key), record, DEFAULT_KEY_LIMITS.maxActiveKeys);
+  await firestoreApiKeyStore(db).create(keyedHash(parsePepperRing(pepper), "api-key", key), record, DEFAULT_KEY_LIMITS.maxActiveKeys);
   const cookie = await sessionCookieFor("alice@acme.test");
   const demo = DEMO_AGENTS[0];
   await waitForView(demo.id, demo.sources);

@@ -4,9 +4,11 @@
  * HTTP layer. They implement the same interfaces as the Firestore versions; anything that depends
  * on Firestore's own behaviour is tested against the emulator instead.
  */
+import { parsePepperRing } from "../../functions/src/domain/keyed-hash";
 import type { Reader } from "../../functions/src/cache/agent-access-cache";
 import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
 import { canReadAgent, type AgentOwnership } from "../../functions/src/domain/access-policy";
+import { sealAccess } from "../../functions/src/domain/access-seal";
 import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
 import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
 import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
@@ -113,7 +115,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
   const deps: Omit<ApiDeps, "views" | "series" | "cacheStats"> = {
     now: () => clock,
     keyring,
-    pepper: "test-pepper",
+    peppers: parsePepperRing("test-pepper-of-at-least-32-characters"),
     keyEnvironment: "test",
     log,
     sessions: {
@@ -215,7 +217,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
         const previous = world.views.get(agentId)?.sealed.data ?? null;
         const sealed: SealedView = seal(nextRevision("agent", agentId, previous, emptyAgentView(ctx.now()), ctx.now()), ctx.keyring, ctx.now());
         const access = { ownerId: agent.ownerId, orgId: agent.orgId };
-        world.views.set(agentId, { ...storedView(sealed), access });
+        world.views.set(agentId, { ...storedView(sealed), access: sealAccess(sealed.data, access, ctx.keyring, ctx.now()) });
         return { sealed, access, state: emptyAgentState() };
       },
     },

@@ -3,6 +3,7 @@
  * What the HTTP app is built from, and what each request carries once authenticated. Everything is
  * passed in when the app is built, so tests hand in the emulator-backed stores or fakes alike.
  */
+import type { PepperRing } from "../domain/keyed-hash";
 import type { ApiKeyRecord, KeyLimits } from "../domain/api-key-policy";
 import type { KeyEnvironment } from "../domain/api-key-format";
 import type { Keyring } from "../domain/signing";
@@ -26,8 +27,8 @@ import type { HealthCheck } from "./health-check";
 export interface ApiDeps {
   now: () => Date;
   keyring: Keyring;
-  /** Secret for keyed hashes of API keys and client IPs. */
-  pepper: string;
+  /** The versioned secrets of keyed hashes of API keys and client IPs. */
+  peppers: PepperRing;
   keyEnvironment: KeyEnvironment;
   sessions: CachedSessionVerifier;
   sessionIssuer: SessionIssuer;

@@ -1,7 +1,7 @@
 /**
  * @module client-address
  * The client's address as usage records and per-address limits see it: never stored raw, only as
- * `HMAC-SHA256(pepper, "client-ip", address)`.
+ * `HMAC-SHA256(pepper, "client-ip", address)` under the current pepper.
  *
  * Which entry of `X-Forwarded-For`: Google's front end, in front of Cloud Functions v2 and Cloud Run,
  * appends the address of whoever connected to it to what the request already carried, so the last
@@ -12,7 +12,7 @@
  * Hosting says so with `trustedHops = 1` (`CLIENT_ADDRESS_TRUSTED_HOPS`), which takes the entry that
  * many places before the last. Where fewer entries exist than that, the first is used.
  */
-import { keyedHash } from "../domain/keyed-hash";
+import { keyedHash, type PepperRing } from "../domain/keyed-hash";
 
 /** The client address named by `X-Forwarded-For` (see the module comment), or null when there is none. */
 export function clientAddress(forwardedFor: string | undefined, trustedHops = 0): string | null {
@@ -22,7 +22,7 @@ export function clientAddress(forwardedFor: string | undefined, trustedHops = 0)
 }
 
 /** The keyed hash of the client address, or null when there is none. */
-export function clientAddressHash(pepper: string, forwardedFor: string | undefined, trustedHops = 0): string | null {
+export function clientAddressHash(peppers: PepperRing, forwardedFor: string | undefined, trustedHops = 0): string | null {
   const address = clientAddress(forwardedFor, trustedHops);
-  return address ? keyedHash(pepper, "client-ip", address) : null;
+  return address ? keyedHash(peppers, "client-ip", address) : null;
 }

@@ -28,7 +28,7 @@ async function setup(keys: number) {
   for (let i = 0; i < keys; i += 1) {
     if (i % 3 === 0) world.advance(1);
     const { key, record } = mintApiKey({ name: `k${i}`, permissions: ["read:agent-metrics"] }, "alice", "test", world.deps.now());
-    await world.deps.apiKeys.create(keyedHash(world.deps.pepper, "api-key", key), { ...record, revokedAt: i % 2 ? world.deps.now() : null }, Number.POSITIVE_INFINITY);
+    await world.deps.apiKeys.create(keyedHash(world.deps.peppers, "api-key", key), { ...record, revokedAt: i % 2 ? world.deps.now() : null }, Number.POSITIVE_INFINITY);
     made.push(record.id);
   }
   const list = async (query: string, token = "alice-token") => {

@@ -49,7 +49,7 @@ test("creating a key returns its plaintext once and stores only the keyed hash",
   assert.equal(body.apiKey.rateLimitPerMinute, 60);
   assert.equal(body.apiKey.expiresAt, "2026-11-30T10:00:00.000Z");
   assert.equal(body.key.startsWith(String(body.apiKey.prefix)), true);
-  assert.deepEqual([...world.keys.keys()], [keyedHash("test-pepper", "api-key", body.key)]);
+  assert.deepEqual([...world.keys.keys()], [keyedHash(world.deps.peppers, "api-key", body.key)]);
   assert.equal(JSON.stringify([...world.keys.values()]).includes(body.key), false);
   assert.equal(JSON.stringify(world.log.entries).includes(body.key), false, "the plaintext is never logged");
 });

@@ -100,5 +100,5 @@ test("GET /v1/health: 503 UNAVAILABLE in the envelope, with Retry-After and the 
   assert.equal(body.error.details.status, "unavailable");
   assert.equal(body.error.details.firestore.ok, false);
   const text = JSON.stringify(body);
-  for (const secret of [world.deps.pepper, "privateKey", "down"]) assert.equal(text.includes(secret), false, `the answer names no ${secret}`);
+  for (const secret of [...world.deps.peppers.peppers.values(), "privateKey", "down"]) assert.equal(text.includes(secret), false, `the answer names no ${secret}`);
 });

@@ -8,8 +8,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { isWellFormedApiKey } from "../../domain/api-key-format";
-import { refuseKey } from "../../domain/api-key-policy";
-import { keyedHash } from "../../domain/keyed-hash";
+import { refuseKey, type ApiKeyRecord } from "../../domain/api-key-policy";
+import { candidateHashes } from "../../domain/keyed-hash";
 import { OPERATOR_PERMISSIONS, permits, type Permission } from "../../domain/permissions";
 import { dayOf, outcomeOf } from "../../domain/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
@@ -59,7 +59,29 @@ export function requireSession(deps: ApiDeps) {
 }
 
 /** The client's address as `clientAddressHash` finds it, from the request's forwarding header. */
-export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "pepper" | "trustedHops">): string | null => clientAddressHash(deps.pepper, requestHeader(c, "x-forwarded-for"), deps.trustedHops ?? 0);
+export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "peppers" | "trustedHops">): string | null => clientAddressHash(deps.peppers, requestHeader(c, "x-forwarded-for"), deps.trustedHops ?? 0);
+
+/**
+ * The stored record of `presented`, looked up under the current pepper, then under each older one
+ * still in the ring. `beforeRead` runs before the first lookup that would cost a read (none when
+ * this instance holds the answer): forged keys are cheap to make, so past the user's budget of
+ * refused keys it refuses the request instead.
+ */
+async function findKey(deps: ApiDeps, presented: string, beforeRead: () => void): Promise<ApiKeyRecord | null> {
+  const candidates = candidateHashes(deps.peppers, "api-key", presented);
+  const held = candidates.map(({ hash }) => deps.apiKeys.held(hash));
+  const found = held.find((record) => record);
+  if (found) return found;
+  if (held.every((record) => record === null)) return null;
+  beforeRead();
+  for (const [i, { version, hash }] of candidates.entries()) {
+    const record = held[i] === null ? null : await deps.apiKeys.findByHash(hash);
+    if (!record) continue;
+    if (version !== deps.peppers.current) deps.log.info("api-key.older-pepper", { keyId: record.id, pepperVersion: version });
+    return record;
+  }
+  return null;
+}
 
 /**
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
@@ -73,12 +95,9 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
     const presented = requestHeader(c, "x-api-key");
     if (!presented) throw new ApiError("UNAUTHENTICATED", "An API key is required in the X-API-Key header.");
     if (!isWellFormedApiKey(presented)) throw new ApiError("UNAUTHENTICATED", "The API key is malformed.");
-    const hash = keyedHash(deps.pepper, "api-key", presented);
     const uid = c.get("session").uid;
     const now = deps.now();
-    // Forged keys are cheap to make: past the user's budget of refused keys, one that would cost a read is not looked up.
-    if (deps.apiKeys.held(hash) === undefined) refuseKeyLookup(deps.rateLimiter, uid, now.getTime());
-    const record = await deps.apiKeys.findByHash(hash);
+    const record = await findKey(deps, presented, () => refuseKeyLookup(deps.rateLimiter, uid, now.getTime()));
     const refusal = refuseKey(record, uid, now);
     if (refusal || !record) {
       countRefusedKey(deps.rateLimiter, uid, now.getTime());

@@ -37,7 +37,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       const reserved = c.get("session").operator ? [] : operatorOnly(body.permissions);
       if (reserved.length > 0) throw new ApiError("PERMISSION_DENIED", `Only an operator of this deployment may grant ${reserved.join(", ")}.`, { permissions: reserved });
       const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
-      const created = await deps.apiKeys.create(keyedHash(deps.pepper, "api-key", key), record, limits.maxActiveKeys);
+      const created = await deps.apiKeys.create(keyedHash(deps.peppers, "api-key", key), record, limits.maxActiveKeys);
       if (created === "limit-reached") {
         throw new ApiError("RESOURCE_EXHAUSTED", `A user holds at most ${limits.maxActiveKeys} active API keys: revoke one before creating another.`);
       }
