@@ -70,12 +70,10 @@ export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "peppers" | "
 async function findKey(deps: ApiDeps, presented: string, beforeRead: () => void): Promise<ApiKeyRecord | null> {
   const candidates = candidateHashes(deps.peppers, "api-key", presented);
   const held = candidates.map(({ hash }) => deps.apiKeys.held(hash));
-  const found = held.find((record) => record);
-  if (found) return found;
-  if (held.every((record) => record === null)) return null;
-  beforeRead();
-  for (const [i, { version, hash }] of candidates.entries()) {
-    const record = held[i] === null ? null : await deps.apiKeys.findByHash(hash);
+  if (!held.some(Boolean) && held.some((record) => record === undefined)) beforeRead();
+  // Through the key cache, hit or miss, so a held key is revalidated as any other (revocation within 5 s).
+  for (const { version, hash } of candidates) {
+    const record = await deps.apiKeys.findByHash(hash);
     if (!record) continue;
     if (version !== deps.peppers.current) deps.log.info("api-key.older-pepper", { keyId: record.id, pepperVersion: version });
     return record;
