@@ -47,3 +47,26 @@ for (const via of ["function", "hosting"] as const) {
     assert.equal(((await res.json()) as { error: { code: string } }).error.code, "INVALID_ARGUMENT");
   });
 }
+
+test("an undecodable path: the Functions framework's router answers 400 before the app, with no stack trace; Hosting's emulator answers 500 itself", async () => {
+  const path = "/v1/api-keys/%C0%AF/usage";
+  const direct = await fetch(`${bases.function}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const directText = await direct.text();
+  assert.equal(direct.status, 400, directText.slice(0, 300));
+  assert.equal(/at .+\.(ts|js):\d+/.test(directText), false, `no stack trace: ${directText.slice(0, 300)}`);
+  // superstatic looks the path up as a static file before the rewrite, and that lookup throws.
+  const hosted = await fetch(`${bases.hosting}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(hosted.status, 500);
+  assert.equal(await hosted.text(), "Unexpected error occurred.");
+});
+
+test("a path too long for the file system: the app answers through the function; Hosting's emulator answers 500 itself", async () => {
+  // superstatic looks every path up as a file first; a path past PATH_MAX (4,096 bytes) fails that lookup.
+  const path = `/v1/agents/${"a".repeat(5_000)}/metrics`;
+  const direct = await fetch(`${bases.function}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(direct.status, 401, "the app's own refusal: a session and no key");
+  assert.equal(((await direct.json()) as { error: { code: string } }).error.code, "UNAUTHENTICATED");
+  const hosted = await fetch(`${bases.hosting}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(hosted.status, 500);
+  assert.equal(await hosted.text(), "Unexpected error occurred.");
+});

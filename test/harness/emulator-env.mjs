@@ -56,6 +56,12 @@ export function emulatorEnv(extra = {}) {
     // Each new worker process gets 30 s to load the code by default; on a busy machine a burst can
     // pass that, and the emulator then fails the request ("Failed to load function").
     FUNCTIONS_DISCOVERY_TIMEOUT: process.env.FUNCTIONS_DISCOVERY_TIMEOUT ?? "120",
+    // The emulators' own Express servers (the Functions emulator's front, which routes a request to
+    // its function) answer some requests before the function runs, an undecodable path among them;
+    // outside production mode Express puts the error's stack trace in that answer. Deployed
+    // functions run in production mode (functions/.env says so for emulated ones), and Google's
+    // front end has no such page: the emulators run as production does.
+    NODE_ENV: "production",
     ...extra,
   });
   if (existsSync(LAUNCHER_JAR)) env.FIRESTORE_EMULATOR_BINARY_PATH = LAUNCHER_JAR;

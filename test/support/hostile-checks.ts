@@ -48,21 +48,44 @@ function checkHostileAnswer(where: string, req: HostileRequest, status: number, 
  * request, such as signing in again after a revocation), checks every answer, and returns how many
  * answers had each status. `replay` says, in a failure, how to send the same requests again.
  */
-export async function sendHostile(requests: readonly HostileRequest[], send: (req: HostileRequest) => Promise<Response>, expect: HostileExpectations, replay: string, options: { overTheWire?: boolean } = {}): Promise<Map<number, number>> {
+export async function sendHostile(requests: readonly HostileRequest[], send: (req: HostileRequest) => Promise<Response>, expect: HostileExpectations, replay: string, options: { via?: HostilePath } = {}): Promise<Map<number, number>> {
+  const via = options.via ?? "app";
   const statuses = new Map<number, number>();
   for (const [i, req] of requests.entries()) {
     const res = await send(req);
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: ${replay})`;
     const text = await res.text();
-    if (options.overTheWire && undecodable(req.path)) checkUndecodablePathAnswer(where, res.status, text, expect);
-    else if (options.overTheWire && (res.headers.get("content-type") ?? "").startsWith("text/html")) checkFrameworkAnswer(where, req, res.status, text, expect);
+    const answeredBefore = via === "app" ? null : answeredBeforeTheApp(via, req);
+    // Near the length where the Hosting emulator's lookup fails, the app may still answer.
+    const hostingMayAnswer = answeredBefore === "hosting-emulator" && !undecodable(req.path.split("?")[0]);
+    if (answeredBefore && !(hostingMayAnswer && !isHostingEmulatorError(res.status, text, req.method === "HEAD"))) checkAnswerBeforeTheApp(where, answeredBefore, req, res.status, text, expect);
+    else if (via !== "app" && (res.headers.get("content-type") ?? "").startsWith("text/html")) checkFrameworkAnswer(where, req, res.status, text, expect);
     else checkHostileAnswer(where, req, res.status, text, expect);
   }
   return statuses;
 }
 
-/** True when a path cannot be percent-decoded (`%C0%AF`): Express refuses it before routing. */
+/**
+ * Where a hostile request is sent: to the app in process, to the deployed function through the
+ * Functions emulator's port, or through the Hosting emulator's rewrite.
+ */
+export type HostilePath = "app" | "function" | "hosting";
+
+/** The layers in front of the app that answer a request themselves (docs/SECURITY.md, "Before the app"). */
+type FrontLayer = "express-router" | "hosting-emulator";
+
+/**
+ * Paths longer than this may fail the Hosting emulator's file lookup: the file system refuses a
+ * path of PATH_MAX (4,096) bytes or more, and the lookup prefixes the public directory's path. (A
+ * long segment alone does not: the lookup stops at the first missing directory, `api`.)
+ */
+const LOOKUP_MAY_FAIL_BYTES = 4_000;
+
+/** superstatic's own answer when its file lookup throws. */
+const isHostingEmulatorError = (status: number, text: string, head = false) => status === 500 && text === (head ? "" : "Unexpected error occurred.");
+
+/** True when a path cannot be percent-decoded (`%C0%AF`): no router can match it. */
 function undecodable(path: string): boolean {
   try {
     decodeURIComponent(path.split("?")[0]);
@@ -73,12 +96,22 @@ function undecodable(path: string): boolean {
 }
 
 /**
- * A path that cannot be percent-decoded never reaches the app over the wire: the Functions framework
- * answers 400 in HTML, and the Hosting emulator's proxy 500 "Unexpected error occurred." (its own
- * answer, before the function; docs/SECURITY.md, "Before the app"). Either way nothing of anyone's.
+ * Which layer answers `req` before the app, if one does. An undecodable path is refused by Express's
+ * router in the Functions framework (400). The Hosting emulator (superstatic) first looks the path up
+ * as a static file, and that lookup throws for an undecodable path and for one too long for the file
+ * system (`ENAMETOOLONG`), which it answers 500 "Unexpected error occurred." itself, before the
+ * rewrite. That 500 is the emulator's: production Hosting is not superstatic.
  */
-function checkUndecodablePathAnswer(where: string, status: number, text: string, expect: HostileExpectations): void {
-  assert.ok(status === 400 || (status === 500 && text === "Unexpected error occurred."), `${where}: an undecodable path answered ${status} ${text.slice(0, 200)}`);
+function answeredBeforeTheApp(via: Exclude<HostilePath, "app">, req: HostileRequest): FrontLayer | null {
+  const path = req.path.split("?")[0];
+  if (via === "hosting" && (undecodable(path) || Buffer.byteLength(path) > LOOKUP_MAY_FAIL_BYTES)) return "hosting-emulator";
+  return undecodable(path) ? "express-router" : null;
+}
+
+/** What a layer in front of the app may answer: its own refusal, nothing of anyone's, no stack trace. */
+function checkAnswerBeforeTheApp(where: string, layer: FrontLayer, req: HostileRequest, status: number, text: string, expect: HostileExpectations): void {
+  if (layer === "express-router") assert.equal(status, 400, `${where}: Express answered an undecodable path ${status} ${text.slice(0, 200)}`);
+  else assert.ok(isHostingEmulatorError(status, text, req.method === "HEAD"), `${where}: the Hosting emulator answered ${status} ${text.slice(0, 200)}`);
   assert.equal(text.includes(expect.secret), false, `${where}: leaked another user's key`);
   assert.equal(/at .+\.(ts|js):\d+/.test(text), false, `${where}: leaked a stack trace`);
 }
