@@ -15,7 +15,7 @@
  * Writes test/results/bench-hot-agent.{json,md}.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { adminDb } from "../support/emulators";
+import { adminDb, clearProject, PROJECT_ID } from "../support/emulators";
 import { COLLECTIONS } from "../../functions/src/store/collections";
 import { connectBenchApi, type BenchApi, type MetricsBody } from "./bench-api";
 import { loadNow, resultHeader, type ResultHeader } from "./bench-environment";
@@ -301,14 +301,20 @@ export async function runHotAgent(options: HotOptions, command: string): Promise
   const startedAt = performance.now();
   const loadAtStart = loadNow();
   say(`› Hot-agent benchmark: ${options.clients.join(", ")} clients, ${options.seconds} s each, into one agent and spread`);
-  const api = await connectBenchApi();
   const db = adminDb();
+  // Each run starts on an empty database, with a user and key of its own: the Firestore emulator keeps
+  // every document in its heap (about 6 GB by default here), and the 200,000 interactions of a full
+  // table left it collecting garbage for minutes on end. Clearing fires no trigger.
+  const freshWorld = async () => {
+    await clearProject(PROJECT_ID);
+    return connectBenchApi();
+  };
   const runs: WriteRun[] = [];
   for (const clients of options.clients) {
-    runs.push(await writeRun(api, db, "one agent", clients, options.seconds));
-    runs.push(await writeRun(api, db, "spread", clients, options.seconds));
+    runs.push(await writeRun(await freshWorld(), db, "one agent", clients, options.seconds));
+    runs.push(await writeRun(await freshWorld(), db, "spread", clients, options.seconds));
   }
-  const sdk = await sdkWriters(api, db, 16, options.sdkDocuments);
+  const sdk = await sdkWriters(await freshWorld(), db, 16, options.sdkDocuments);
   const result: HotResult = { ...resultHeader(command, options, startedAt, loadAtStart), runs, sdkWriters: sdk };
   const markdown = renderMarkdown(result);
   say(`\n${markdown}`);
