@@ -36,13 +36,13 @@ export interface ProductInstance {
   close(): Promise<void>;
 }
 
-export async function startProductInstance(world: ReadWorld): Promise<ProductInstance> {
+export async function startProductInstance(world: ReadWorld, permissions: readonly string[] = PERMISSIONS): Promise<ProductInstance> {
   const deps = apiDeps({ db: world.db, auth: adminAuth(), keyring: world.keyring, pepper: world.pepper, emulator: true, log: countingLogger, keyLimits: HARNESS_KEY_LIMITS });
   const app = createApp(deps);
   const server = await serveFetchApp(app.fetch);
   const session = { Authorization: `Bearer ${world.idToken}` };
 
-  const createKey = () => createKeyThrough(app, world.idToken, { name: "read bench", permissions: PERMISSIONS, rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
+  const createKey = () => createKeyThrough(app, world.idToken, { name: "read bench", permissions: [...permissions], rateLimitPerMinute: MAX_RATE_LIMIT_PER_MINUTE });
 
   return {
     server,

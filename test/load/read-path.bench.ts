@@ -3,17 +3,19 @@
  * The read-path benchmark (run by test/load/bench.ts): the product's HTTP app in a plain Node HTTP
  * server on loopback against the real Firestore and Auth emulators, compared in the same run with
  * the floor (the same bytes from a minimal server), the naive read it replaces and Firestore's own
- * aggregation queries; plus batchGet of 100 ids and the heap of many read agents. Firestore reads
+ * aggregation queries; plus batchGet of 100 ids, the heap of many read agents, and what two
+ * attackers can make it read (phases/read-abuse). Firestore reads
  * are measured per request. The targets of issue #5 are checked and printed as PASS or FAIL; a
  * failed target does not fail the run. Writes test/results/bench-read-path.{json,md}.
  *
  * Order: the serving figures first, on a Firestore emulator holding only the small agents; the large
- * agents of the baselines next; batchGet and the heap last. Everything is written to the trigger-free
+ * agents of the baselines next; batchGet, the heap and the attackers last. Everything is written to the trigger-free
  * project and deleted at the end.
  */
 import { loadNow, resultHeader } from "./bench-environment";
 import type { ReadOptions } from "./bench-options";
 import { progress, say, writeResults } from "./bench-output";
+import { measureAbuse } from "./phases/read-abuse";
 import { measureBaselines, type BaselineFigures } from "./phases/read-baselines";
 import { measureBatchGet } from "./phases/read-batch-get";
 import { measureCacheHeap } from "./phases/read-cache-heap";
@@ -43,6 +45,7 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
     for (const size of options.naiveSizes) baselines.push(await measureBaselines(options, world, size));
     const batchGet = await measureBatchGet(options, world, agents.slice(1));
     const heap = await measureCacheHeap(options, world, agents);
+    const abuse = await measureAbuse(world, agents.slice(1));
 
     const { repeated, repeatedLight, floor, store, seriesRepeated, seriesStore } = serving;
     const result: ReadResult = {
@@ -58,7 +61,8 @@ export async function runReadPath(options: ReadOptions, command: string): Promis
       baselines,
       batchGet,
       heap,
-      targets: checkTargets({ repeated, repeatedLight, floor, store, seriesRepeated, seriesStore, naive: baselines.map((b) => b.naive), batchGet, heap }),
+      abuse,
+      targets: checkTargets({ repeated, repeatedLight, floor, store, seriesRepeated, seriesStore, naive: baselines.map((b) => b.naive), batchGet, heap, abuse }),
       loggedEvents: Object.fromEntries(loggedEvents),
       backgroundReads: readTotals().background,
     };

@@ -5,6 +5,7 @@
  * and the targets with PASS or FAIL.
  */
 import type { ResultHeader } from "./bench-environment";
+import type { AbuseFigures } from "./phases/read-abuse";
 import type { ReadOptions } from "./bench-options";
 import type { BaselineFigures } from "./phases/read-baselines";
 import type { BatchGetFigures } from "./phases/read-batch-get";
@@ -27,6 +28,7 @@ export interface ReadResult extends ResultHeader<ReadOptions> {
   baselines: BaselineFigures[];
   batchGet: BatchGetFigures;
   heap: CacheHeap;
+  abuse: AbuseFigures;
   targets: TargetCheck[];
   /** Warnings and errors the product instances logged, by event. */
   loggedEvents: Record<string, number>;
@@ -60,6 +62,15 @@ function figureTable(r: ReadResult): string[] {
         ...naive.map((n) => times(f.load.latency.p50 / n.load.latency.p50)),
       ]),
     ),
+  ];
+}
+
+function abuseSection({ forbiddenBatch: f, forgedKeys: k }: AbuseFigures): string[] {
+  return [
+    `## What an attacker can make it read (fresh instance each)`,
+    ``,
+    `- A signed-in user of another organization, with a key of their own, sends \`POST /v1/agents/metrics:batchGet\` of ${int(f.ids)} agents they may not read with \`Cache-Control: no-cache\`, ${int(f.requests)} times: **${int(f.reads)} reads** (${f.readsPerRequest.toFixed(2)} a request, session and key included); statuses ${Object.entries(f.statuses).map(([s, n]) => `${n} × ${s}`).join(", ")}; ${f.served} answers served an agent or missed an id in \`forbidden\`.`,
+    `- One signed-in user sends forged well-formed keys at ${k.perSecond} a second for ${k.statusesBySecond.length} s: ${k.first429 ? `first 429 at request ${k.first429.index + 1}, ${ms(k.first429.afterMs)} after the first` : "no 429"}; **${int(k.reads)} reads** for ${int(k.requests)} requests; by second: ${k.statusesBySecond.map((s, i) => `${i + 1}: ${Object.entries(s).map(([st, n]) => `${n} × ${st}`).join(", ")}`).join("; ")}.`,
   ];
 }
 
@@ -98,6 +109,8 @@ export function renderReadMarkdown(r: ReadResult): string {
     ...[r.repeated, r.repeatedLight, r.store, r.floor, ...r.baselines.flatMap((b) => [b.naive, b.aggregate])].map((f) => `- ${f.label}: ${f.how}.`),
     ``,
     ...batchSection(r),
+    ``,
+    ...abuseSection(r.abuse),
     ``,
     `## Heap of ${int(h.agents)} agent documents read once`,
     ``,

@@ -5,9 +5,11 @@
  * (`meta.cache: "edge"`, as the responses say): a build without an edge cache fails them, with the
  * layer it observed in the detail, rather than passing on a store read that merely looks fast.
  */
+import type { AbuseFigures } from "./phases/read-abuse";
 import type { BatchGetFigures } from "./phases/read-batch-get";
 import type { CacheHeap } from "./phases/read-cache-heap";
 import type { ReadFigure } from "./read-figure";
+import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
 import { ms, times } from "./stats";
 
 export interface TargetCheck {
@@ -28,6 +30,7 @@ export interface TargetInputs {
   naive: ReadFigure[];
   batchGet: BatchGetFigures;
   heap: CacheHeap;
+  abuse: AbuseFigures;
 }
 
 /** Share of responses (or batch items) that must name the edge for a figure to count as edge hits. */
@@ -91,5 +94,23 @@ export function checkTargets(r: TargetInputs): TargetCheck[] {
       ? { target: `${r.heap.agents.toLocaleString("en-US")} cached documents ≤ ${HEAP_LIMIT_MB} MB of heap`, pass: heapMet, detail: `${heapDetail}, ${r.heap.cachedEntries.toLocaleString("en-US")} view entries held` }
       : { target: `${r.heap.agents.toLocaleString("en-US")} cached documents ≤ ${HEAP_LIMIT_MB} MB of heap`, pass: false, detail: `${heapDetail}, but the edge cache held only ${r.heap.cachedEntries.toLocaleString("en-US")} of them (a re-read said ${layersOf(r.heap.rereadLayers)})` },
   );
+  checks.push(...abuseChecks(r.abuse));
   return checks;
+}
+
+/** Issue #13: what a caller who may read nothing, or who forges keys, costs. */
+function abuseChecks({ forbiddenBatch: f, forgedKeys: k }: AbuseFigures): TargetCheck[] {
+  const forgedLimited = k.first429 !== null && k.first429.afterMs <= 1_000;
+  return [
+    {
+      target: `no-cache batchGet of ${f.ids} forbidden ids, ${f.requests} times: ≤ 1 read per request amortized, nothing served`,
+      pass: f.readsPerRequest <= 1 && f.served === 0 && (f.statuses["200"] ?? 0) === f.requests,
+      detail: `${f.reads} reads for ${f.requests} requests (${f.readsPerRequest.toFixed(2)} each); ${f.served} answers served or missed an id; statuses ${JSON.stringify(f.statuses)}`,
+    },
+    {
+      target: `forged well-formed keys at ${k.perSecond}/s from one signed-in user: limited within the first second, reads bounded`,
+      pass: forgedLimited && k.reads <= BAD_KEYS_PER_MINUTE + 1,
+      detail: `${k.first429 ? `first 429 at request ${k.first429.index + 1}, ${ms(k.first429.afterMs)} after the first` : "no 429"}; ${k.reads} reads for ${k.requests} requests (the budget is ${BAD_KEYS_PER_MINUTE} refused keys a minute, plus the caller's profile)`,
+    },
+  ];
 }

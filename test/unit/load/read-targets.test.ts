@@ -4,6 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { AbuseFigures } from "../../load/phases/read-abuse";
 import type { BatchGetFigures } from "../../load/phases/read-batch-get";
 import type { CacheHeap } from "../../load/phases/read-cache-heap";
 import type { ReadFigure } from "../../load/read-figure";
@@ -22,6 +23,11 @@ const batch = (available: boolean, p95: number): BatchGetFigures => {
   return { available, fromStore: f, repeated: f };
 };
 
+const abuse = (forbiddenReads = 30, first429 = { index: 20, afterMs: 210 } as { index: number; afterMs: number } | null, forgedReads = 21): AbuseFigures => ({
+  forbiddenBatch: { requests: 100, ids: 100, reads: forbiddenReads, readsPerRequest: forbiddenReads / 100, served: 0, statuses: { 200: 100 } },
+  forgedKeys: { requests: 300, perSecond: 100, first429, statusesBySecond: [{ 401: 20, 429: 80 }, { 429: 100 }, { 429: 100 }], reads: forgedReads },
+});
+
 function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
   return {
     repeated: figure("repeated", 0.5, 9000, { edge: 100 }),
@@ -33,13 +39,14 @@ function inputs(overrides: Partial<TargetInputs> = {}): TargetInputs {
     naive: [figure("naive-1000", 200, 5, {}, new Map([[1000, 5]])), figure("naive-10000", 900, 1, {}, new Map([[10_000, 5]]))],
     batchGet: batch(true, 60),
     heap: heap(30, { edge: 1000 }),
+    abuse: abuse(),
     ...overrides,
   };
 }
 
 test("every target passes on figures that meet them all", () => {
   const checks = checkTargets(inputs());
-  assert.equal(checks.length, 10);
+  assert.equal(checks.length, 12);
   assert.deepEqual(checks.filter((c) => !c.pass), []);
 });
 
@@ -88,4 +95,16 @@ test("series targets fail on a series edge hit slower than twice the metrics edg
   assert.equal(twoReads?.pass, false);
   const notEdge = checkTargets(inputs({ seriesRepeated: figure("series-repeated", 0.5, 9000, { store: 100 }) })).find((c) => c.target.startsWith("series edge hit"));
   assert.equal(notEdge?.pass, false);
+});
+
+test("an attacker's figures fail their targets past one read per forbidden batchGet, without a 429 in the first second, or past the refused-key budget", () => {
+  const verdict = (figures: AbuseFigures, target: RegExp) => checkTargets(inputs({ abuse: figures })).find((c) => target.test(c.target))?.pass;
+  assert.equal(verdict(abuse(101), /forbidden ids/), false);
+  assert.equal(verdict(abuse(100), /forbidden ids/), true);
+  const leaking = abuse();
+  leaking.forbiddenBatch.served = 1;
+  assert.equal(verdict(leaking, /forbidden ids/), false, "an answer that served an agent");
+  assert.equal(verdict(abuse(30, null), /forged/), false, "never limited");
+  assert.equal(verdict(abuse(30, { index: 150, afterMs: 1_500 }), /forged/), false, "limited only after the first second");
+  assert.equal(verdict(abuse(30, undefined, 40), /forged/), false, "more reads than the budget");
 });
