@@ -8,11 +8,10 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { Timestamp } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../../functions/src/store/collections";
 import { assertReachedHandlers, sendHostile } from "../support/hostile-checks";
 import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
-import { adminDb, apiBaseUrl, hostingBaseUrl, signIn, signUp, unique } from "../support/emulators";
+import { adminDb, apiBaseUrl, hostingBaseUrl, signIn } from "../support/emulators";
+import { seedHostileWorld, type HostileWorld } from "../support/hostile-world";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261203);
 const COUNT = Number(process.env.HOSTILE_WIRE_COUNT ?? 10_000);
@@ -20,8 +19,7 @@ const VICTIM_KEY_NAME = "victim-private-key-name-over-the-wire";
 const TOKEN = "current-id-token";
 const CLIENT_ADDRESS = { function: "198.51.100.21", hosting: "198.51.100.22" } as const;
 
-const prefix = unique("wire");
-const ids = { mallory: `${prefix}-mallory`, alice: `${prefix}-alice`, globex: `${prefix}-globex`, acme: `${prefix}-acme`, mine: `${prefix}-agent-m`, theirs: `${prefix}-agent-a` };
+let world: HostileWorld;
 let malloryToken: string;
 let malloryKey: string;
 
@@ -36,17 +34,9 @@ async function keyFor(api: string, token: string, name: string): Promise<string>
 }
 
 before(async () => {
-  const db = adminDb();
-  malloryToken = await signUp(ids.mallory);
-  const aliceToken = await signUp(ids.alice);
-  const batch = db.batch();
-  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.globex}`), { name: "Globex" });
-  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.acme}`), { name: "Acme" });
-  batch.set(db.doc(`${COLLECTIONS.users}/${ids.mallory}`), { orgId: ids.globex, role: "member" });
-  batch.set(db.doc(`${COLLECTIONS.users}/${ids.alice}`), { orgId: ids.acme, role: "owner" });
-  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.mine}`), { name: "Mine", ownerId: ids.mallory, orgId: ids.globex, createdAt: Timestamp.now() });
-  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.theirs}`), { name: "Theirs", ownerId: ids.alice, orgId: ids.acme, createdAt: Timestamp.now() });
-  await batch.commit();
+  world = await seedHostileWorld(adminDb(), "wire");
+  const { ids, aliceToken } = world;
+  malloryToken = world.malloryToken;
   const api = await apiBaseUrl();
   const aliceKey = await keyFor(api, aliceToken, VICTIM_KEY_NAME);
   malloryKey = await keyFor(api, malloryToken, "mallory-key");
@@ -76,10 +66,10 @@ for (const via of ["function", "hosting"] as const) {
     const hosting = await hostingBaseUrl();
     const base = via === "function" ? await apiBaseUrl() : `${hosting}/api`;
     // A token of this run's own: the other run may have revoked the sessions of the last one.
-    malloryToken = await signIn(ids.mallory);
+    malloryToken = await signIn(world.ids.mallory);
     let cookie = via === "hosting" ? await cookieThrough(hosting) : null;
-    const targets = { own: { agentId: ids.mine, uid: ids.mallory, orgId: ids.globex }, victim: { agentId: ids.theirs, uid: ids.alice, orgId: ids.acme }, credentials: { token: TOKEN, apiKey: malloryKey } };
-    const readable = new Set([`agent:${ids.mine}`, `user:${ids.mallory}`, `org:${ids.globex}`]);
+    const { ids, readable } = world;
+    const targets = world.targets(malloryKey, TOKEN);
     let sent = 0;
     const send = async (req: HostileRequest) => {
       // From an address of the suite's own (the emulators add none), so its sign-in attempts spend

@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { createApp } from "../../functions/src/http/app";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
-import { COLLECTIONS } from "../../functions/src/store/collections";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";
 import { assertReachedHandlers, sendHostile } from "../support/hostile-checks";
 import { hostileRequests, type HostileRequest } from "../support/hostile-requests";
 import { createKeyThrough, HARNESS_KEY_LIMITS } from "../support/api-keys";
-import { adminAuth, adminDb, signIn, signUp, unique } from "../support/emulators";
+import { adminAuth, adminDb, signIn } from "../support/emulators";
+import { seedHostileWorld } from "../support/hostile-world";
 
 const PROJECT = "demo-metrics-hostile";
 const SEED = Number(process.env.HOSTILE_SEED ?? 20261123);
@@ -28,19 +28,9 @@ const TOKEN = "current-id-token";
 
 test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refusals in the envelope, nothing of another user (seed ${SEED})`, { timeout: 10 * 60_000 }, async () => {
   const db = adminDb(PROJECT);
-  const prefix = unique("hostile");
-  const ids = { mallory: `${prefix}-mallory`, alice: `${prefix}-alice`, globex: `${prefix}-globex`, acme: `${prefix}-acme`, mine: `${prefix}-agent-m`, theirs: `${prefix}-agent-a` };
-  // The Auth emulator's sign-in serves the default project, so the users live there.
-  let malloryToken = await signUp(ids.mallory);
-  const aliceToken = await signUp(ids.alice);
-  const batch = db.batch();
-  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.globex}`), { name: "Globex" });
-  batch.set(db.doc(`${COLLECTIONS.organizations}/${ids.acme}`), { name: "Acme" });
-  batch.set(db.doc(`${COLLECTIONS.users}/${ids.mallory}`), { orgId: ids.globex, role: "member" });
-  batch.set(db.doc(`${COLLECTIONS.users}/${ids.alice}`), { orgId: ids.acme, role: "owner" });
-  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.mine}`), { name: "Mine", ownerId: ids.mallory, orgId: ids.globex });
-  batch.set(db.doc(`${COLLECTIONS.agents}/${ids.theirs}`), { name: "Theirs", ownerId: ids.alice, orgId: ids.acme });
-  await batch.commit();
+  const world = await seedHostileWorld(db, "hostile");
+  const { ids, aliceToken, readable } = world;
+  let malloryToken = world.malloryToken;
 
   const secrets = readLocalSecrets();
   const log = recordingLogger();
@@ -54,9 +44,8 @@ test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refu
     assert.equal(res.status, 200, await res.text());
   }
 
-  const targets = { own: { agentId: ids.mine, uid: ids.mallory, orgId: ids.globex }, victim: { agentId: ids.theirs, uid: ids.alice, orgId: ids.acme }, credentials: { token: TOKEN, apiKey: malloryKey } };
+  const targets = world.targets(malloryKey, TOKEN);
   const withToken = (req: HostileRequest) => Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, value.split(TOKEN).join(malloryToken)]));
-  const readable = new Set([`agent:${ids.mine}`, `user:${ids.mallory}`, `org:${ids.globex}`]);
   const send = async (req: HostileRequest) => {
     const res = await app.request(req.path, { method: req.method, headers: withToken(req), body: req.body });
     // `DELETE /v1/session` revokes the caller's sessions: sign in again so later requests get past authentication.

@@ -56,10 +56,8 @@ export async function sendHostile(requests: readonly HostileRequest[], send: (re
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     const where = `request #${i} ${req.label} ${req.path.slice(0, 120)} (replay: ${replay})`;
     const text = await res.text();
-    const answeredBefore = via === "app" ? null : answeredBeforeTheApp(via, req);
-    // Near the length where the Hosting emulator's lookup fails, the app may still answer.
-    const hostingMayAnswer = answeredBefore === "hosting-emulator" && !undecodable(req.path.split("?")[0]);
-    if (answeredBefore && !(hostingMayAnswer && !isHostingEmulatorError(res.status, text, req.method === "HEAD"))) checkAnswerBeforeTheApp(where, answeredBefore, req, res.status, text, expect);
+    const front = via === "app" ? null : answeredBeforeTheApp(via, req, res.status, text);
+    if (front) checkAnswerBeforeTheApp(where, front, req, res.status, text, expect);
     else if (via !== "app" && (res.headers.get("content-type") ?? "").startsWith("text/html")) checkFrameworkAnswer(where, req, res.status, text, expect);
     else checkHostileAnswer(where, req, res.status, text, expect);
   }
@@ -100,11 +98,13 @@ function undecodable(path: string): boolean {
  * router in the Functions framework (400). The Hosting emulator (superstatic) first looks the path up
  * as a static file, and that lookup throws for an undecodable path and for one too long for the file
  * system (`ENAMETOOLONG`), which it answers 500 "Unexpected error occurred." itself, before the
- * rewrite. That 500 is the emulator's: production Hosting is not superstatic.
+ * rewrite. That 500 is the emulator's: production Hosting is not superstatic. Near the length where
+ * the lookup starts to fail the app may still answer, so for a long path the answer decides.
  */
-function answeredBeforeTheApp(via: Exclude<HostilePath, "app">, req: HostileRequest): FrontLayer | null {
+function answeredBeforeTheApp(via: Exclude<HostilePath, "app">, req: HostileRequest, status: number, text: string): FrontLayer | null {
   const path = req.path.split("?")[0];
-  if (via === "hosting" && (undecodable(path) || Buffer.byteLength(path) > LOOKUP_MAY_FAIL_BYTES)) return "hosting-emulator";
+  if (via === "hosting" && undecodable(path)) return "hosting-emulator";
+  if (via === "hosting" && Buffer.byteLength(path) > LOOKUP_MAY_FAIL_BYTES) return isHostingEmulatorError(status, text, req.method === "HEAD") ? "hosting-emulator" : null;
   return undecodable(path) ? "express-router" : null;
 }
 
