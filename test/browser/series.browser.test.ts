@@ -180,10 +180,13 @@ describe("dashboard charts and the page's own key", () => {
   it("an ingest through the API shows in the chart and its card without a reload", async () => {
     const agent = world.agents[0];
     const before = await assertMatchesApi("agent", agent.id, "hour");
-    const last = before.points.at(-1)!;
     const versionBefore = await page.getAttribute(card("agent", agent.id), "data-version");
     const navigated = navigations;
     const now = new Date().toISOString();
+    // The row of the hour the interactions fall in, as it was before (none yet when the hour has just begun):
+    // a run that crosses an hour boundary must not wait for the previous hour's row.
+    const hour = new Date(Math.floor(Date.parse(now) / 3_600_000) * 3_600_000).toISOString();
+    const last = before.points.find((p) => new Date(p.start).toISOString() === hour) ?? { count: 0, errorCount: 0 };
     const interactions = ["success", "success", "error"].map((status, i) => ({
       id: unique(`chart-${i}`),
       model: "claude-haiku-4",
@@ -199,9 +202,9 @@ describe("dashboard charts and the page's own key", () => {
       body: JSON.stringify({ interactions }),
     });
     assert.equal(res.status, 202);
-    // The current hour's row is the last; the feed polls every 10 s and the server's copies live up to 35 s.
-    const lastRow = () => shown("calls").then((table) => table.rows.at(-1)!);
-    const row = await eventually(lastRow, (r) => r.start === new Date(last.start).toISOString() && shownNumber(r.cells[0]) >= last.count + 3, 90_000);
+    // The feed polls every 10 s and the server's copies live up to 35 s.
+    const hourRow = () => shown("calls").then((table) => table.rows.find((r) => r.start === hour) ?? null);
+    const row = (await eventually(hourRow, (r) => r !== null && shownNumber(r.cells[0]) >= last.count + 3, 90_000))!;
     assert.equal(shownNumber(row.cells[0]), last.count + 3);
     assert.equal(shownNumber(row.cells[1]), last.errorCount + 1);
     await assertMatchesApi("agent", agent.id, "hour");
