@@ -39,6 +39,7 @@ import { CacheStats } from "./cache/cache-stats";
 import { storeViewSource } from "./cache/store-view-source";
 import { viewCache } from "./cache/view-cache";
 import { seriesCache } from "./cache/series-cache";
+import { RevisionFloor } from "./cache/revision-floor";
 import { SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "./store/view-codec";
 import { viewContext } from "./http/app-env";
 import type { AgentViewStore } from "./views/agent-views";
@@ -100,7 +101,9 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }),
     readReadableAgents: firestoreReadableViews(config.db, { fields: SERVED_VIEW_FIELDS }),
     context: () => viewContext({ keyring: config.keyring, now }) });
-  const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs });
+  // One memory of the latest revisions per instance: a copy that went back is refused by both caches.
+  const revisions = new RevisionFloor();
+  const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs, revisions });
   const readStates = firestoreAgentViewReader(config.db, { fields: SERIES_VIEW_FIELDS });
   const series = seriesCache(
     {
@@ -110,7 +113,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
       readRollup: source.readRollup,
       foldRollup: (scope, id) => rollups.fold(scope, id, viewContext({ keyring: config.keyring, now })),
     },
-    { keyring: config.keyring, log: config.log, now: nowMs },
+    { keyring: config.keyring, log: config.log, now: nowMs, revisions },
   );
   return {
     now,

@@ -21,7 +21,7 @@ import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { createKeyThrough } from "../support/api-keys";
 import { recordingLogger } from "../support/fakes";
 import { countRpcs } from "../support/rpc-counter";
-import { adminAuth, adminDb, apiBaseUrl, hostingBaseUrl, PROJECT_ID, requireEmulators, signIn, signUp, unique } from "../support/emulators";
+import { adminAuth, adminDb, apiBaseUrl, eventually, hostingBaseUrl, PROJECT_ID, requireEmulators, signIn, signUp, unique } from "../support/emulators";
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), mallory: unique("mallory") };
 const tokens: Record<string, string> = {};
@@ -207,4 +207,50 @@ test("the signature did not bind who may read a view (finding 4): an owner edite
   assert.deepEqual(await batch.json(), { data: {}, notFound: [], forbidden: [agentId] });
   const ownerRead = await fresh().request(`/v1/agents/${agentId}/metrics`, { headers: { Authorization: `Bearer ${ownerToken}`, "X-API-Key": ownerKey } });
   assert.equal(ownerRead.status, 200, "the agent document decides for its owner");
+});
+
+test("the signature did not bind the document asked for or the order of revisions (finding 4): a view pasted under another id, or an older copy put back, is not served", async () => {
+  const owner = unique("owner");
+  const ownerToken = await signUp(owner);
+  await adminDb().doc(`users/${owner}`).set({ orgId: ids.org, role: "owner" });
+  const [agentId, otherId] = [unique("rolled-back"), unique("pasted-from")];
+  for (const id of [agentId, otherId]) await adminDb().doc(`agents/${id}`).set({ name: id, ownerId: owner, orgId: ids.org, createdAt: Timestamp.now() });
+  const reader = createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const key = await createKeyThrough(reader, ownerToken, { name: "owner", permissions: ["read:agent-metrics", "write:interactions"] });
+  const headers = { Authorization: `Bearer ${ownerToken}`, "X-API-Key": key, "content-type": "application/json" };
+  const ingest = async (id: string, count: number, from: number) => {
+    const interactions = Array.from({ length: count }, (_, i) => ({ id: `call-${from + i}`, model: "m", inputTokens: 10, outputTokens: 2, latencyMs: 5, status: "success", occurredAt: new Date().toISOString() }));
+    const res = await reader.request(`/v1/agents/${id}/interactions`, { method: "POST", headers, body: JSON.stringify({ interactions }) });
+    assert.equal(res.status, 202, await res.clone().text());
+  };
+  const read = async (app: typeof reader, id: string) => {
+    const res = await app.request(`/v1/agents/${id}/metrics`, { headers: { ...headers, "Cache-Control": "no-cache" } });
+    assert.equal(res.status, 200);
+    return (await res.json()) as { data: { id: string; version: number; interactions: { count: number } }; meta: { cache: string } };
+  };
+  const counted = (id: string, count: number) => eventually(() => read(reader, id), (body) => body.data.interactions.count === count, 30_000);
+
+  await ingest(agentId, 2, 0);
+  await ingest(otherId, 9, 0);
+  await counted(agentId, 2);
+  await counted(otherId, 9);
+  const view = adminDb().doc(`agent_metrics_cache/${agentId}`);
+  const older = (await view.get()).data();
+  await ingest(agentId, 3, 2);
+  const newer = await counted(agentId, 5);
+
+  // Someone with write access to the database puts the older revision back, signature and all.
+  await view.set(older!);
+  const afterRollback = await read(reader, agentId);
+  assert.equal(afterRollback.data.interactions.count, 5, "the instance that served the later revision does not go back");
+  assert.equal(afterRollback.meta.cache, "computed", "it rebuilt the view from source");
+  assert.ok(afterRollback.data.version > (older!.version as number));
+  assert.equal((await view.get()).data()?.interactions.count, 5, "and the rebuild overwrote the older copy");
+  assert.ok(newer.data.version > (older!.version as number));
+
+  // The other agent's view (valid signature, another id) pasted under this id is refused like a bad signature.
+  await view.set((await adminDb().doc(`agent_metrics_cache/${otherId}`).get()).data()!);
+  const fresh = createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const afterPaste = await read(fresh, agentId);
+  assert.deepEqual([afterPaste.data.id, afterPaste.data.interactions.count, afterPaste.meta.cache], [agentId, 5, "computed"]);
 });

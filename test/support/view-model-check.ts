@@ -83,7 +83,7 @@ export function mismatchesOf(world: FinalWorld): string[] {
       if (diff) found.push(`agent ${agentId} has no view but has documents: ${diff}`);
       continue;
     }
-    if (!isAuthentic(stored.sealed, world.keyring)) {
+    if (!isAuthentic(stored.sealed, world.keyring, "agent", agentId)) {
       if (world.tampered.get(agentId)?.sealed !== stored.sealed) found.push(`agent ${agentId}: a view written by the functions fails its signature`);
       served.set(agentId, expected);
       continue;

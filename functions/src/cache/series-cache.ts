@@ -8,7 +8,8 @@
  * `ROLLUP_MAX_LAG_MS` is folded again, exactly as for the metrics reads. The response is signed when
  * it is rendered (its `data` is not a stored document) and kept serialized, keyed by scope, id and
  * range, under the same freshness policy as the views; its strong ETag is a digest of the data, so
- * every instance gives the same one for the same series.
+ * every instance gives the same one for the same series. A stored view older than a revision this
+ * instance has seen is rebuilt rather than rendered, as in the view cache (`RevisionFloor`, shared).
  */
 import { createHash } from "node:crypto";
 import type { Logger } from "../config/logger";
@@ -25,6 +26,7 @@ import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../store/rollup-store";
 import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
+import { RevisionFloor } from "./revision-floor";
 import { sizeOfEntry, type ViewEntry, type ViewOrigin } from "./view-entry";
 
 /** Where series come from on a miss. */
@@ -54,8 +56,18 @@ const NO_TOKENS = Object.freeze({ inputTokens: 0, outputTokens: 0, cacheReadToke
 /** Series take less room than views in all but the busiest agents; the edge keeps up to 16 MiB of them. */
 const SERIES_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 
-export function seriesCache(source: SeriesSource, options: { keyring: Keyring; log: Logger; now?: () => number; policy?: FreshnessPolicy }): SeriesCache {
+export interface SeriesCacheOptions {
+  keyring: Keyring;
+  log: Logger;
+  now?: () => number;
+  policy?: FreshnessPolicy;
+  /** The instance's memory of the latest revisions, shared with the view cache. */
+  revisions?: RevisionFloor;
+}
+
+export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): SeriesCache {
   const now = options.now ?? Date.now;
+  const revisions = options.revisions ?? new RevisionFloor();
 
   function entryOf(scope: Scope, id: string, range: SeriesRange, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null): ViewEntry {
     const buckets = range.granularity === "hour" ? state.hours : state.days;
@@ -66,21 +78,37 @@ export function seriesCache(source: SeriesSource, options: { keyring: Keyring; l
     return Object.freeze({ scope, id, etag, origin, payload, access: access && Object.freeze({ ...access }), tokens: NO_TOKENS });
   }
 
-  const trusted = (stored: StoredView | null, scope: Scope, id: string): stored is StoredView & { state: AgentState } =>
-    stored !== null && stored.state !== null && stored.sealed.data.scope === scope && stored.sealed.data.id === id && isAuthentic(stored.sealed, options.keyring);
+  // A stored view a series may be rendered from: its state is there, it is authentic for this scope and
+  // id, and no older than a revision this instance has seen. What passes raises the floor.
+  const trusted = (stored: StoredView | null, scope: Scope, id: string): stored is StoredView & { state: AgentState } => {
+    if (stored === null || stored.state === null) return false;
+    if (!isAuthentic(stored.sealed, options.keyring, scope, id)) {
+      options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
+      return false;
+    }
+    const { version } = stored.sealed.data;
+    if (!revisions.admits(scope, id, version)) {
+      options.log.warn("view.revision-regressed", { scope, id, version, seen: revisions.highest(scope, id) ?? null });
+      return false;
+    }
+    revisions.saw(scope, id, version);
+    return true;
+  };
 
   async function load(scope: Scope, id: string, range: SeriesRange): Promise<ViewEntry | null> {
     if (scope === "agent") {
       const stored = await source.readAgentState(id);
       if (trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", verifiedAccess(stored.sealed.data, stored.access, options.keyring));
-      if (stored) options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
       const computed = await source.recomputeAgent(id);
+      revisions.rebuilt(scope, id, computed?.sealed.data.version ?? null);
       return computed && entryOf(scope, id, range, computed.state, "computed", computed.access);
     }
     const stored = await source.readRollup(scope, id);
     const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
     if (recent && trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", null);
-    return entryOf(scope, id, range, (await source.foldRollup(scope, id)).state, "computed", null);
+    const folded = await source.foldRollup(scope, id);
+    revisions.rebuilt(scope, id, folded.sealed.data.version);
+    return entryOf(scope, id, range, folded.state, "computed", null);
   }
 
   const edge = new EdgeCache<ViewEntry | null>({

@@ -14,7 +14,9 @@
  * one round trip). Rollups are folded again when
  * their stored copy is older than `ROLLUP_MAX_LAG_MS`, as before the edge existed.
  * A refresh on this instance updates the entry at once; folds, wherever they run, show within the
- * freshness policy.
+ * freshness policy. A stored revision older than one this instance already served or wrote (a copy
+ * that went back: `RevisionFloor`) is treated like a broken one: rebuilt, and `view.revision-regressed`
+ * logged.
  */
 import type { Logger } from "../config/logger";
 import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
@@ -30,6 +32,7 @@ import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
+import { RevisionFloor } from "./revision-floor";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";
 
 /** Where views come from on a miss. */
@@ -50,6 +53,8 @@ export interface ViewCacheOptions {
   now?: () => number;
   policy?: FreshnessPolicy;
   maxBytes?: number;
+  /** The instance's memory of the latest revisions, shared with the series cache. */
+  revisions?: RevisionFloor;
 }
 
 export interface ViewCache {
@@ -83,12 +88,28 @@ const keyOf = (scope: Scope, id: string) => `${scope}:${id}`;
 export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCache {
   const now = options.now ?? Date.now;
   const readAgent = batchLoader((ids) => source.readAgents(ids));
+  const revisions = options.revisions ?? new RevisionFloor();
 
-  const authenticOrLogged = (scope: Scope, id: string, stored: StoredView | null): stored is StoredView => {
+  // A stored view that may be served: authentic for this scope and id, and not older than a revision
+  // this instance has seen. What passes raises the floor.
+  const servableOrLogged = (scope: Scope, id: string, stored: StoredView | null): stored is StoredView => {
     if (!stored) return false;
-    if (isAuthentic(stored.sealed, options.keyring)) return true;
-    options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
-    return false;
+    if (!isAuthentic(stored.sealed, options.keyring, scope, id)) {
+      options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
+      return false;
+    }
+    const { version } = stored.sealed.data;
+    if (!revisions.admits(scope, id, version)) {
+      options.log.warn("view.revision-regressed", { scope, id, version, seen: revisions.highest(scope, id) ?? null });
+      return false;
+    }
+    revisions.saw(scope, id, version);
+    return true;
+  };
+
+  const rebuilt = <T extends ComputedView | null>(scope: Scope, id: string, computed: T): T => {
+    revisions.rebuilt(scope, id, computed?.sealed.data.version ?? null);
+    return computed;
   };
 
   // The owner stored beside an authentic view, once its own signature verifies; null otherwise (the
@@ -101,16 +122,16 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
 
   async function loadAgent(id: string): Promise<ViewEntry | null> {
     const stored = await readAgent(id);
-    if (authenticOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", accessOrLogged(id, stored));
-    const computed = await source.recomputeAgent(id);
+    if (servableOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", accessOrLogged(id, stored));
+    const computed = rebuilt("agent", id, await source.recomputeAgent(id));
     return computed && viewEntryOf(computed.sealed, "computed", computed.access);
   }
 
   async function loadRollup(scope: RollupScope, id: string): Promise<ViewEntry> {
     const stored = await source.readRollup(scope, id);
     const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
-    if (authenticOrLogged(scope, id, stored) && recent) return viewEntryOf(stored.sealed, "store");
-    return viewEntryOf((await source.foldRollup(scope, id)).sealed, "computed");
+    if (recent && servableOrLogged(scope, id, stored)) return viewEntryOf(stored.sealed, "store");
+    return viewEntryOf(rebuilt(scope, id, await source.foldRollup(scope, id)).sealed, "computed");
   }
 
   // null: an agent that does not exist.
@@ -146,7 +167,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       const loaded = new Map<string, Served<ViewEntry>>();
       if (ids.length === 0) return loaded;
       for (const [id, stored] of await source.readReadableAgents(viewer, ids)) {
-        if (!stored.access || !canReadAgent(viewer, stored.access) || stored.sealed.data.scope !== "agent" || stored.sealed.data.id !== id || !authenticOrLogged("agent", id, stored)) continue;
+        if (!stored.access || !canReadAgent(viewer, stored.access) || !servableOrLogged("agent", id, stored)) continue;
         const access = accessOrLogged(id, stored);
         if (!access) continue;
         const entry = viewEntryOf(stored.sealed, "store", access);
@@ -157,6 +178,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
     },
     remember(sealed, origin, access = null) {
       const entry = viewEntryOf(sealed, origin, access);
+      revisions.saw(entry.scope, entry.id, sealed.data.version);
       edge.set(keyOf(entry.scope, entry.id), entry);
       return entry;
     },
@@ -165,7 +187,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       if (held) return held.tokens;
       // null: an agent remembered as absent; its request is refused before it gets here.
       const stored = await readAgent(id);
-      return stored && isAuthentic(stored.sealed, options.keyring) ? viewEntryOf(stored.sealed, "store").tokens : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 };
+      return stored && isAuthentic(stored.sealed, options.keyring, "agent", id) ? viewEntryOf(stored.sealed, "store").tokens : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 };
     },
     stats: () => edge.stats(),
   };

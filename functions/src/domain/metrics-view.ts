@@ -49,7 +49,11 @@ export function seal(view: MetricsView, keyring: Keyring, now: Date): SealedView
   return { data: view, signature: keyring.sign(view, now) };
 }
 
-/** True when the signature verifies over exactly this data with one of the keyring's keys. */
-export function isAuthentic(sealed: SealedView, keyring: Keyring): boolean {
-  return keyring.verify(sealed.data, sealed.signature);
+/**
+ * True when `sealed` is the view of `scope`/`id` and its signature verifies over exactly this data with
+ * one of the keyring's keys. The identity is checked here, not left to callers: a view signed for
+ * another agent (or as another scope) and stored under this id is as untrustworthy as a bad signature.
+ */
+export function isAuthentic(sealed: SealedView, keyring: Keyring, scope: Scope, id: string): boolean {
+  return sealed.data?.scope === scope && sealed.data.id === id && keyring.verify(sealed.data, sealed.signature);
 }

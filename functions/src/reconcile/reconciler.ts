@@ -203,7 +203,7 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
     deps.log.warn("reconcile.owner-updated", { agentId });
     return "moved";
   }
-  if (view && !isAuthentic(view.sealed, ctx.keyring)) {
+  if (view && !isAuthentic(view.sealed, ctx.keyring, "agent", agentId)) {
     await deps.agentViews.recompute(agentId, ctx);
     report.repaired.drift += 1;
     deps.log.warn("reconcile.repaired", { agentId, cause: "signature" });

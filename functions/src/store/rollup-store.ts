@@ -47,7 +47,7 @@ export function firestoreRollupStore(db: Firestore, agentViews: Pick<AgentViewSt
     const states: AgentState[] = [];
     for (let [agentId, stored] of await readViews(agents.docs.map((agent) => agent.id))) {
       if (!stored) continue; // an agent without any source document yet adds nothing
-      if (!stored.state || !isAuthentic(stored.sealed, ctx.keyring)) {
+      if (!stored.state || !isAuthentic(stored.sealed, ctx.keyring, "agent", agentId)) {
         await agentViews.recompute(agentId, ctx);
         stored = await agentViews.read(agentId);
       }
@@ -63,7 +63,7 @@ export function firestoreRollupStore(db: Firestore, agentViews: Pick<AgentViewSt
       const previous = decodeView((await tx.get(ref)).data());
       const now = ctx.now();
       const content = rollupContent(state, agentCount, now);
-      const authentic = previous !== null && isAuthentic(previous.sealed, ctx.keyring);
+      const authentic = previous !== null && isAuthentic(previous.sealed, ctx.keyring, scope, id);
       const sameContent = authentic && canonicalJson(contentOf(previous.sealed.data)) === canonicalJson(content);
       const sameState = authentic && previous.state !== null && encodeState(previous.state).equals(encodeState(state));
       if (sameContent && sameState && previous.sealed.signature.keyId === ctx.keyring.activeKeyId) {
@@ -87,7 +87,7 @@ export function firestoreRollupStore(db: Firestore, agentViews: Pick<AgentViewSt
     },
     async roll(scope, id, ctx) {
       const stored = await this.read(scope, id);
-      if (!stored?.state || !isAuthentic(stored.sealed, ctx.keyring)) return stored ? this.fold(scope, id, ctx) : null;
+      if (!stored?.state || !isAuthentic(stored.sealed, ctx.keyring, scope, id)) return stored ? this.fold(scope, id, ctx) : null;
       return store(scope, id, stored.state, stored.sealed.data.agentCount ?? 0, ctx);
     },
   };

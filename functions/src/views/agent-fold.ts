@@ -72,8 +72,7 @@ const priced = (pricing: Pricing, state: AgentState) => pricingFingerprint(prici
 /** The stored view when it can be built on: its state is present and its signature, scope and id verify. */
 function trustedView(stored: StoredView | null, agentId: string, keyring: Keyring): (StoredView & { state: AgentState }) | null {
   if (!stored?.state) return null;
-  const { data } = stored.sealed;
-  if (data.scope !== "agent" || data.id !== agentId || !isAuthentic(stored.sealed, keyring)) return null;
+  if (!isAuthentic(stored.sealed, keyring, "agent", agentId)) return null;
   return stored as StoredView & { state: AgentState };
 }
 

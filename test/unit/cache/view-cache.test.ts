@@ -107,6 +107,38 @@ test("a refresh that meets a tampered document replaces the copy with a recomput
   assert.equal(counts.at(-1), 7);
 });
 
+test("a view signed for another agent and stored under this id is refused like a bad signature: recomputed and logged", async () => {
+  const { cache, stored, recomputes, log, sealAgent } = setup();
+  stored.set("a", storedView(sealAgent("b", 3, 5)));
+  const served = await agentView(cache, "a");
+  assert.deepEqual([served.value.origin, dataOf(served.value.payload).id, dataOf(served.value.payload).sources.count], ["computed", "a", 7]);
+  assert.deepEqual(recomputes, ["a"]);
+  assert.ok(log.entries.some((e) => e.event === "view.signature-invalid" && e.fields?.id === "a"));
+});
+
+test("versions only grow: an older copy put back in the store, signature and all, is not served once a later one was", async () => {
+  const { cache, stored, recomputes, log, sealAgent, advance } = setup();
+  const older = storedView(sealAgent("a", 3, 3));
+  stored.set("a", storedView(sealAgent("a", 5, 5)));
+  assert.equal(dataOf((await agentView(cache, "a")).value.payload).sources.count, 5);
+  stored.set("a", older);
+  advance(6_000);
+  const served = await cache.agent("a", { revalidate: true });
+  assert.deepEqual([served?.value.origin, dataOf(served?.value.payload ?? "").sources.count], ["computed", 7], "rebuilt from source, never the older copy");
+  assert.deepEqual(recomputes, ["a"]);
+  assert.ok(log.entries.some((e) => e.event === "view.revision-regressed" && e.fields?.id === "a" && e.fields?.version === 3 && e.fields?.seen === 5));
+  const next = await cache.agent("a", { revalidate: true });
+  assert.deepEqual([next?.value.origin, recomputes.length], ["store", 1], "the rebuilt revision is served from the store again: one rebuild, no loop");
+});
+
+test("a revision written on this instance raises the floor too", async () => {
+  const { cache, stored, recomputes, sealAgent } = setup();
+  cache.remember(sealAgent("a", 8, 8), "computed");
+  stored.set("a", storedView(sealAgent("a", 6, 6)));
+  const served = await cache.agent("a", { revalidate: true });
+  assert.deepEqual([served?.value.origin, recomputes], ["computed", ["a"]]);
+});
+
 test("what is cached cannot be changed in memory", async () => {
   const { cache, stored, sealAgent } = setup();
   stored.set("a", storedView(sealAgent("a", 1)));

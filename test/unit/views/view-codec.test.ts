@@ -33,9 +33,9 @@ const masked = (doc: Record<string, unknown>, fields: readonly string[]) => Obje
 test("a read of the served fields only still verifies, and keeps the agent's owner", () => {
   const agentDoc = encodeAgentView(agentView, bookkeeping);
   const rollupDoc = encodeRollupView(rollupView, { state, foldedAt: now, changedAt: now, rollAt: null });
-  for (const doc of [agentDoc, rollupDoc]) {
+  for (const [doc, scope, id] of [[agentDoc, "agent", "a1"], [rollupDoc, "org", "o1"]] as const) {
     const served = decodeView(masked(doc, SERVED_VIEW_FIELDS));
-    assert.ok(served && isAuthentic(served.sealed, keyring), `${doc.scope} view verifies from its served fields`);
+    assert.ok(served && isAuthentic(served.sealed, keyring, scope, id), `${scope} view verifies from its served fields`);
   }
   const served = decodeView(masked(agentDoc, SERVED_VIEW_FIELDS));
   assert.deepEqual(served?.access, access);
