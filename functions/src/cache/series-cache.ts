@@ -18,7 +18,7 @@ import { verifiedAccess } from "../domain/access-seal";
 import type { AgentState } from "../domain/agent-view";
 import { canonicalJson } from "../domain/canonical-json";
 import { ENTRY_OVERHEAD_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
-import { isAuthentic, type Scope } from "../domain/metrics-view";
+import type { Scope } from "../domain/metrics-view";
 import { renderSeries, type SeriesRange } from "../domain/series";
 import type { Keyring } from "../domain/signing";
 import type { ReadableViews } from "../store/readable-agents-query";
@@ -27,6 +27,7 @@ import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
 import { RevisionFloor } from "./revision-floor";
+import { storedViewCheck } from "./stored-view-check";
 import { sizeOfEntry, type ViewEntry, type ViewOrigin } from "./view-entry";
 
 /** Where series come from on a miss. */
@@ -67,7 +68,6 @@ export interface SeriesCacheOptions {
 
 export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): SeriesCache {
   const now = options.now ?? Date.now;
-  const revisions = options.revisions ?? new RevisionFloor();
 
   function entryOf(scope: Scope, id: string, range: SeriesRange, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null): ViewEntry {
     const buckets = range.granularity === "hour" ? state.hours : state.days;
@@ -78,36 +78,24 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
     return Object.freeze({ scope, id, etag, origin, payload, access: access && Object.freeze({ ...access }), tokens: NO_TOKENS });
   }
 
-  // A stored view a series may be rendered from: its state is there, it is authentic for this scope and
-  // id, and no older than a revision this instance has seen. What passes raises the floor.
-  const trusted = (stored: StoredView | null, scope: Scope, id: string): stored is StoredView & { state: AgentState } => {
-    if (stored === null || stored.state === null) return false;
-    if (!isAuthentic(stored.sealed, options.keyring, scope, id)) {
-      options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
-      return false;
-    }
-    const { version } = stored.sealed.data;
-    if (!revisions.admits(scope, id, version)) {
-      options.log.warn("view.revision-regressed", { scope, id, version, seen: revisions.highest(scope, id) ?? null });
-      return false;
-    }
-    revisions.saw(scope, id, version);
-    return true;
-  };
+  const check = storedViewCheck({ keyring: options.keyring, log: options.log, revisions: options.revisions ?? new RevisionFloor() });
+  // A stored view a series may be rendered from: its state is there, and it passes the check.
+  const trusted = (stored: StoredView | null, scope: Scope, id: string): stored is StoredView & { state: AgentState } =>
+    stored !== null && stored.state !== null && check.servable(scope, id, stored);
 
   async function load(scope: Scope, id: string, range: SeriesRange): Promise<ViewEntry | null> {
     if (scope === "agent") {
       const stored = await source.readAgentState(id);
       if (trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", verifiedAccess(stored.sealed.data, stored.access, options.keyring));
       const computed = await source.recomputeAgent(id);
-      revisions.rebuilt(scope, id, computed?.sealed.data.version ?? null);
+      check.rebuilt(scope, id, computed?.sealed.data.version ?? null);
       return computed && entryOf(scope, id, range, computed.state, "computed", computed.access);
     }
     const stored = await source.readRollup(scope, id);
     const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
     if (recent && trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", null);
     const folded = await source.foldRollup(scope, id);
-    revisions.rebuilt(scope, id, folded.sealed.data.version);
+    check.rebuilt(scope, id, folded.sealed.data.version);
     return entryOf(scope, id, range, folded.state, "computed", null);
   }
 

@@ -33,6 +33,7 @@ import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
 import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
 import { RevisionFloor } from "./revision-floor";
+import { storedViewCheck } from "./stored-view-check";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";
 
 /** Where views come from on a miss. */
@@ -89,26 +90,9 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
   const now = options.now ?? Date.now;
   const readAgent = batchLoader((ids) => source.readAgents(ids));
   const revisions = options.revisions ?? new RevisionFloor();
-
-  // A stored view that may be served: authentic for this scope and id, and not older than a revision
-  // this instance has seen. What passes raises the floor.
-  const servableOrLogged = (scope: Scope, id: string, stored: StoredView | null): stored is StoredView => {
-    if (!stored) return false;
-    if (!isAuthentic(stored.sealed, options.keyring, scope, id)) {
-      options.log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
-      return false;
-    }
-    const { version } = stored.sealed.data;
-    if (!revisions.admits(scope, id, version)) {
-      options.log.warn("view.revision-regressed", { scope, id, version, seen: revisions.highest(scope, id) ?? null });
-      return false;
-    }
-    revisions.saw(scope, id, version);
-    return true;
-  };
-
+  const check = storedViewCheck({ keyring: options.keyring, log: options.log, revisions });
   const rebuilt = <T extends ComputedView | null>(scope: Scope, id: string, computed: T): T => {
-    revisions.rebuilt(scope, id, computed?.sealed.data.version ?? null);
+    check.rebuilt(scope, id, computed?.sealed.data.version ?? null);
     return computed;
   };
 
@@ -122,7 +106,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
 
   async function loadAgent(id: string): Promise<ViewEntry | null> {
     const stored = await readAgent(id);
-    if (servableOrLogged("agent", id, stored)) return viewEntryOf(stored.sealed, "store", accessOrLogged(id, stored));
+    if (check.servable("agent", id, stored)) return viewEntryOf(stored.sealed, "store", accessOrLogged(id, stored));
     const computed = rebuilt("agent", id, await source.recomputeAgent(id));
     return computed && viewEntryOf(computed.sealed, "computed", computed.access);
   }
@@ -130,7 +114,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
   async function loadRollup(scope: RollupScope, id: string): Promise<ViewEntry> {
     const stored = await source.readRollup(scope, id);
     const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
-    if (recent && servableOrLogged(scope, id, stored)) return viewEntryOf(stored.sealed, "store");
+    if (recent && check.servable(scope, id, stored)) return viewEntryOf(stored.sealed, "store");
     return viewEntryOf(rebuilt(scope, id, await source.foldRollup(scope, id)).sealed, "computed");
   }
 
@@ -167,7 +151,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       const loaded = new Map<string, Served<ViewEntry>>();
       if (ids.length === 0) return loaded;
       for (const [id, stored] of await source.readReadableAgents(viewer, ids)) {
-        if (!stored.access || !canReadAgent(viewer, stored.access) || !servableOrLogged("agent", id, stored)) continue;
+        if (!stored.access || !canReadAgent(viewer, stored.access) || !check.servable("agent", id, stored)) continue;
         const access = accessOrLogged(id, stored);
         if (!access) continue;
         const entry = viewEntryOf(stored.sealed, "store", access);
