@@ -12,7 +12,7 @@ import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from "./config/params";
 import type { ChangeKind } from "./domain/agent-change";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
-import { documentId } from "./schemas/ids";
+import { documentId } from "./contract/schemas/ids";
 import { apiServices, signingKeyring, triggerServices } from "./services";
 import { agentsPricedFor } from "./store/priced-views";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";

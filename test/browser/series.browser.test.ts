@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { apiBaseUrl, eventually, unique } from "../support/emulators";
-import type { SeriesData, SeriesPoint } from "../../web-client/src/lib/api-types";
+import type { SeriesData, SeriesPoint } from "metrics-functions/contract";
 import { createKey, forwardPageErrors, hostingUrl, idTokenFor, launchChromium, screenshot, seedWorld, signIn, type SeededWorld } from "../support/browser";
 
 // The page's own types of the series answer: the test reads the API as the page does.

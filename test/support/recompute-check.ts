@@ -5,7 +5,7 @@
  * it remembers the order names arrived in, and only that may differ).
  */
 import { renderAgent, type AgentState } from "../../functions/src/domain/agent-view";
-import { canonicalJson } from "../../functions/src/domain/canonical-json";
+import { canonicalJson } from "../../functions/src/contract/canonical-json";
 import { encodeState } from "../../functions/src/store/state-codec";
 import type { ViewContext } from "../../functions/src/views/agent-fold";
 import type { AgentViewStore } from "../../functions/src/views/agent-views";

@@ -5,7 +5,7 @@
  * rollups over them) with it. Mismatches are described by the first path where the two differ.
  */
 import { emptyAgentState, renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
-import { canonicalJson } from "../../functions/src/domain/canonical-json";
+import { canonicalJson } from "../../functions/src/contract/canonical-json";
 import { isAuthentic } from "../../functions/src/domain/metrics-view";
 import type { Pricing } from "../../functions/src/domain/pricing";
 import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";

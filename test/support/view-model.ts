@@ -14,8 +14,9 @@ import type { Logger } from "../../functions/src/config/logger";
 import type { ChangeKind } from "../../functions/src/domain/agent-change";
 import { sortBatch } from "../../functions/src/domain/interaction-batch";
 import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/domain/pricing";
-import { signedMessage, type Keyring } from "../../functions/src/domain/signing";
-import { INTERACTION_STATUSES } from "../../functions/src/schemas/interaction-documents";
+import type { Keyring } from "../../functions/src/domain/signing";
+import { signedMessageText } from "../../functions/src/contract/signed-message";
+import { INTERACTION_STATUSES } from "../../functions/src/contract/schemas/interactions";
 import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import type { ViewContext } from "../../functions/src/views/agent-fold";
@@ -57,13 +58,13 @@ const keyring = fastKeyring("model-key");
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * A keyring that signs the same message as the real one (`signedMessage`: canonical JSON, key id,
+ * A keyring that signs the same message as the real one (`signedMessageText`: canonical JSON, key id,
  * time) with HMAC-SHA256 instead of Ed25519: just as sensitive to any change of the data, and cheap
  * enough for a few hundred thousand signatures. Ed25519 itself is tested in signing.test.ts.
  */
 function fastKeyring(keyId: string): Keyring {
   const secret = randomBytes(32);
-  const mac = (data: object, signedAt: string) => createHmac("sha256", secret).update(signedMessage(data, keyId, signedAt)).digest("base64url");
+  const mac = (data: object, signedAt: string) => createHmac("sha256", secret).update(signedMessageText(data, keyId, signedAt)).digest("base64url");
   return {
     activeKeyId: keyId,
     publicKeys: [],

@@ -6,8 +6,9 @@
  */
 import { webcrypto } from "node:crypto";
 import { ApiRequestError, type ConditionalMetrics, type MetricsScope, type ReadOptions } from "../../web-client/src/lib/api-client";
-import type { BatchGetResponse, MetricsData, MetricsResponse, SignedResponse, SigningKey } from "../../web-client/src/lib/api-types";
-import { signedMessage } from "../../functions/src/domain/signing";
+import type { BatchGetResponse, MetricsData, MetricsResponse, SignedResponse, SigningKey } from "metrics-functions/contract";
+import { signedMessageText } from "../../functions/src/contract/signed-message";
+import { emptyAgentView } from "./fakes";
 
 const { subtle } = webcrypto;
 const ED25519 = { name: "Ed25519" } as const;
@@ -57,19 +58,22 @@ export async function makeSigner(keyId = "test-key") {
   const published: SigningKey = { keyId, alg: "Ed25519", publicKey, status: "active" };
   async function sign<T extends object = MetricsData>(data: T): Promise<SignedResponse<T> & { meta: MetricsResponse["meta"] }> {
     const signedAt = new Date().toISOString();
-    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, signedMessage(data, keyId, signedAt))).toString("base64url");
+    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, new TextEncoder().encode(signedMessageText(data, keyId, signedAt)))).toString("base64url");
     return { data, signature: { alg: "Ed25519", keyId, signedAt, value }, meta: { cache: "store", ageMs: 0, stale: false } };
   }
   return { published, sign };
 }
 
 export function agentView(id: string, count: number, version = 1): MetricsData {
+  const computedAt = "2026-01-01T00:00:00.000Z";
+  const empty = emptyAgentView(new Date(computedAt));
   return {
     scope: "agent",
     id,
     version,
-    computedAt: "2026-01-01T00:00:00.000Z",
-    sources: { count, totalBytes: count * 100, totalTokens: count * 10, byType: { pdf: count }, byStatus: { processing: 0, ready: count, failed: 0 }, lastAddedAt: null },
+    computedAt,
+    ...empty,
+    sources: { ...empty.sources, count, totalBytes: count * 100, totalTokens: count * 10, byType: { ...empty.sources.byType, pdf: count }, byStatus: { processing: 0, ready: count, failed: 0 } },
   };
 }
 

@@ -14,10 +14,10 @@
  * one provisioning through the Web Locks API where the browser has it.
  */
 import type { ApiClient } from "./lib/api-client";
-import type { ListedApiKey } from "./lib/api-types";
+import type { ListedApiKey, Permission } from "metrics-functions/contract";
 
 export const DASHBOARD_KEY_NAME = "Dashboard (this browser)";
-export const DASHBOARD_PERMISSIONS = ["read:agent-metrics", "read:user-metrics", "read:org-metrics"];
+export const DASHBOARD_PERMISSIONS: Permission[] = ["read:agent-metrics", "read:user-metrics", "read:org-metrics"];
 const EXPIRES_IN_DAYS = 1;
 /** A key this close to its expiry is replaced rather than used: a read must not meet the expiry. */
 const RENEW_BEFORE_EXPIRY_MS = 10 * 60_000;

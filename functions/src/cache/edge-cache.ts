@@ -11,6 +11,7 @@
  */
 import { LRUCache } from "lru-cache";
 import { freshnessOf, hitRateOf, type FreshnessPolicy } from "../domain/cache-policy";
+import type { LayerStats } from "../contract/schemas/service";
 
 /** A value as served: whether it came from memory, how old it is, and whether it was past fresh. */
 export interface Served<V> {
@@ -20,16 +21,7 @@ export interface Served<V> {
   stale: boolean;
 }
 
-export interface LayerStats {
-  hits: number;
-  misses: number;
-  staleServes: number;
-  evictions: number;
-  loadFailures: number;
-  entries: number;
-  bytes: number;
-  hitRate: number;
-}
+export type { LayerStats };
 
 export interface EdgeCacheOptions<V> {
   policy: FreshnessPolicy;

@@ -16,7 +16,7 @@ import type { Logger } from "../config/logger";
 import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
 import { verifiedAccess } from "../domain/access-seal";
 import type { AgentState } from "../domain/agent-view";
-import { canonicalJson } from "../domain/canonical-json";
+import { canonicalJson } from "../contract/canonical-json";
 import { ENTRY_OVERHEAD_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
 import type { Scope } from "../domain/metrics-view";
 import { renderSeries, type SeriesRange } from "../domain/series";

@@ -4,7 +4,7 @@
  * the same 401 so a caller learns nothing about other people's keys; the reason goes to the logs.
  */
 import { displayPrefix, generateApiKey, generateKeyId, type KeyEnvironment } from "./api-key-format";
-import type { Permission } from "./permissions";
+import type { Permission } from "../contract/permissions";
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 

@@ -11,12 +11,9 @@
  * one read.
  */
 
-export interface FreshnessPolicy {
-  /** Age under which a copy is served without revalidation. */
-  freshMs: number;
-  /** Age past which a copy is never served (the staleness bound). */
-  maxAgeMs: number;
-}
+import { VIEW_FRESHNESS, type FreshnessPolicy } from "../contract/freshness";
+
+export type { FreshnessPolicy };
 
 export type Freshness = "fresh" | "stale" | "expired";
 
@@ -24,7 +21,7 @@ export type Freshness = "fresh" | "stale" | "expired";
  * Metrics views (agent, user, org): fresh for 5 s, then served stale for up to 30 s more while one
  * refresh runs — the same numbers as `Cache-Control: max-age=5, stale-while-revalidate=30`.
  */
-export const VIEW_POLICY: FreshnessPolicy = { freshMs: 5_000, maxAgeMs: 35_000 };
+export const VIEW_POLICY: FreshnessPolicy = VIEW_FRESHNESS;
 
 /**
  * Who owns what (`users`, `agents`, `organizations` documents) for access checks: fresh for 5 s,

@@ -9,7 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import type { InteractionContribution } from "./interaction-metrics";
-import { interactionItemSchema, MAX_FUTURE_SKEW_MS } from "../schemas/interaction-documents";
+import { interactionItemSchema, MAX_FUTURE_SKEW_MS } from "../contract/schemas/interactions";
 
 export interface AcceptedItem {
   /** Its position in the request, for a rejection found later (an id another agent holds). */

@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { KEY_ID_PATTERN } from "./api-key-format";
-import { fromBase64Url } from "./base64url";
+import { fromBase64Url } from "../contract/base64url";
 
 /** Where a page ended: the last key it showed. */
 export interface ListPosition {
@@ -36,7 +36,7 @@ export function decodePageToken(token: string): ListPosition | null {
   if (!bytes) return null;
   let payload: unknown;
   try {
-    payload = JSON.parse(bytes.toString("utf8"));
+    payload = JSON.parse(Buffer.from(bytes).toString("utf8"));
   } catch {
     return null;
   }

@@ -1,18 +1,8 @@
 /**
  * @module permissions
- * The closed list of API key permissions and the one rule that reads them.
+ * The one rule that reads API key permissions (the list itself is the contract's).
  */
-export const PERMISSIONS = [
-  "read:agent-metrics",
-  "write:agent-metrics",
-  "read:user-metrics",
-  "read:org-metrics",
-  "write:interactions",
-  "read:cache-stats",
-  "admin:all",
-] as const;
-
-export type Permission = (typeof PERMISSIONS)[number];
+import type { Permission } from "../contract/permissions";
 
 /**
  * Permissions over the deployment rather than the user's own data (`read:cache-stats`: figures of an

@@ -5,7 +5,7 @@
  * repaired; one whose totals are right but whose windows have rolled on since it was rendered is
  * re-rendered; one signed by a key that is no longer active is re-signed; anything else is left alone.
  */
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "../contract/canonical-json";
 import type { ViewContent } from "./metrics-view";
 
 export type Verdict = "repaired" | "rolled" | "resigned" | "unchanged";

@@ -1,21 +1,14 @@
 /**
  * @module signing
- * Ed25519 signatures over metrics views, with key ids so the signing key can rotate.
- *
- * The signed message is a fixed header, the key id, the signing time and the canonical JSON of the
- * view without its `signature` field, one per line. The header names what is signed (a view, or the
- * server-only record of who may read one), so a signature over one can never pass for the other. Binding key id and time into the message stops a
- * signature from being replayed under another key or passed off as newer. Verification needs only
- * the public key served by `GET /v1/signing-keys`, so browsers verify without a secret.
+ * Ed25519 signatures over metrics views, with key ids so the signing key can rotate. What is signed
+ * (header, key id, time, canonical JSON) is the contract's `signed-message`; this module holds the
+ * keys and does the signing, and the browser verifies with the public keys alone.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
-import { canonicalJson } from "./canonical-json";
-import { fromBase64Url, toBase64Url } from "./base64url";
+import { fromBase64Url, toBase64Url } from "../contract/base64url";
+import { SIGNATURE_ALG, signedMessageText, type SignedPurpose } from "../contract/signed-message";
 
-export const SIGNATURE_ALG = "Ed25519" as const;
-/** What a signature is over, and the header its message starts with. */
-const MESSAGE_HEADERS = { view: "agent-metrics-view/v1", access: "agent-metrics-access/v1" } as const;
-export type SignedPurpose = keyof typeof MESSAGE_HEADERS;
+export { SIGNATURE_ALG, type SignedPurpose };
 
 /** The signature stored with, and served beside, every metrics view. */
 export interface ViewSignature {
@@ -51,12 +44,10 @@ export interface KeyringSecret {
   keys: Array<{ keyId: string; d?: string; x?: string }>;
 }
 
-/** The exact bytes that are signed; exported for the browser helper's tests and the docs. */
-export function signedMessage(data: object, keyId: string, signedAt: string, purpose: SignedPurpose = "view"): Buffer {
-  return Buffer.from(`${MESSAGE_HEADERS[purpose]}\n${keyId}\n${signedAt}\n${canonicalJson(data)}`, "utf8");
-}
+/** The exact bytes that are signed. */
+const signedMessage = (data: object, keyId: string, signedAt: string, purpose: SignedPurpose = "view"): Buffer => Buffer.from(signedMessageText(data, keyId, signedAt, purpose), "utf8");
 
-function privateKeyFromSeed(seed: Buffer): KeyObject {
+function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   // PKCS#8 prefix for an Ed25519 private key (RFC 8410), followed by the 32-byte seed.
   const der = Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]);
   return createPrivateKey({ key: der, format: "der", type: "pkcs8" });

@@ -1,26 +1,12 @@
 /**
  * @module errors
- * The contract's error envelope and the one mapping from error code to HTTP status. Handlers throw
- * `ApiError`; the app's error handler turns it (and anything unexpected) into the envelope, so no
- * stack trace or internal message ever reaches a client.
+ * Errors meant for the client. Handlers throw `ApiError`; the app's error handler turns it (and
+ * anything unexpected) into the contract's envelope, so no stack trace or internal message ever
+ * reaches a client.
  */
 import type { z } from "zod";
-
-export const ERROR_STATUS = {
-  INVALID_ARGUMENT: 400,
-  UNAUTHENTICATED: 401,
-  PERMISSION_DENIED: 403,
-  NOT_FOUND: 404,
-  RESOURCE_EXHAUSTED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export interface ErrorEnvelope {
-  error: { code: ErrorCode; message: string; retryAfterSeconds?: number; details?: unknown };
-}
+import { ERROR_STATUS, type ErrorCode } from "../contract/error-codes";
+import type { ErrorEnvelope } from "../contract/schemas/errors";
 
 /** An error meant for the client: its code, message and details are shown as they are. */
 export class ApiError extends Error {

@@ -8,19 +8,12 @@
  * for up to a minute. The report names no secret and no error text, only whether the store answered.
  */
 import type { Logger } from "../config/logger";
+import type { HealthReport } from "../contract/schemas/service";
 
 /** Resolves when the store answered (any answer, "not found" included); rejects or hangs otherwise. */
 export type StoreProbe = () => Promise<unknown>;
 
-export interface HealthReport {
-  status: "ok" | "unavailable";
-  time: string;
-  /** The deployed revision (Cloud Run's `K_REVISION`), or "unknown". */
-  revision: string;
-  /** `process.version` of the instance, e.g. "v22.23.3". */
-  node: string;
-  firestore: { ok: boolean; checkedAt: string; latencyMs: number };
-}
+export type { HealthReport };
 
 export interface HealthCheck {
   /** The current report: cached when the last probe is recent enough, else after a new probe. */

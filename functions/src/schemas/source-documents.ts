@@ -5,9 +5,9 @@
  * is logged, so a bad write can neither crash a trigger into a retry loop nor corrupt a total.
  */
 import { z } from "zod";
-import { documentId } from "./ids";
+import { documentId } from "../contract/schemas/ids";
 import type { AgentOwnership } from "../domain/access-policy";
-import { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType } from "../domain/source-kinds";
+import { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType } from "../contract/source-kinds";
 
 /**
  * A Firestore Timestamp (anything with `toDate()`) or a Date. Strings are refused on purpose: Firestore

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import type { ApiKeyRecord } from "../domain/api-key-policy";
 import type { ListPosition } from "../domain/page-token";
-import type { Permission } from "../domain/permissions";
+import type { Permission } from "../contract/permissions";
 import { COLLECTIONS } from "./collections";
 
 /** One page of a listing, and where the next one starts (null when this was the last). */

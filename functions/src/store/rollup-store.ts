@@ -12,7 +12,7 @@
  */
 import type { Firestore } from "firebase-admin/firestore";
 import type { AgentState } from "../domain/agent-view";
-import { canonicalJson } from "../domain/canonical-json";
+import { canonicalJson } from "../contract/canonical-json";
 import { contentOf, isAuthentic, nextRevision, seal } from "../domain/metrics-view";
 import { mergeAgentStates, rollupContent } from "../domain/rollup";
 import { nextRollAt } from "../domain/time-buckets";

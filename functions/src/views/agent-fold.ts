@@ -26,7 +26,7 @@ import type { AgentOwnership } from "../domain/access-policy";
 import { sealAccess, verifiedAccess } from "../domain/access-seal";
 import { applyDeltas, sortByWatermark } from "../domain/agent-delta";
 import { renderAgent, sameAccumulators, summarizeAgent, type AgentState } from "../domain/agent-view";
-import { canonicalJson } from "../domain/canonical-json";
+import { canonicalJson } from "../contract/canonical-json";
 import { contentOf, isAuthentic, nextRevision, seal, type MetricsView, type SealedView } from "../domain/metrics-view";
 import { pricingFingerprint, type Pricing } from "../domain/pricing";
 import type { Keyring } from "../domain/signing";

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createPublicKey, verify } from "node:crypto";
-import { generateKeyringSecret, parseKeyring, signedMessage } from "../../../functions/src/domain/signing";
+import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
+import { signedMessageText } from "../../../functions/src/contract/signed-message";
 
 const data = { scope: "agent", id: "a1", sources: { count: 3, totalBytes: 1200 }, version: 4 };
 
@@ -21,7 +22,7 @@ test("anyone can verify with the served raw public key and node:crypto alone", (
   assert.ok(served);
   assert.equal(Buffer.from(served.publicKey, "base64url").length, 32);
   const publicKey = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: served.publicKey }, format: "jwk" });
-  assert.equal(verify(null, signedMessage(data, "k1", signature.signedAt), publicKey, Buffer.from(signature.value, "base64url")), true);
+  assert.equal(verify(null, Buffer.from(signedMessageText(data, "k1", signature.signedAt)), publicKey, Buffer.from(signature.value, "base64url")), true);
 });
 
 test("after rotation, views signed by the retired key still verify and new ones use the new key", () => {

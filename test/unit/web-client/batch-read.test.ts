@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { ApiRequestError } from "../../../web-client/src/lib/api-client";
-import type { BatchGetResponse, MetricsResponse } from "../../../web-client/src/lib/api-types";
+import type { BatchGetResponse, MetricsResponse } from "metrics-functions/contract";
 import { readAgentsInBatches } from "../../../web-client/src/lib/batch-read";
 
 const responseFor = (id: string) => ({ data: { id } }) as unknown as MetricsResponse;

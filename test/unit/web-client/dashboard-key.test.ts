@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { DASHBOARD_KEY_NAME, DASHBOARD_PERMISSIONS, DashboardKey } from "../../../web-client/src/dashboard-key";
 import { ApiRequestError } from "../../../web-client/src/lib/api-client";
-import type { CreateApiKeyRequest, CreatedApiKey, ListedApiKey } from "../../../web-client/src/lib/api-types";
+import type { CreateApiKeyRequest, CreatedApiKey, ListedApiKey } from "metrics-functions/contract";
 import { FakeClock, QuotaStorage } from "../../support/web-cache-fakes";
 
 const DAY = 86_400_000;

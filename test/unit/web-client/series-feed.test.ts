@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 import { ApiRequestError, type ConditionalSeries, type MetricsScope, type SeriesQuery } from "../../../web-client/src/lib/api-client";
-import type { SeriesData, SeriesResponse } from "../../../web-client/src/lib/api-types";
+import type { SeriesData, SeriesResponse } from "metrics-functions/contract";
 import { SeriesFeed, type SeriesRef, type SeriesUpdate } from "../../../web-client/src/lib/series-feed";
 import { signatureVerifier } from "../../../web-client/src/lib/verify-signature";
 import { FakeClock, makeSigner } from "../../support/web-cache-fakes";

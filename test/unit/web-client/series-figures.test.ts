@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { SeriesData, SeriesPoint } from "../../../web-client/src/lib/api-types";
+import type { SeriesData, SeriesPoint } from "metrics-functions/contract";
 import { figureSummary, MODELS_SHOWN, pointTimes, seriesFigures } from "../../../web-client/src/view/series-figures";
 
 const point = (start: string, count: number, byModel?: SeriesPoint["byModel"]): SeriesPoint => ({

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
 import { before, describe, it } from "node:test";
 import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
-import type { SigningKey } from "../../../web-client/src/lib/api-types";
-import { canonicalJson } from "../../../web-client/src/lib/canonical-json";
+import type { SigningKey } from "metrics-functions/contract";
+import { canonicalJson } from "metrics-functions/contract";
 import { verifyMetricsSignature } from "../../../web-client/src/lib/verify-signature";
 
 // Node's WebCrypto, typed by @types/node whatever `lib` the test tsconfig uses; at runtime it is the

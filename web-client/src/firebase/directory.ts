@@ -4,7 +4,7 @@
  * profile, the agents they own, and new context sources (the one source collection a client writes
  * here). Metrics never come from here: they are read, signed, through the API.
  */
-import { SOURCE_STATUSES, SOURCE_TYPES } from "../../../functions/src/domain/source-kinds";
+import { SOURCE_STATUSES, SOURCE_TYPES } from "metrics-functions/contract";
 import { addDoc, collection, doc, getDoc, getDocs, query, serverTimestamp, where, type Firestore } from "firebase/firestore/lite";
 
 export interface Profile {

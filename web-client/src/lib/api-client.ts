@@ -19,7 +19,7 @@ import type {
   SeriesGranularity,
   SeriesResponse,
   SigningKey,
-} from "./api-types";
+} from "metrics-functions/contract";
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 

@@ -6,7 +6,7 @@
  * route shipped) is read one agent at a time instead.
  */
 import { ApiRequestError } from "./api-client";
-import type { BatchGetResponse, MetricsResponse } from "./api-types";
+import type { BatchGetResponse, MetricsResponse } from "metrics-functions/contract";
 
 export const MAX_BATCH_IDS = 100;
 

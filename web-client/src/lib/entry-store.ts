@@ -7,7 +7,7 @@
  * fits, and if nothing is left to evict the entry is simply not kept (the page still has the value).
  * Nothing here trusts what it reads: the cache verifies every entry's signature before use.
  */
-import type { MetricsResponse } from "./api-types";
+import type { MetricsResponse } from "metrics-functions/contract";
 
 /** The parts of the Web Storage API the cache uses; `localStorage` and test fakes both fit. */
 export type StorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem" | "key" | "length">;

@@ -9,9 +9,8 @@
  * the network is down, or the server keeps answering 429/503, the last verified value is served,
  * marked stale, rather than an error. Concurrent reads of one view share one request.
  */
-import { VIEW_POLICY } from "../../../functions/src/domain/cache-policy";
 import { ApiRequestError, type ApiClient, type ConditionalMetrics, type MetricsScope } from "./api-client";
-import type { MetricsResponse, ServerCacheLayer } from "./api-types";
+import { VIEW_FRESHNESS, type MetricsResponse, type ServerCacheLayer } from "metrics-functions/contract";
 import { BackoffGate, DEFAULT_BACKOFF, isRetryable, type BackoffOptions } from "./backoff";
 import { EntryStore, type CacheEntry, type StorageLike } from "./entry-store";
 import { readAgentsInBatches } from "./batch-read";
@@ -23,7 +22,7 @@ export const CACHE_FORMAT_VERSION = "v1";
  * The oldest copy a server instance may serve (its edge cache's maximum age): a lower revision than
  * one this browser saw more recently than that is an old copy.
  */
-export const SERVER_MAX_STALE_MS = VIEW_POLICY.maxAgeMs;
+export const SERVER_MAX_STALE_MS = VIEW_FRESHNESS.maxAgeMs;
 
 export interface MetricsRef {
   scope: MetricsScope;

@@ -10,7 +10,7 @@
  * server says wait, polls are skipped and the last verified points stay on screen.
  */
 import { ApiRequestError, type ApiClient, type MetricsScope } from "./api-client";
-import type { SeriesGranularity, SeriesResponse } from "./api-types";
+import type { SeriesGranularity, SeriesResponse } from "metrics-functions/contract";
 import { BackoffGate, DEFAULT_BACKOFF } from "./backoff";
 
 export interface SeriesRef {

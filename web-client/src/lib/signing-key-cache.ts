@@ -4,7 +4,7 @@
  * not seen triggers one refetch, so a key rotated in while the page is open still verifies, while a
  * forged key id costs at most one extra request per id.
  */
-import type { SigningKey } from "./api-types";
+import type { SigningKey } from "metrics-functions/contract";
 
 /**
  * Fetches the keys lazily and refetches once per unknown key id.

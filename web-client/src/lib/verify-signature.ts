@@ -1,23 +1,15 @@
 /**
  * @module verify-signature
  * Checks a metrics response against the public signing keys with WebCrypto Ed25519, so the page can
- * show whether what it displays is exactly what the server signed. The message layout mirrors the
- * server's `signedMessage`: header, key id, signing time, canonical JSON of `data`, one per line.
+ * show whether what it displays is exactly what the server signed. The message is the contract's
+ * (`signedMessageText`: header, key id, signing time, canonical JSON of `data`, one per line).
  * Any malformed input answers false rather than throwing: to the user it is simply "not verified".
  */
-import type { SignedResponse, SigningKey } from "./api-types";
-import { fromBase64Url } from "./base64url";
-import { canonicalJson } from "./canonical-json";
+import { fromBase64Url, SIGNATURE_ALG, signedMessageText, type SignedResponse, type SigningKey } from "metrics-functions/contract";
 
-const MESSAGE_HEADER = "agent-metrics-view/v1";
-const ED25519 = { name: "Ed25519" } as const;
+const ED25519 = { name: SIGNATURE_ALG } as const;
 const PUBLIC_KEY_BYTES = 32;
 const SIGNATURE_BYTES = 64;
-
-/** The string whose UTF-8 bytes the server signs; a TypeError when `data` cannot be canonical. */
-function signedMessage(data: unknown, keyId: string, signedAt: string): string {
-  return `${MESSAGE_HEADER}\n${keyId}\n${signedAt}\n${canonicalJson(data)}`;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -35,16 +27,16 @@ export async function verifyMetricsSignature(response: unknown, keys: readonly S
   try {
     if (!isRecord(response) || !isRecord(response.data) || !isRecord(response.signature)) return false;
     const { alg, keyId, signedAt, value } = response.signature;
-    if (alg !== "Ed25519" || typeof keyId !== "string" || typeof signedAt !== "string" || typeof value !== "string") {
+    if (alg !== SIGNATURE_ALG || typeof keyId !== "string" || typeof signedAt !== "string" || typeof value !== "string") {
       return false;
     }
-    const key = Array.isArray(keys) ? keys.find((k) => k?.keyId === keyId && k.alg === "Ed25519") : undefined;
+    const key = Array.isArray(keys) ? keys.find((k) => k?.keyId === keyId && k.alg === SIGNATURE_ALG) : undefined;
     const rawKey = typeof key?.publicKey === "string" ? fromBase64Url(key.publicKey) : null;
     const signature = fromBase64Url(value);
     if (rawKey?.length !== PUBLIC_KEY_BYTES || signature?.length !== SIGNATURE_BYTES) return false;
 
     const publicKey = await crypto.subtle.importKey("raw", rawKey, ED25519, false, ["verify"]);
-    const message = new TextEncoder().encode(signedMessage(response.data, keyId, signedAt));
+    const message = new TextEncoder().encode(signedMessageText(response.data, keyId, signedAt));
     return await crypto.subtle.verify(ED25519, publicKey, signature, message);
   } catch {
     // Data that cannot be canonical was never signed; a browser without Ed25519 cannot vouch for it.

@@ -7,7 +7,7 @@
  */
 import { describeError, errorState } from "../describe-error";
 import type { ApiClient } from "../lib/api-client";
-import { PERMISSIONS, type CreateApiKeyRequest, type ListedApiKey } from "../lib/api-types";
+import { PERMISSIONS, type CreateApiKeyRequest, type ListedApiKey, type Permission } from "metrics-functions/contract";
 import { byId, el } from "../view/element";
 import { formatNumber, formatTime } from "../view/format-value";
 import { stateMessage } from "../view/state-message";
@@ -33,9 +33,12 @@ function permissionBoxes(container: HTMLElement): void {
   );
 }
 
+/** The boxes carry the contract's names; anything else was not one of them. */
+const isPermission = (value: string): value is Permission => (PERMISSIONS as readonly string[]).includes(value);
+
 function requestFrom(form: HTMLFormElement): CreateApiKeyRequest {
   const fields = new FormData(form);
-  const request: CreateApiKeyRequest = { name: String(fields.get("name") ?? "").trim(), permissions: fields.getAll("permissions").map(String) };
+  const request: CreateApiKeyRequest = { name: String(fields.get("name") ?? "").trim(), permissions: fields.getAll("permissions").map(String).filter(isPermission) };
   const expires = Number(fields.get("expiresInDays"));
   const limit = Number(fields.get("rateLimitPerMinute"));
   if (expires > 0) request.expiresInDays = Math.round(expires);

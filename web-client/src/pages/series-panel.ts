@@ -12,7 +12,7 @@
 import { describeError, errorState } from "../describe-error";
 import type { MetricsRef } from "../lib/metrics-cache";
 import type { SeriesFeed, SeriesRef, SeriesUpdate } from "../lib/series-feed";
-import type { SeriesGranularity } from "../lib/api-types";
+import type { SeriesGranularity } from "metrics-functions/contract";
 import { byId, el } from "../view/element";
 import { formatTime } from "../view/format-value";
 import type { SeriesView } from "../view/series-view";

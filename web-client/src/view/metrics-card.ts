@@ -4,7 +4,7 @@
  * as it), the headline facts, then charts of sources by type and status, cost by model, latency
  * percentiles and the 1h/24h/7d windows. Blocks a view does not carry are left out.
  */
-import type { InteractionsBlock, MetricsData } from "../lib/api-types";
+import type { InteractionsBlock, MetricsData } from "metrics-functions/contract";
 import type { MetricsResult } from "../lib/metrics-cache";
 import { barChart, countBars, factList } from "./data-blocks";
 import { el } from "./element";

@@ -7,7 +7,7 @@
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { SeriesGranularity } from "../lib/api-types";
+import type { SeriesGranularity } from "metrics-functions/contract";
 import type { SeriesFigure } from "./series-figures";
 
 /** Colour-blind-safe hues (Okabe–Ito), each with its own dash. */

@@ -4,7 +4,7 @@
  * tokens and (daily points only) cost by model. The chart and its text alternative are both drawn
  * from these columns, so the table a screen reader reads holds exactly the numbers the lines plot.
  */
-import type { SeriesData, SeriesPoint } from "../lib/api-types";
+import type { SeriesData, SeriesPoint } from "metrics-functions/contract";
 import { formatNumber, formatUsd } from "./format-value";
 
 export interface FigureColumn {

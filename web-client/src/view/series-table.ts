@@ -3,7 +3,7 @@
  * The text alternative of a series chart: a table with one row per bucket and one column per line,
  * the same numbers the chart plots, formatted as the rest of the page formats them.
  */
-import type { SeriesGranularity } from "../lib/api-types";
+import type { SeriesGranularity } from "metrics-functions/contract";
 import { el } from "./element";
 import { bucketLabel, type SeriesFigure } from "./series-figures";
 

@@ -6,7 +6,7 @@
  * own chunk and the main script stays lean. A redraw reuses each figure's chart (new data only) and
  * keeps its table open if the reader opened it.
  */
-import type { SeriesData } from "../lib/api-types";
+import type { SeriesData } from "metrics-functions/contract";
 import { drawChart, type DrawnChart } from "./series-chart";
 import { el } from "./element";
 import { figureSummary, pointTimes, seriesFigures, type SeriesFigure } from "./series-figures";

@@ -8,7 +8,7 @@
  * answered once. The body is assembled from each view's pre-serialized JSON.
  */
 import { Hono } from "hono";
-import { batchGetBody } from "../../schemas/api-requests";
+import { batchGetBody } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { agentViewsFor } from "../agent-view-access";

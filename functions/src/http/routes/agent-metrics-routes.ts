@@ -7,7 +7,7 @@
  * served.
  */
 import { Hono } from "hono";
-import { agentPath } from "../../schemas/api-requests";
+import { agentPath } from "../../contract/schemas/requests";
 import { agentViewsFor } from "../agent-view-access";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";

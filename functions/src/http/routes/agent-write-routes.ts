@@ -14,8 +14,8 @@
 import { Hono } from "hono";
 import { canWriteAgent } from "../../domain/access-policy";
 import { sortBatch } from "../../domain/interaction-batch";
-import { agentPath } from "../../schemas/api-requests";
-import { ingestBody } from "../../schemas/interaction-documents";
+import { agentPath } from "../../contract/schemas/requests";
+import { ingestBody } from "../../contract/schemas/interactions";
 import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";

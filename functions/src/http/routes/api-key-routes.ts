@@ -5,19 +5,15 @@
  * lists show the public id and display prefix. Another user's key id answers 404, like an unknown one.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
 import { keyedHash } from "../../domain/keyed-hash";
 import { operatorOnly } from "../../domain/permissions";
 import { decodePageToken, encodePageToken } from "../../domain/page-token";
-import { createApiKeyBody, listApiKeysQuery } from "../../schemas/api-requests";
+import { createApiKeyBody, keyPath, listApiKeysQuery, usageQuery } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { limitAccountRequests, requireSession } from "../auth/require-auth";
 import { ApiError, invalidArgument } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
-
-const keyPath = z.object({ keyId: z.string().regex(/^key_[0-9A-Za-z]{16}$/, "is not an API key id") });
-const usageQuery = z.object({ days: z.coerce.number().int().min(1).max(30).default(30) });
 
 export function apiKeyRoutes(deps: ApiDeps) {
   const ownedKey = async (uid: string, keyId: string) => {

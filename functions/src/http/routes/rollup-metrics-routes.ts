@@ -7,9 +7,8 @@
  * everyone else gets 403, so ids cannot be probed.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import { canReadOrg, canReadUser } from "../../domain/access-policy";
-import { documentId } from "../../schemas/ids";
+import { orgPath, userPath } from "../../contract/schemas/requests";
 import type { RollupScope } from "../../store/rollup-store";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
@@ -22,7 +21,7 @@ const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: st
 
 export function userMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
-    const { uid } = pathParams(c, z.object({ uid: documentId }));
+    const { uid } = pathParams(c, userPath);
     const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
     // The caller may always read their own metrics, profile or not.
     const allowed = uid === viewer.uid || (target !== null && canReadUser(viewer, target));
@@ -33,7 +32,7 @@ export function userMetricsRoutes(deps: ApiDeps) {
 
 export function orgMetricsRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:orgId/metrics", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
-    const { orgId } = pathParams(c, z.object({ orgId: documentId }));
+    const { orgId } = pathParams(c, orgPath);
     const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
     if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");

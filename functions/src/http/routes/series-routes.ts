@@ -6,15 +6,13 @@
  * the metrics reads of the same scope. A range the series cannot serve is a 400 naming the parameter.
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
 import { canReadAgent, canReadOrg, canReadUser } from "../../domain/access-policy";
 import type { Served } from "../../cache/edge-cache";
 import type { ViewEntry } from "../../cache/view-entry";
 import { readableIds } from "../agent-view-access";
 import type { Scope } from "../../domain/metrics-view";
 import { seriesRange, type SeriesRange } from "../../domain/series";
-import { agentPath, seriesQuery } from "../../schemas/api-requests";
-import { documentId } from "../../schemas/ids";
+import { agentPath, orgPath, seriesQuery, userPath } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
@@ -57,7 +55,7 @@ export function agentSeriesRoutes(deps: ApiDeps) {
 
 export function userSeriesRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:uid/metrics/series", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
-    const { uid } = pathParams(c, z.object({ uid: documentId }));
+    const { uid } = pathParams(c, userPath);
     const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
     if (!(uid === viewer.uid || (target !== null && canReadUser(viewer, target)))) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
     return serveSeries(c, deps, "user", uid);
@@ -66,7 +64,7 @@ export function userSeriesRoutes(deps: ApiDeps) {
 
 export function orgSeriesRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().get("/:orgId/metrics/series", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
-    const { orgId } = pathParams(c, z.object({ orgId: documentId }));
+    const { orgId } = pathParams(c, orgPath);
     const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
     if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");

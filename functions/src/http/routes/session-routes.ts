@@ -7,15 +7,14 @@
  */
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { z } from "zod";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { limitAccountRequests, refuseCrossSiteWrite, requestAddressHash, requireSession } from "../auth/require-auth";
 import { takeSessionMint } from "../caller-limits";
 import { RECENT_SIGN_IN_MS, SESSION_COOKIE_TTL_MS } from "../auth/session-issuer";
 import { ApiError } from "../errors";
 import { jsonBody } from "../request-body";
+import { createSessionBody } from "../../contract/schemas/requests";
 
-const createSessionBody = z.strictObject({ idToken: z.string().min(1).max(8192) });
 const COOKIE = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } as const;
 
 export function sessionRoutes(deps: ApiDeps) {

@@ -1,8 +1,16 @@
 /**
  * @module base64url
- * Decodes the unpadded base64url that keys and signatures travel in, without Node's Buffer, and
- * refuses anything that is not strictly base64url so a mangled value can never verify.
+ * RFC 4648 §5 encoding without padding, the form keys, signatures and page tokens travel in, written
+ * with `btoa`/`atob` so the same code runs in Node and in browsers. Decoding is strict: anything that
+ * is not base64url answers null, so a mangled value can never verify.
  */
+
+/** Encodes bytes as unpadded base64url. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 
 /**
  * Decodes base64url (padding optional) into bytes; null when the text is not valid base64url.

@@ -1,9 +1,12 @@
 /**
  * @module canonical-json
- * The one serialization that signatures are computed over. Keys are sorted at every depth and no
- * whitespace is emitted, so the bytes depend only on the data, never on insertion order or on the
- * order Firestore returns map fields in. The browser helper reimplements these few lines; any change
- * here is a change of the signature format and needs a new `alg` label.
+ * The one serialization that signatures are computed over: the JSON Canonicalization Scheme of
+ * RFC 8785 (JCS) for the values a view holds. Keys are sorted by their UTF-16 code units (what
+ * JavaScript's default sort compares) at every depth, no whitespace is emitted, and numbers and
+ * strings are written as ECMAScript's `JSON.stringify` writes them (which is what JCS prescribes), so
+ * the bytes depend only on the data, never on insertion order or on the order Firestore returns map
+ * fields in. Server and browser both use this module; any change here is a change of the signature
+ * format and needs a new message header (`signed-message.ts`).
  */
 
 /** A JSON value as it may appear in a signed document. */

@@ -1,10 +1,11 @@
 /**
- * @module api-requests
- * zod schemas of request bodies and path parameters: the single definition that validation, the
- * TypeScript types and the API reference in docs/API.md all follow.
+ * @module requests
+ * zod schemas of request bodies, queries and path parameters: the single definition that the routes
+ * validate with, the TypeScript types and the OpenAPI document (and docs/API.md, generated from it)
+ * all follow.
  */
 import { z } from "zod";
-import { PERMISSIONS } from "../domain/permissions";
+import { PERMISSIONS } from "../permissions";
 import { documentId } from "./ids";
 
 export const createApiKeyBody = z.strictObject({
@@ -18,6 +19,8 @@ export const createApiKeyBody = z.strictObject({
   rateLimitPerMinute: z.number().int().min(1).max(100_000).optional(),
 });
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
+/** `POST /v1/api-keys` as a client writes it. */
+export type CreateApiKeyRequest = z.input<typeof createApiKeyBody>;
 
 /** Keys a page of `GET /v1/api-keys` holds when the request names no `pageSize` (or 0), and at most. */
 const API_KEY_PAGE_SIZE = { default: 50, max: 100 } as const;
@@ -37,6 +40,15 @@ export const listApiKeysQuery = z.object({
 });
 
 export const agentPath = z.object({ agentId: documentId });
+export const userPath = z.object({ uid: documentId });
+export const orgPath = z.object({ orgId: documentId });
+export const keyPath = z.object({ keyId: z.string().regex(/^key_[0-9A-Za-z]{16}$/, "is not an API key id") });
+
+/** The query of `GET /v1/api-keys/{keyId}/usage`: how many days back, 1 to 30 (30 by default). */
+export const usageQuery = z.object({ days: z.coerce.number().int().min(1).max(30).default(30) });
+
+/** `POST /v1/session`: a Firebase ID token to exchange for the `__session` cookie. */
+export const createSessionBody = z.strictObject({ idToken: z.string().min(1).max(8192) });
 
 /** Most ids one batch read accepts. */
 export const MAX_BATCH_IDS = 100;
