@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createApp } from "../../functions/src/http/app";
+import { createCheckedApp } from "../support/openapi-check";
 import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
@@ -44,7 +44,7 @@ test("health is 503 UNAVAILABLE while Firestore does not answer, and 200 again o
   let skewMs = 0;
   const now = () => new Date(Date.now() + skewMs);
   const deps = apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(JSON.stringify(generateKeyringSecret("health-test"))), pepper: "health-test-pepper-of-at-least-32-characters", emulator: true, log: recordingLogger(), now });
-  const app = createApp(deps);
+  const app = createCheckedApp(deps);
   const health = async () => {
     const res = await app.request("/v1/health");
     return { status: res.status, body: (await res.json()) as { status?: string; error?: { code: string; details: { firestore: { ok: boolean } } } } };

@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../functions/src/http/app";
+import { createCheckedApp } from "../support/openapi-check";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
@@ -34,7 +34,7 @@ test(`${COUNT} hostile requests against the app over the emulators: no 5xx, refu
 
   const secrets = readLocalSecrets();
   const log = recordingLogger();
-  const app = createApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log, keyLimits: HARNESS_KEY_LIMITS }));
+  const app = createCheckedApp(apiDeps({ db, auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log, keyLimits: HARNESS_KEY_LIMITS }));
   const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   const aliceKey = await createKey(aliceToken, VICTIM_KEY_NAME);
   const malloryKey = await createKey(malloryToken, "mallory-key");

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { createApp } from "../../functions/src/http/app";
+import { createCheckedApp } from "../support/openapi-check";
 import { generateApiKey } from "../../functions/src/domain/api-key-format";
 import { interactionDocId } from "../../functions/src/domain/interaction-batch";
 import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
@@ -25,7 +25,7 @@ import { adminAuth, adminDb, apiBaseUrl, eventually, hostingBaseUrl, PROJECT_ID,
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), mallory: unique("mallory") };
 const tokens: Record<string, string> = {};
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof createCheckedApp>;
 let deps: ReturnType<typeof apiDeps>;
 let rpcs: ReturnType<typeof countRpcs>;
 
@@ -38,7 +38,7 @@ before(async () => {
   deps = apiDeps({ db, auth: getAuth(firebase), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log: recordingLogger() });
   // The rate limiter syncs only when a test asks, never inside a count.
   deps.rateLimiter = new RateLimiter(firestoreRateCounterStore(db), undefined, 3_600_000);
-  app = createApp(deps);
+  app = createCheckedApp(deps);
   for (const name of ["alice", "mallory"] as const) tokens[name] = await signUp(ids[name]);
   await adminDb().doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
   await adminDb().doc(`users/${ids.mallory}`).set({ orgId: ids.otherOrg, role: "owner" });
@@ -198,7 +198,7 @@ test("the signature did not bind who may read a view (finding 4): an owner edite
   const view = adminDb().doc(`agent_metrics_cache/${agentId}`);
   await view.update({ "_access.ownerId": ids.mallory, "_access.orgId": ids.otherOrg });
   // Fresh instances, so nothing held from the refresh decides for them.
-  const fresh = () => createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const fresh = () => createCheckedApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
   const malloryApp = fresh();
   const malloryKey = await createKeyThrough(malloryApp, tokens.mallory, { name: "reader", permissions: ["read:agent-metrics"] });
   const asMallory = { Authorization: `Bearer ${tokens.mallory}`, "X-API-Key": malloryKey, "content-type": "application/json" };
@@ -215,7 +215,7 @@ test("the signature did not bind the document asked for or the order of revision
   await adminDb().doc(`users/${owner}`).set({ orgId: ids.org, role: "owner" });
   const [agentId, otherId] = [unique("rolled-back"), unique("pasted-from")];
   for (const id of [agentId, otherId]) await adminDb().doc(`agents/${id}`).set({ name: id, ownerId: owner, orgId: ids.org, createdAt: Timestamp.now() });
-  const reader = createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const reader = createCheckedApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
   const key = await createKeyThrough(reader, ownerToken, { name: "owner", permissions: ["read:agent-metrics", "write:interactions"] });
   const headers = { Authorization: `Bearer ${ownerToken}`, "X-API-Key": key, "content-type": "application/json" };
   const ingest = async (id: string, count: number, from: number) => {
@@ -250,7 +250,7 @@ test("the signature did not bind the document asked for or the order of revision
 
   // The other agent's view (valid signature, another id) pasted under this id is refused like a bad signature.
   await view.set((await adminDb().doc(`agent_metrics_cache/${otherId}`).get()).data()!);
-  const fresh = createApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
+  const fresh = createCheckedApp({ ...apiDeps({ db: adminDb(), auth: adminAuth(), keyring: deps.keyring, pepper: readLocalSecrets().API_KEY_PEPPER, emulator: true, log: recordingLogger() }) });
   const afterPaste = await read(fresh, agentId);
   assert.deepEqual([afterPaste.data.id, afterPaste.data.interactions.count, afterPaste.meta.cache], [agentId, 5, "computed"]);
 });

@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { generateApiKey, isWellFormedApiKey } from "../../functions/src/domain/api-key-format";
-import { createApp } from "../../functions/src/http/app";
+import { createCheckedApp } from "../support/openapi-check";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
@@ -105,7 +105,7 @@ test("a key created with rateLimitPerMinute 5 gets exactly 5 answers, then 429 w
 function instance(log = recordingLogger()) {
   const secrets = readLocalSecrets();
   const deps = apiDeps({ db: adminDb(), auth: adminAuth(), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log });
-  return { app: createApp(deps), deps, log };
+  return { app: createCheckedApp(deps), deps, log };
 }
 
 test("a revoked key is refused within 10 s by another instance that had it cached", async () => {

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { createApp } from "../../functions/src/http/app";
+import { createCheckedApp } from "../support/openapi-check";
 import { parseKeyring } from "../../functions/src/domain/signing";
 import { VIEW_POLICY } from "../../functions/src/domain/cache-policy";
 import { apiDeps } from "../../functions/src/services";
@@ -23,7 +23,7 @@ import { adminAuth, adminDb, apiBaseUrl, eventually, PROJECT_ID, requireEmulator
 
 const ids = { org: unique("org"), otherOrg: unique("org"), alice: unique("alice"), bob: unique("bob"), a1: unique("agent"), a2: unique("agent"), a3: unique("agent"), b1: unique("agent") };
 let offsetMs = 0;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof createCheckedApp>;
 let deps: ReturnType<typeof apiDeps>;
 let rpcs: ReturnType<typeof countRpcs>;
 let headers: Record<string, string>;
@@ -60,7 +60,7 @@ before(async () => {
   deps = apiDeps({ db, auth: getAuth(firebase), keyring: parseKeyring(secrets.METRICS_SIGNING_KEYRING), pepper: secrets.API_KEY_PEPPER, emulator: true, log: recordingLogger(), now: () => new Date(Date.now() + offsetMs) });
   // The rate limiter's background sync runs only when the test asks (`quiesce`), never inside a count.
   deps.rateLimiter = new RateLimiter(firestoreRateCounterStore(db), undefined, 3_600_000);
-  app = createApp(deps);
+  app = createCheckedApp(deps);
 
   const admin = adminDb();
   await signUp(ids.alice);

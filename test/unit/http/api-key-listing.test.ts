@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mintApiKey } from "../../../functions/src/domain/api-key-policy";
 import { keyedHash } from "../../../functions/src/domain/keyed-hash";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { ApiClient } from "../../../web-client/src/lib/api-client";
 import { fakeWorld } from "../../support/fakes";
 
@@ -21,7 +21,7 @@ interface Page {
 async function setup(keys: number) {
   const world = fakeWorld();
   world.tokens.set("alice-token", "alice").set("bob-token", "bob");
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const made: string[] = [];
   // Stored directly, as POST /v1/api-keys stores them, so a listing can hold more keys than a user may
   // have active: every other one is revoked (listings show those too). Some share a millisecond.

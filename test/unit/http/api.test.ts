@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { keyedHash } from "../../../functions/src/domain/keyed-hash";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
@@ -16,15 +16,15 @@ function setup() {
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   const sealed = seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now());
   world.views.set("agent-1", storedView(sealed));
-  return { world, app: createApp(world.deps) };
+  return { world, app: createCheckedApp(world.deps) };
 }
 
-async function createKey(app: ReturnType<typeof createApp>, token: string, body: unknown) {
+async function createKey(app: ReturnType<typeof createCheckedApp>, token: string, body: unknown) {
   const res = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as { key: string; apiKey: Record<string, unknown> } };
 }
 
-const read = (app: ReturnType<typeof createApp>, headers: Record<string, string>, path = "/v1/agents/agent-1/metrics") => app.request(path, { headers });
+const read = (app: ReturnType<typeof createCheckedApp>, headers: Record<string, string>, path = "/v1/agents/agent-1/metrics") => app.request(path, { headers });
 
 function assertEnvelope(body: unknown, code: string) {
   const envelope = body as { error?: { code?: string; message?: string } };
@@ -79,7 +79,7 @@ test("key creation needs a session; an API key alone cannot mint keys", async ()
   assertEnvelope(await res.json(), "UNAUTHENTICATED");
 });
 
-async function keyFor(app: ReturnType<typeof createApp>, token: string, permissions: string[]) {
+async function keyFor(app: ReturnType<typeof createCheckedApp>, token: string, permissions: string[]) {
   return (await createKey(app, token, { name: "k", permissions })).body.key;
 }
 

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { generateApiKey } from "../../../functions/src/domain/api-key-format";
 import { ACCOUNT_REQUESTS_PER_MINUTE, BAD_KEYS_PER_MINUTE, SESSION_MINTS_PER_MINUTE } from "../../../functions/src/http/caller-limits";
 import { cachedApiKeyStore } from "../../../functions/src/store/cached-api-key-store";
@@ -22,11 +22,11 @@ function setup() {
   const inner = world.deps.apiKeys;
   // The real key cache over the in-memory store, counting what would be Firestore reads.
   const apiKeys = cachedApiKeyStore({ ...inner, findByHash: (hash) => (lookUps++, inner.findByHash(hash)) }, { now: () => world.deps.now().getTime() });
-  const app = createApp({ ...world.deps, apiKeys });
+  const app = createCheckedApp({ ...world.deps, apiKeys });
   return { world, app, lookUps: () => lookUps };
 }
 
-const read = (app: ReturnType<typeof createApp>, key: string, token = "alice-token") => app.request("/v1/agents/agent-1/metrics", { headers: { Authorization: `Bearer ${token}`, "X-API-Key": key } });
+const read = (app: ReturnType<typeof createCheckedApp>, key: string, token = "alice-token") => app.request("/v1/agents/agent-1/metrics", { headers: { Authorization: `Bearer ${token}`, "X-API-Key": key } });
 
 test("forged well-formed keys from one signed-in user: limited after the budget, reads bounded, the user's real key keeps working", async () => {
   const { app, lookUps } = setup();

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { clientAddress } from "../../../functions/src/http/client-address";
 import { keyedHash } from "../../../functions/src/domain/keyed-hash";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
@@ -26,7 +26,7 @@ test("the client IP in usage records: forged leading X-Forwarded-For entries mak
   world.users.set("alice", { orgId: "acme", role: "owner" });
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   world.views.set("agent-1", storedView(seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now())));
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"] }) });
   const { key } = (await created.json()) as { key: string };
   for (let i = 0; i < 20; i++) {

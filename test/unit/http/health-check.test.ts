@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { healthCheck, type StoreProbe } from "../../../functions/src/http/health-check";
 import { fakeWorld } from "../../support/fakes";
 
@@ -79,7 +79,7 @@ test("a probe that never answers counts as down after the timeout", async () => 
 
 test("GET /v1/health: 200 with the report, no credentials needed, never cached", async () => {
   const world = fakeWorld();
-  const res = await createApp(world.deps).request("/v1/health");
+  const res = await createCheckedApp(world.deps).request("/v1/health");
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("Cache-Control"), "no-store");
   const body = (await res.json()) as Record<string, unknown>;
@@ -91,7 +91,7 @@ test("GET /v1/health: 200 with the report, no credentials needed, never cached",
 test("GET /v1/health: 503 UNAVAILABLE in the envelope, with Retry-After and the report, when Firestore does not answer", async () => {
   const world = fakeWorld();
   const health = healthCheck({ probe: async () => Promise.reject(new Error("down")), revision: "r", node: process.version, now: world.deps.now });
-  const res = await createApp({ ...world.deps, health }).request("/api/v1/health");
+  const res = await createCheckedApp({ ...world.deps, health }).request("/api/v1/health");
   assert.equal(res.status, 503);
   assert.equal(res.headers.get("Retry-After"), "5");
   const body = (await res.json()) as { error: { code: string; message: string; retryAfterSeconds: number; details: { status: string; firestore: { ok: boolean } } } };

@@ -5,7 +5,7 @@
  * Replay a failure with `HOSTILE_SEED=<seed> node --import tsx --test test/unit/http/hostile-input.test.ts`.
  */
 import { test } from "node:test";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { hostileRequests, type HostileRequest, type HostileTargets } from "../../support/hostile-requests";
@@ -29,7 +29,7 @@ async function setup() {
     world.views.set(agentId, storedView(seal(nextRevision("agent", agentId, null, emptyAgentView(now), now), world.keyring, now)));
   }
   // The hostile run is one caller sending 10,000 requests: its key may go past the deployment ceiling.
-  const app = createApp({ ...world.deps, keyLimits: HARNESS_KEY_LIMITS });
+  const app = createCheckedApp({ ...world.deps, keyLimits: HARNESS_KEY_LIMITS });
   const createKey = (token: string, name: string) => createKeyThrough(app, token, { name, permissions: ["admin:all"], rateLimitPerMinute: 100_000 });
   await createKey("alice-token", VICTIM_KEY_NAME);
   const targets: HostileTargets = {

@@ -3,7 +3,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
@@ -14,10 +14,10 @@ function setup() {
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   const sealed = seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now());
   world.views.set("agent-1", storedView(sealed));
-  return { world, app: createApp(world.deps) };
+  return { world, app: createCheckedApp(world.deps) };
 }
 
-type App = ReturnType<typeof createApp>;
+type App = ReturnType<typeof createCheckedApp>;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 async function create(app: App, token: string, body: Record<string, unknown>) {

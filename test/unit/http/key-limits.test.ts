@@ -5,14 +5,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { DEFAULT_KEY_LIMITS } from "../../../functions/src/domain/api-key-policy";
 import { fakeWorld } from "../../support/fakes";
 
 function setup() {
   const world = fakeWorld();
   world.tokens.set("alice-token", "alice").set("bob-token", "bob");
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const create = (body: Record<string, unknown> = {}, token = "alice-token") =>
     app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"], ...body }) });
   return { world, app, create };

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { isCrossSite, parseAllowedOrigins } from "../../../functions/src/http/auth/same-origin";
 import { fakeWorld } from "../../support/fakes";
 
@@ -14,10 +14,10 @@ function setup(allowedOrigins: string[] = []) {
   const world = fakeWorld();
   world.tokens.set("alice-cookie", "alice").set("alice-token", "alice");
   world.users.set("alice", { orgId: "acme", role: "owner" });
-  return { world, app: createApp({ ...world.deps, allowedOrigins }) };
+  return { world, app: createCheckedApp({ ...world.deps, allowedOrigins }) };
 }
 
-const createKey = (app: ReturnType<typeof createApp>, headers: Record<string, string>) =>
+const createKey = (app: ReturnType<typeof createCheckedApp>, headers: Record<string, string>) =>
   app.request("/api/v1/api-keys", { method: "POST", headers: { Cookie: "__session=alice-cookie", ...headers }, body: JSON.stringify({ name: "x", permissions: ["read:agent-metrics"] }) });
 
 // What Hosting (and its emulator) sends the function: its own Host, the page's host forwarded.

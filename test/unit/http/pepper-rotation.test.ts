@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { keyedHash, parsePepperRing } from "../../../functions/src/domain/keyed-hash";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
@@ -20,7 +20,7 @@ test("a key made under the old pepper works after rotation, new keys use the new
   world.agents.set("agent-1", { name: "Support", ownerId: "alice", orgId: "acme" });
   world.views.set("agent-1", storedView(seal(nextRevision("agent", "agent-1", null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now())));
   world.deps.peppers = parsePepperRing(OLD);
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const create = async () => {
     const res = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"] }) });
     assert.equal(res.status, 201);
@@ -38,7 +38,7 @@ test("a key made under the old pepper works after rotation, new keys use the new
   assert.equal((await read(newKey)).status, 200);
 
   world.deps.peppers = parsePepperRing(JSON.stringify({ current: "2", peppers: { "2": NEW } }));
-  const afterRetirement = createApp(world.deps);
+  const afterRetirement = createCheckedApp(world.deps);
   const retiredRead = await afterRetirement.request("/v1/agents/agent-1/metrics", { headers: { Authorization: "Bearer alice-token", "X-API-Key": oldKey } });
   assert.equal(retiredRead.status, 401, "a retired pepper's keys are not found");
   assert.equal((await afterRetirement.request("/v1/agents/agent-1/metrics", { headers: { Authorization: "Bearer alice-token", "X-API-Key": newKey } })).status, 200);

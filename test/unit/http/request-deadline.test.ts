@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { Abandoned } from "../../../functions/src/views/view-transaction";
@@ -25,7 +25,7 @@ async function setup(directoryDelayMs: number, failLate = false) {
       if (directoryDelayMs === Infinity) return; // never answers
       setTimeout(() => (failLate ? reject(Object.assign(new Error("unavailable"), { code: 14 })) : resolve(lookUp(uid))), directoryDelayMs);
     });
-  const app = createApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
+  const app = createCheckedApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "t", permissions: ["read:agent-metrics"] }) });
   const { key } = (await created.json()) as { key: string };
   const read = () => app.request("/v1/agents/agent-1/metrics", { headers: { Authorization: "Bearer alice-token", "X-API-Key": key } });
@@ -80,7 +80,7 @@ test("a write abandoned at the deadline is told so, so its transaction stops ret
     if (options?.abandoned?.()) throw new Abandoned();
     return new Map();
   };
-  const app = createApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
+  const app = createCheckedApp({ ...world.deps, requestDeadlineMs: DEADLINE_MS });
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "t", permissions: ["write:interactions"] }) });
   const { key } = (await created.json()) as { key: string };
   const item = { id: "c1", model: "claude-sonnet-4", inputTokens: 1, outputTokens: 1, latencyMs: 5, status: "success", occurredAt: world.deps.now().toISOString() };

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
@@ -18,7 +18,7 @@ async function setup(permissions = ["read:agent-metrics", "write:agent-metrics",
     const now = world.deps.now();
     world.views.set(id, storedView(seal(nextRevision("agent", id, null, emptyAgentView(now), now), world.keyring, now)));
   }
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const created = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: "Bearer alice-token" }, body: JSON.stringify({ name: "k", permissions, rateLimitPerMinute: 10_000 }) });
   const key = ((await created.json()) as { key: string }).key;
   const headers = { Authorization: "Bearer alice-token", "X-API-Key": key };

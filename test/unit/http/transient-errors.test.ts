@@ -3,7 +3,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createApp } from "../../../functions/src/http/app";
+import { createCheckedApp } from "../../support/openapi-check";
 import { isTransientStoreError } from "../../../functions/src/http/transient-errors";
 import { fakeWorld } from "../../support/fakes";
 
@@ -24,7 +24,7 @@ test("a contended transaction answers 503 UNAVAILABLE with Retry-After, not 500"
   world.deps.sessionIssuer.createSessionCookie = async () => {
     throw grpc(10, "Too much contention on these documents.");
   };
-  const app = createApp(world.deps);
+  const app = createCheckedApp(world.deps);
   const res = await app.request("/v1/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ idToken: "t" }) });
   assert.equal(res.status, 503);
   assert.equal(res.headers.get("retry-after"), "1");

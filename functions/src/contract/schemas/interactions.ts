@@ -4,6 +4,7 @@
  * server's `agent_interactions` document schema bounds them too), and the ingest request itself.
  */
 import { z } from "zod";
+import { MAX_INTERACTIONS_PER_REQUEST } from "../limits";
 import { documentId } from "./ids";
 
 /**
@@ -20,7 +21,6 @@ export type InteractionStatus = (typeof INTERACTION_STATUSES)[number];
 
 /** The furthest in the future an interaction may claim to have happened (clock skew allowance). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-export const MAX_INTERACTIONS_PER_REQUEST = 1000;
 
 /** One item of an ingest: the `agent_interactions` fields but `agentId` (the route's), with a client `id`. */
 export const interactionItemSchema = z

@@ -5,6 +5,7 @@
  * all follow.
  */
 import { z } from "zod";
+import { MAX_BATCH_IDS } from "../limits";
 import { PERMISSIONS } from "../permissions";
 import { documentId } from "./ids";
 
@@ -49,9 +50,6 @@ export const usageQuery = z.object({ days: z.coerce.number().int().min(1).max(30
 
 /** `POST /v1/session`: a Firebase ID token to exchange for the `__session` cookie. */
 export const createSessionBody = z.strictObject({ idToken: z.string().min(1).max(8192) });
-
-/** Most ids one batch read accepts. */
-export const MAX_BATCH_IDS = 100;
 
 /** `POST /v1/agents/metrics:batchGet`: 1 to 100 agent ids; a repeated id is answered once. */
 export const batchGetBody = z.strictObject({

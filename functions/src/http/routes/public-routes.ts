@@ -1,6 +1,7 @@
 /**
  * @module public-routes
- * The two routes that need no credentials: health, and the public keys that verify view signatures.
+ * The routes that need no credentials: health, the public keys that verify view signatures, and the
+ * OpenAPI document of the API.
  * Health answers 200 with its report when Firestore answered, and 503 `UNAVAILABLE` in the contract's
  * envelope, the same report as `details`, when it did not: a load balancer needs only the status,
  * a person reads why.
@@ -8,6 +9,11 @@
 import { Hono } from "hono";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
+import { buildOpenApiDocument, type OpenApiDocument } from "../../contract/openapi";
+
+/** Built on the first request of an instance: the same for every request after. */
+let built: OpenApiDocument | undefined;
+const openApiDocument = () => (built ??= buildOpenApiDocument());
 
 /** What a client is told to wait before asking again: about the time a failed probe is remembered. */
 const HEALTH_RETRY_AFTER_SECONDS = 5;
@@ -23,5 +29,9 @@ export function publicRoutes(deps: ApiDeps) {
     .get("/signing-keys", (c) => {
       c.header("Cache-Control", "public, max-age=300");
       return c.json({ keys: deps.keyring.publicKeys });
+    })
+    .get("/openapi.json", (c) => {
+      c.header("Cache-Control", "public, max-age=300");
+      return c.json(openApiDocument());
     });
 }
