@@ -3,7 +3,7 @@
  * localStorage when the browser allows it, else a memory-only stand-in (private modes and blocked
  * storage throw on access), so the cache degrades to per-page caching instead of breaking the page.
  */
-import type { StorageLike } from "./lib/entry-store";
+import type { StorageLike } from "metrics-web-client";
 
 function memoryStorage(): StorageLike {
   const items = new Map<string, string>();

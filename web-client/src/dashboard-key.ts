@@ -13,7 +13,7 @@
  * session is the problem and no key is made. Concurrent refusals share one renewal, and tabs share
  * one provisioning through the Web Locks API where the browser has it.
  */
-import type { ApiClient } from "./lib/api-client";
+import type { ApiClient } from "metrics-web-client";
 import type { ListedApiKey, Permission } from "metrics-functions/contract";
 
 export const DASHBOARD_KEY_NAME = "Dashboard (this browser)";

@@ -3,7 +3,7 @@
  * One wording for failed calls across the page: the envelope's code first, since that is what a
  * developer searches the contract for, then its message and any wait the server asked for.
  */
-import { ApiRequestError } from "./lib/api-client";
+import { ApiRequestError } from "metrics-web-client";
 
 /**
  * A one-line description of `error` for the page.

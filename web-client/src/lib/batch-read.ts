@@ -6,9 +6,7 @@
  * route shipped) is read one agent at a time instead.
  */
 import { ApiRequestError } from "./api-client";
-import type { BatchGetResponse, MetricsResponse } from "metrics-functions/contract";
-
-export const MAX_BATCH_IDS = 100;
+import { MAX_BATCH_IDS, type BatchGetResponse, type MetricsResponse } from "metrics-functions/contract";
 
 /** What became of one id: its response, or why there is none. */
 export type BatchOutcome = { response: MetricsResponse } | { error: ApiRequestError };

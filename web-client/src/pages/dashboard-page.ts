@@ -10,10 +10,9 @@
 import { describeError, errorState } from "../describe-error";
 import { listOwnedAgents, readProfile, type AgentSummary } from "../firebase/directory";
 import type { Firestore } from "firebase/firestore";
-import { refKey, type MetricsCache, type MetricsRef, type MetricsResult } from "../lib/metrics-cache";
+import { refKey, type MetricsCache, type MetricsRef, type MetricsResult, type SeriesFeed } from "metrics-web-client";
 import type { SignedInUser } from "../firebase/session";
 import type { KeyInUse } from "../dashboard-key";
-import type { SeriesFeed } from "../lib/series-feed";
 import { byId, el } from "../view/element";
 import { formatTime } from "../view/format-value";
 import { metricsCard } from "../view/metrics-card";

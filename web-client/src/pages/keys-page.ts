@@ -6,7 +6,7 @@
  * dashboard reads with). Everything here uses the session alone: a key cannot mint or revoke keys.
  */
 import { describeError, errorState } from "../describe-error";
-import type { ApiClient } from "../lib/api-client";
+import type { ApiClient } from "metrics-web-client";
 import { PERMISSIONS, type CreateApiKeyRequest, type ListedApiKey, type Permission } from "metrics-functions/contract";
 import { byId, el } from "../view/element";
 import { formatNumber, formatTime } from "../view/format-value";

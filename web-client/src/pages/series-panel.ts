@@ -10,8 +10,7 @@
  * tables and uPlot come in one chunk loaded on first use (series-view).
  */
 import { describeError, errorState } from "../describe-error";
-import type { MetricsRef } from "../lib/metrics-cache";
-import type { SeriesFeed, SeriesRef, SeriesUpdate } from "../lib/series-feed";
+import type { MetricsRef, SeriesFeed, SeriesRef, SeriesUpdate } from "metrics-web-client";
 import type { SeriesGranularity } from "metrics-functions/contract";
 import { byId, el } from "../view/element";
 import { formatTime } from "../view/format-value";

@@ -5,7 +5,7 @@
  * percentiles and the 1h/24h/7d windows. Blocks a view does not carry are left out.
  */
 import type { InteractionsBlock, MetricsData } from "metrics-functions/contract";
-import type { MetricsResult } from "../lib/metrics-cache";
+import type { MetricsResult } from "metrics-web-client";
 import { barChart, countBars, factList } from "./data-blocks";
 import { el } from "./element";
 import { formatBytes, formatNumber, formatTime, formatUsd } from "./format-value";

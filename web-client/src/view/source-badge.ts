@@ -4,7 +4,7 @@
  * this browser's verified localStorage), how old they are, and whether they are stale and why: a
  * reader deciding on a number needs to know how much to trust it.
  */
-import type { MetricsResult } from "../lib/metrics-cache";
+import type { MetricsResult } from "metrics-web-client";
 import { el } from "./element";
 
 const SOURCE_LABELS: Record<MetricsResult["source"], string> = {
