@@ -19,6 +19,7 @@ import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./trigger
 import { handleAgentWritten } from "./triggers/agent-written";
 import { handlePricingWritten } from "./triggers/pricing-written";
 import { z } from "zod";
+import * as logs from "./config/logs";
 
 setGlobalOptions({ region: REGION });
 
@@ -72,13 +73,13 @@ export const foldAgentView = onTaskDispatched(
     const s = triggerServices();
     const parsed = foldTask.safeParse(request.data);
     if (!parsed.success) {
-      s.log.warn("fold.invalid-task", { issues: parsed.error.issues.length });
+      logs.foldInvalidTask(s.log, parsed.error.issues.length);
       return;
     }
     const wait = Math.min(MAX_SLOT_WAIT_MS, (parsed.data.runAt ?? 0) - Date.now());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const result = await s.agentViews.fold(parsed.data.agentId, viewContext());
-    s.log.info("fold.done", { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved });
+    logs.foldDone(s.log, { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved });
   },
 );
 

@@ -44,6 +44,7 @@ import { SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "./store/view-codec";
 import { viewContext } from "./http/app-env";
 import type { AgentViewStore } from "./views/agent-views";
 import { inProcessFoldScheduler, withInProcessFallback, type FoldScheduler } from "./views/fold-scheduler";
+import * as logs from "./config/logs";
 
 export interface ServiceConfig {
   db: Firestore;
@@ -77,7 +78,7 @@ function folder(agentViews: AgentViewStore, config: Pick<ServiceConfig, "keyring
 /** The scheduler `config` asks for, falling back to a fold in this process when it refuses a request. */
 function foldSchedulerFor(agentViews: AgentViewStore, config: ServiceConfig): FoldScheduler {
   const fold = folder(agentViews, config);
-  const onError = (agentId: string, error: unknown, stage: string) => config.log.warn("fold.failed", { agentId, stage, error: error instanceof Error ? error.message : String(error) });
+  const onError = (agentId: string, error: unknown, stage: string) => logs.foldFailed(config.log, agentId, stage, error);
   const primary = config.folds ? config.folds(fold) : inProcessFoldScheduler(fold, { onError: (agentId, error) => onError(agentId, error, "fold") });
   return withInProcessFallback(primary, fold, onError);
 }
@@ -96,7 +97,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const directoryDocs = cachedDirectoryDocs(firestoreDocumentReader(config.db), { log: config.log, now: nowMs });
   const agentAccess = agentAccessCache(firestoreReadableAgents(config.db), {
     now: nowMs,
-    onLoadError: (error) => config.log.warn("access.load-failed", { error: error instanceof Error ? error.name : String(error) }),
+    onLoadError: (error) => logs.accessLoadFailed(config.log, error),
   });
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }),
     readReadableAgents: firestoreReadableViews(config.db, { fields: SERVED_VIEW_FIELDS }),
@@ -125,10 +126,10 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
     apiKeys,
     directory: directoryStore(directoryDocs, agentAccess),
     rateLimiter: new RateLimiter(firestoreRateCounterStore(config.db), (error) =>
-      config.log.warn("rate-limit.sync-failed", { error: error instanceof Error ? error.name : String(error) }),
+      logs.rateLimitSyncFailed(config.log, error),
     ),
     usage: new UsageRecorder(usageStore, (error, dropped) =>
-      config.log.warn("usage.write-failed", { error: error instanceof Error ? error.name : String(error), dropped }),
+      logs.usageWriteFailed(config.log, error, dropped),
     ),
     usageStore,
     agentViews,

@@ -7,6 +7,7 @@
 import { INSTANCE_ID } from "../config/params";
 import type { Logger } from "../config/logger";
 import type { LayerStats } from "./edge-cache";
+import * as logs from "../config/logs";
 
 export const STATS_LOG_INTERVAL_MS = 60_000;
 
@@ -42,7 +43,7 @@ export class CacheStats {
     const lookups = Object.values(snapshot.layers).reduce((sum, l) => sum + l.hits + l.staleServes + l.misses, 0);
     if (lookups === this.lastLookups) return false;
     this.lastLookups = lookups;
-    log.info("cache.stats", { ...snapshot });
+    logs.cacheStats(log, { ...snapshot });
     return true;
   }
 

@@ -14,6 +14,7 @@ import type { DirectoryDocs, ProfileFacts } from "../store/directory-store";
 import { agentSchema, userProfileSchema, type Agent } from "../schemas/source-documents";
 import { batchLoader, type LoadMany } from "./batch-loader";
 import { EdgeCache, type LayerStats } from "./edge-cache";
+import * as logs from "../config/logs";
 
 type Fact = { kind: "profile"; facts: ProfileFacts } | { kind: "agent"; agent: Agent | null } | { kind: "org"; exists: boolean };
 
@@ -45,7 +46,7 @@ export function cachedDirectoryDocs(readMany: LoadMany<DocumentData>, options: {
     sizeOf: (fact) => ENTRY_OVERHEAD_BYTES + JSON.stringify(fact).length,
     now: options.now,
     load: async (path) => factOf(path, await read(path)),
-    onLoadError: (path, error) => options.log.warn("directory.load-failed", { path, error: error instanceof Error ? error.name : String(error) }),
+    onLoadError: (path, error) => logs.directoryLoadFailed(options.log, path, error),
   });
   const fact = async (path: string) => (await edge.get(path)).value;
   return {

@@ -29,6 +29,7 @@ import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge
 import { RevisionFloor } from "./revision-floor";
 import { storedViewCheck } from "./stored-view-check";
 import { sizeOfEntry, type ViewEntry, type ViewOrigin } from "./view-entry";
+import * as logs from "../config/logs";
 
 /** Where series come from on a miss. */
 export interface SeriesSource {
@@ -108,7 +109,7 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
       const [scope, id, granularity, fromMs, toMs] = JSON.parse(key) as [Scope, string, SeriesRange["granularity"], number, number];
       return load(scope, id, { granularity, fromMs, toMs });
     },
-    onLoadError: (key, error) => options.log.warn("edge.load-failed", { key, error: error instanceof Error ? error.name : String(error) }),
+    onLoadError: (key, error) => logs.edgeLoadFailed(options.log, key, error),
   });
 
   const keyOf = (scope: Scope, id: string, range: SeriesRange) => JSON.stringify([scope, id, range.granularity, range.fromMs, range.toMs]);

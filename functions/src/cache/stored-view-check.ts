@@ -10,6 +10,7 @@ import { isAuthentic, type Scope } from "../domain/metrics-view";
 import type { Keyring } from "../domain/signing";
 import type { StoredView } from "../views/stored-view";
 import type { RevisionFloor } from "./revision-floor";
+import * as logs from "../config/logs";
 
 export interface StoredViewCheck {
   /** True when `stored` may be served as the view of `scope`/`id`; false (and logged) otherwise. */
@@ -23,12 +24,12 @@ export function storedViewCheck({ keyring, log, revisions }: { keyring: Keyring;
     servable(scope, id, stored): stored is StoredView {
       if (!stored) return false;
       if (!isAuthentic(stored.sealed, keyring, scope, id)) {
-        log.warn("view.signature-invalid", { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
+        logs.viewSignatureInvalid(log, { scope, id, keyId: stored.sealed.signature?.keyId ?? null });
         return false;
       }
       const { version } = stored.sealed.data;
       if (!revisions.admits(scope, id, version)) {
-        log.warn("view.revision-regressed", { scope, id, version, seen: revisions.highest(scope, id) ?? null });
+        logs.viewRevisionRegressed(log, { scope, id, version, seen: revisions.highest(scope, id) ?? null });
         return false;
       }
       revisions.saw(scope, id, version);

@@ -35,6 +35,7 @@ import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge
 import { RevisionFloor } from "./revision-floor";
 import { storedViewCheck } from "./stored-view-check";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";
+import * as logs from "../config/logs";
 
 /** Where views come from on a miss. */
 export interface ViewSource {
@@ -100,7 +101,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
   // agent document decides instead, and the next write of the view signs it again).
   const accessOrLogged = (id: string, stored: StoredView): AgentOwnership | null => {
     const access = verifiedAccess(stored.sealed.data, stored.access, options.keyring);
-    if (stored.access && !access) options.log.warn("view.access-unverified", { id, keyId: stored.access.signature?.keyId ?? null });
+    if (stored.access && !access) logs.viewAccessUnverified(options.log, { id, keyId: stored.access.signature?.keyId ?? null });
     return access;
   };
 
@@ -129,7 +130,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       const [scope, id] = [key.slice(0, split) as Scope, key.slice(split + 1)];
       return scope === "agent" ? loadAgent(id) : loadRollup(scope, id);
     },
-    onLoadError: (key, error) => options.log.warn("edge.load-failed", { key, error: error instanceof Error ? error.name : String(error) }),
+    onLoadError: (key, error) => logs.edgeLoadFailed(options.log, key, error),
   });
 
   return {

@@ -19,6 +19,7 @@ import { sessionRoutes } from "./routes/session-routes";
 import { deadlineExceeded, DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 import { isTransientStoreError } from "./transient-errors";
 import { Abandoned } from "../views/view-transaction";
+import * as logs from "../config/logs";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -75,11 +76,11 @@ export function createApp(deps: ApiDeps) {
     // Work that stopped because its request had already answered 503 at the deadline: nothing to report.
     if (err instanceof Abandoned) return c.json(deadlineExceeded().toEnvelope(), 503);
     if (isTransientStoreError(err)) {
-      deps.log.warn("api.backend-unavailable", { path: c.req.path, grpcCode: (err as { code?: unknown }).code });
+      logs.backendUnavailable(deps.log, c.req.path, (err as { code?: unknown }).code);
       c.header("Retry-After", "1");
       return c.json(new ApiError("UNAVAILABLE", "The metrics store is unavailable; retry shortly.", undefined, 1).toEnvelope(), 503);
     }
-    deps.log.error("api.unhandled", { path: c.req.path, error: err instanceof Error ? err.name : typeof err, message: err instanceof Error ? err.message : undefined, grpcCode: (err as { code?: unknown }).code ?? null });
+    logs.unhandled(deps.log, c.req.path, err);
     return c.json(new ApiError("INTERNAL", "An internal error occurred.").toEnvelope(), 500);
   });
   return app;

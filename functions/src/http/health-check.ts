@@ -9,6 +9,7 @@
  */
 import type { Logger } from "../config/logger";
 import type { HealthReport } from "../contract/schemas/service";
+import * as logs from "../config/logs";
 
 /** Resolves when the store answered (any answer, "not found" included); rejects or hangs otherwise. */
 export type StoreProbe = () => Promise<unknown>;
@@ -64,7 +65,7 @@ export function healthCheck(options: HealthCheckOptions): HealthCheck {
       await within(options.probe(), timeoutMs);
     } catch (error) {
       ok = false;
-      options.log?.warn("health.store-unavailable", { error: error instanceof Error ? error.name : typeof error });
+      if (options.log) logs.healthStoreUnavailable(options.log, error);
     }
     const at = options.now().getTime();
     return { ok, checkedAt: started.toISOString(), latencyMs: at - started.getTime(), at };

@@ -14,6 +14,7 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import type { Logger } from "../config/logger";
 import { ApiError } from "./errors";
+import * as logs from "../config/logs";
 
 /** Well above a normal request (tens of ms) and a large recompute, well below the function's 60 s timeout. */
 export const DEFAULT_REQUEST_DEADLINE_MS = 10_000;
@@ -33,7 +34,7 @@ export function requestDeadline(deadlineMs: number, log: Logger): MiddlewareHand
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         abandoned = true;
-        log.warn("api.deadline-exceeded", { path: c.req.path, deadlineMs });
+        logs.deadlineExceeded(log, c.req.path, deadlineMs);
         reject(deadlineExceeded());
       }, deadlineMs);
     });

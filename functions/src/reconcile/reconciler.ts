@@ -29,6 +29,7 @@ import type { AgentViewStore } from "../views/agent-views";
 import { isAuthentic } from "../domain/metrics-view";
 import { sameOwnership } from "../views/stored-view";
 import type { AgentOwnership } from "../domain/access-policy";
+import * as logs from "../config/logs";
 
 export interface ReconcileOptions {
   budgetMs: number;
@@ -109,7 +110,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       await task(id);
     } catch (error) {
       report.failed += 1;
-      deps.log.error("reconcile.failed", { step: what, id, error: error instanceof Error ? error.message : String(error) });
+      logs.reconcileFailed(deps.log, { step: what, id, error });
     }
   };
   const stateRef = deps.db.collection(COLLECTIONS.reconcileState).doc("agents");
@@ -189,7 +190,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // and the audit cursor moves on only once the slice was audited whole.
   await stateRef.set({ lastPassAt: Timestamp.fromDate(report.complete ? now : since), auditCursor: report.complete ? nextCursor : cursor, updatedAt: Timestamp.now() });
   report.durationMs = Date.now() - started;
-  deps.log.info("reconcile.finished", { ...report });
+  logs.reconcileFinished(deps.log, { ...report });
   return report;
 }
 
@@ -200,13 +201,13 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
   if (view && !sameOwnership(view.access, target.ownership)) {
     await deps.agentViews.fold(agentId, ctx);
     report.moved += 1;
-    deps.log.warn("reconcile.owner-updated", { agentId });
+    logs.reconcileOwnerUpdated(deps.log, agentId);
     return "moved";
   }
   if (view && !isAuthentic(view.sealed, ctx.keyring, "agent", agentId)) {
     await deps.agentViews.recompute(agentId, ctx);
     report.repaired.drift += 1;
-    deps.log.warn("reconcile.repaired", { agentId, cause: "signature" });
+    logs.reconcileRepaired(deps.log, { agentId, cause: "signature" });
     return "drift";
   }
   if (view && view.pricedWith === null) {
@@ -222,7 +223,7 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
     const [again] = await feed.agentsWithViews([agentId]);
     if (driftBetween(again?.view?.sealed.data ?? null, await feed.documentTotals(agentId)).length === 0) {
       report.repaired.behind += 1;
-      deps.log.warn("reconcile.repaired", { agentId, cause: "behind", fields });
+      logs.reconcileRepaired(deps.log, { agentId, cause: "behind", fields });
       return "behind";
     }
   }
@@ -231,10 +232,10 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
   const differs = !before || !recomputed || driftBetween(before, totalsOfView(recomputed.sealed.data)).length > 0;
   if (differs) {
     report.repaired.drift += 1;
-    deps.log.warn("reconcile.repaired", { agentId, cause: "drift", fields });
+    logs.reconcileRepaired(deps.log, { agentId, cause: "drift", fields });
     return "drift";
   }
   report.unexplained += 1;
-  deps.log.info("reconcile.audit-unexplained", { agentId, fields, stored: view ? totalsOfView(view.sealed.data) : null, counted });
+  logs.reconcileAuditUnexplained(deps.log, { agentId, fields, stored: view ? totalsOfView(view.sealed.data) : null, counted });
   return null;
 }

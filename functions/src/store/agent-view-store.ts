@@ -18,6 +18,7 @@ import { decodeDelta, encodeDelta } from "./delta-codec";
 import { LatestFinder } from "./latest-finder";
 import { SETTLE_MS, snapshotTimeOf } from "./snapshot-time";
 import { decodeView, encodeAgentView } from "./view-codec";
+import * as logs from "../config/logs";
 
 /** An agent document as the fold sees it (one that does not parse exists, with no known owner). */
 function agentRecordOf(snap: DocumentSnapshot): AgentRecord {
@@ -28,7 +29,7 @@ function agentRecordOf(snap: DocumentSnapshot): AgentRecord {
 export function pricingOf(snap: DocumentSnapshot, log: Logger): Pricing {
   if (!snap.exists) return pricingFromConfig(null);
   const parsed = pricingConfigSchema.safeParse(snap.data());
-  if (!parsed.success) log.warn("pricing.invalid", { issues: parsed.error.issues.length });
+  if (!parsed.success) logs.pricingInvalid(log, parsed.error.issues.length);
   return pricingFromConfig(parsed.success ? parsed.data : null);
 }
 

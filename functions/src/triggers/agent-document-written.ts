@@ -17,6 +17,7 @@ import { contextSourceSchema } from "../schemas/source-documents";
 import type { AgentViewStore, ChangeValue } from "../views/agent-views";
 import type { FoldScheduler } from "../views/fold-scheduler";
 import { commitTimeOf } from "../store/snapshot-time";
+import * as logs from "../config/logs";
 
 export type DocumentWrittenEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, { docId: string }>;
 
@@ -45,7 +46,7 @@ function side<K extends ChangeKind>(kind: K, snapshot: DocumentSnapshot | undefi
   if (!snapshot?.exists) return null;
   const parsed = PARSERS[kind](snapshot.data());
   if (!parsed.ok) {
-    log.warn(`${kind}.invalid`, { docId, side: which, issues: parsed.issues });
+    logs.documentInvalid(log, kind, { docId, side: which, issues: parsed.issues });
     return null;
   }
   return parsed.side as Parsed<K>;
@@ -76,6 +77,6 @@ export function handleAgentDocumentWritten(kind: ChangeKind, deps: TriggerDeps) 
     const outcome = await deps.views.record(kind, change);
     // Also after a duplicate: the delivery that recorded the delta may have failed before asking.
     await Promise.all(touchedAgents(change).map((agentId) => deps.folds.request(agentId)));
-    deps.log.info(`${kind}.recorded`, { eventId: event.id, docId: event.params.docId, outcome });
+    logs.documentRecorded(deps.log, kind, { eventId: event.id, docId: event.params.docId, outcome });
   };
 }

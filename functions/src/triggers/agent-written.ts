@@ -13,6 +13,7 @@ import { ownershipOf } from "../schemas/source-documents";
 import type { FoldScheduler } from "../views/fold-scheduler";
 import { sameOwnership } from "../views/stored-view";
 import type { DocumentWrittenEvent } from "./agent-document-written";
+import * as logs from "../config/logs";
 
 export interface AgentTriggerDeps {
   folds: FoldScheduler;
@@ -29,7 +30,7 @@ export function handleAgentWritten(deps: AgentTriggerDeps) {
     // A rename or any other edit that keeps the owner and organization leaves the view as it is.
     if (before?.exists && after?.exists && from && to && sameOwnership(from, to)) return;
     await deps.folds.request(agentId);
-    if (!after?.exists) deps.log.info("agent.deleted", { agentId });
-    else if (before?.exists) deps.log.info("agent.moved", { agentId, from, to });
+    if (!after?.exists) logs.agentDeleted(deps.log, agentId);
+    else if (before?.exists) logs.agentMoved(deps.log, { agentId, from, to });
   };
 }

@@ -13,6 +13,7 @@ import { changedModels } from "../domain/pricing";
 import { pricingOf } from "../store/agent-view-store";
 import type { FoldScheduler } from "../views/fold-scheduler";
 import type { DocumentWrittenEvent } from "./agent-document-written";
+import * as logs from "../config/logs";
 
 export interface PricingTriggerDeps {
   agentsPricedFor: (models: readonly string[]) => Promise<string[]>;
@@ -35,6 +36,6 @@ export function handlePricingWritten(deps: PricingTriggerDeps) {
       while (next < agents.length) await deps.folds.request(agents[next++]);
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_REQUESTS, agents.length) }, worker));
-    deps.log.info("pricing.changed", { models: models.slice(0, 50), modelCount: models.length, agents: agents.length });
+    logs.pricingChanged(deps.log, models, agents.length);
   };
 }

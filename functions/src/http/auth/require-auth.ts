@@ -20,6 +20,7 @@ import { clientAddressHash } from "../client-address";
 import { countRefusedKey, refuseKeyLookup, takeAccountRequest } from "../caller-limits";
 import { sessionCredential } from "./credentials";
 import { isCrossSite } from "./same-origin";
+import * as logs from "../../config/logs";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -76,7 +77,7 @@ async function findKey(deps: ApiDeps, presented: string, beforeRead: () => void)
   for (const { version, hash } of candidates) {
     const record = await deps.apiKeys.findByHash(hash);
     if (!record) continue;
-    if (version !== deps.peppers.current) deps.log.info("api-key.older-pepper", { keyId: record.id, pepperVersion: version });
+    if (version !== deps.peppers.current) logs.apiKeyOlderPepper(deps.log, { keyId: record.id, pepperVersion: version });
     return record;
   }
   return null;
@@ -100,7 +101,7 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
     const refusal = refuseKey(record, uid, now);
     if (refusal || !record) {
       countRefusedKey(deps.rateLimiter, uid, now.getTime());
-      deps.log.warn("api-key.refused", { reason: refusal, keyId: record?.id ?? null });
+      logs.apiKeyRefused(deps.log, { reason: refusal, keyId: record?.id ?? null });
       throw new ApiError("UNAUTHENTICATED", "The API key is invalid, revoked or expired, or belongs to another user.");
     }
 

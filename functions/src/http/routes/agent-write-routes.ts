@@ -21,6 +21,7 @@ import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
 import { computedView, respondWithView } from "../metrics-response";
 import { jsonBody, pathParams } from "../request-body";
+import * as logs from "../../config/logs";
 
 const FORBIDDEN = "You may not write to this agent.";
 const FOREIGN_ID = "id: already names an interaction of another agent";
@@ -50,7 +51,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       const accepted = batch.accepted.length - taken.size;
       // The view changes with the fold, not now: this instance's copy is replaced as any other (policy.ts).
       if (accepted > 0) await deps.folds.request(agentId);
-      deps.log.info("interactions.ingested", { agentId, accepted, duplicates, rejected: rejected.length });
+      logs.interactionsIngested(deps.log, { agentId, accepted, duplicates, rejected: rejected.length });
       return c.json({ accepted, duplicates, rejected }, 202);
     })
     .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
@@ -59,7 +60,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       const computed = await deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") });
       // Deleted since the access check read it.
       if (!computed) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-      deps.log.info("view.refreshed", { scope: "agent", id: agentId, version: computed.sealed.data.version });
+      logs.viewRefreshed(deps.log, { scope: "agent", id: agentId, version: computed.sealed.data.version });
       return respondWithView(c, computedView(deps.views.remember(computed.sealed, "computed", computed.access)));
     });
 }

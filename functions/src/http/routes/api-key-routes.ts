@@ -14,6 +14,7 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { limitAccountRequests, requireSession } from "../auth/require-auth";
 import { ApiError, invalidArgument } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
+import * as logs from "../../config/logs";
 
 export function apiKeyRoutes(deps: ApiDeps) {
   const ownedKey = async (uid: string, keyId: string) => {
@@ -37,7 +38,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       if (created === "limit-reached") {
         throw new ApiError("RESOURCE_EXHAUSTED", `A user holds at most ${limits.maxActiveKeys} active API keys: revoke one before creating another.`);
       }
-      deps.log.info("api-key.created", { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
+      logs.apiKeyCreated(deps.log, { keyId: record.id, ownerId: record.ownerId, permissions: record.permissions });
       c.header("Cache-Control", "no-store");
       return c.json({ key, apiKey: publicKeyView(record) }, 201);
     })
@@ -59,7 +60,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       const { keyId } = pathParams(c, keyPath);
       const { hash } = await ownedKey(c.get("session").uid, keyId);
       const revoked = await deps.apiKeys.revoke(hash, deps.now());
-      deps.log.info("api-key.revoked", { keyId, ownerId: revoked.ownerId });
+      logs.apiKeyRevoked(deps.log, { keyId, ownerId: revoked.ownerId });
       return c.json({ apiKey: { ...publicKeyView(revoked), status: "revoked", revokedAt: revoked.revokedAt?.toISOString() ?? null } });
     })
     .get("/:keyId/usage", async (c) => {

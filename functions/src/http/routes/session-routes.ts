@@ -14,6 +14,7 @@ import { RECENT_SIGN_IN_MS, SESSION_COOKIE_TTL_MS } from "../auth/session-issuer
 import { ApiError } from "../errors";
 import { jsonBody } from "../request-body";
 import { createSessionBody } from "../../contract/schemas/requests";
+import * as logs from "../../config/logs";
 
 const COOKIE = { path: "/", httpOnly: true, secure: true, sameSite: "Strict" } as const;
 
@@ -41,7 +42,7 @@ export function sessionRoutes(deps: ApiDeps) {
       await deps.sessionIssuer.revokeSessions(uid);
       deps.sessions.forgetUser(uid);
       deleteCookie(c, "__session", COOKIE);
-      deps.log.info("session.revoked", { uid });
+      logs.sessionRevoked(deps.log, uid);
       return c.body(null, 204);
     });
 }
