@@ -9,7 +9,7 @@ import { onDocumentWritten } from "firebase-functions/v2/firestore";
 import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
-import { apiKeyPepperSecret, REGION, retentionDays, signingKeyringSecret } from "./config/params";
+import { apiKeyPepperSecret, REGION, signingKeyringSecret } from "./config/params";
 import type { ChangeKind } from "./domain/agent-change";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import { documentId } from "./contract/schemas/ids";
@@ -86,5 +86,5 @@ export const foldAgentView = onTaskDispatched(
 /** Every hour: audits and repairs views at bounded cost, rolls windows forward, re-signs, refolds rollups, prunes old records. */
 export const reconcileHourly = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 540, memory: "512MiB", secrets: [signingKeyringSecret] }, async () => {
   const s = triggerServices();
-  await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: viewContext, log: s.log }, { ...DEFAULT_RECONCILE_OPTIONS, retentionDays: retentionDays.value() });
+  await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: viewContext, log: s.log }, DEFAULT_RECONCILE_OPTIONS);
 });

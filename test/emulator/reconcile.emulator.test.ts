@@ -5,6 +5,7 @@
  * show what each kind of damage costs and how "behind" is told from "drift".
  */
 import { beforeEach, test } from "node:test";
+import { COLLECTIONS } from "../../functions/src/store/collections";
 import assert from "node:assert/strict";
 import functionsTest from "firebase-functions-test";
 import { Timestamp } from "firebase-admin/firestore";
@@ -27,7 +28,6 @@ const secrets = readLocalSecrets();
 process.env.GCLOUD_PROJECT = PROJECT;
 process.env.FIREBASE_CONFIG = JSON.stringify({ projectId: PROJECT });
 process.env.METRICS_SIGNING_KEYRING = secrets.METRICS_SIGNING_KEYRING;
-process.env.RETENTION_DAYS = "30";
 
 const db = adminDb(PROJECT);
 const keyring = parseKeyring(secrets.METRICS_SIGNING_KEYRING);
@@ -76,6 +76,9 @@ async function plantDamage() {
 test("the scheduled function repairs tampered, drifted and behind views, moves an owner, refolds the rollup, and prunes", async () => {
   await plantDamage();
   await db.doc("agent_metrics_cache/a-healthy/deltas/old").set({ kind: "event", applied: true, expireAt: Timestamp.fromMillis(Date.now() - 1000) });
+  // Usage records expire by the same rule: their expireAt, written RETENTION_DAYS ahead.
+  await db.doc(`${COLLECTIONS.apiKeyUsage}/expired`).set({ keyId: "key_AAAAAAAAAAAAAAAA", lastAt: Timestamp.fromMillis(Date.now() - 31 * 86_400_000), expireAt: Timestamp.fromMillis(Date.now() - 1000) });
+  await db.doc(`${COLLECTIONS.apiKeyUsage}/kept`).set({ keyId: "key_AAAAAAAAAAAAAAAA", lastAt: Timestamp.now(), expireAt: Timestamp.fromMillis(Date.now() + 86_400_000) });
   const { reconcileHourly } = await import("../../functions/src/index");
   // firebase-functions-test has no v2 schedule typing and routes it through its v1 wrapper
   // (firebase-functions-test#210), so the event has the v1 shape; the reconcile does not read its event.
@@ -96,6 +99,7 @@ test("the scheduled function repairs tampered, drifted and behind views, moves a
   const moved = (await stored("a-moved"))?.access;
   assert.deepEqual(moved && { ownerId: moved.ownerId, orgId: moved.orgId }, { ownerId: "someone-else", orgId: "org-r" });
   assert.equal((await db.doc("agent_metrics_cache/a-healthy/deltas/old").get()).exists, false, "a delta past its expiry is deleted");
+  assert.deepEqual([(await db.doc(`${COLLECTIONS.apiKeyUsage}/expired`).get()).exists, (await db.doc(`${COLLECTIONS.apiKeyUsage}/kept`).get()).exists], [false, true], "a usage record past its expiry is deleted, a current one kept");
   const org = decodeView((await db.doc("org_metrics_cache/org-r").get()).data());
   assert.deepEqual([org?.sealed.data.agentCount, org?.sealed.data.sources.totalBytes], [5, 1507]);
 });

@@ -5,7 +5,7 @@
  * `npm start` / `npm test`). Their values are read only when a function runs, never at deploy time.
  */
 import { randomBytes } from "node:crypto";
-import { defineInt, defineSecret } from "firebase-functions/params";
+import { defineSecret } from "firebase-functions/params";
 
 export const REGION = "us-central1";
 
@@ -27,9 +27,6 @@ export const INSTANCE_ID = `${process.env.K_REVISION ?? "local"}-${randomBytes(4
 
 /** True inside the Functions emulator, where keys are minted as `mk_test_`. */
 export const isEmulator = (): boolean => process.env.FUNCTIONS_EMULATOR === "true";
-
-/** Days event markers and usage records are kept before the hourly reconcile deletes them. */
-export const retentionDays = defineInt("RETENTION_DAYS", { default: 30, description: "Days to keep usage records and trigger event markers." });
 
 /**
  * Comma-separated origins (`https://app.example.com`) whose pages may write with the session cookie,

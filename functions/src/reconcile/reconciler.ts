@@ -34,7 +34,6 @@ import * as logs from "../config/logs";
 export interface ReconcileOptions {
   budgetMs: number;
   parallelism: number;
-  retentionDays: number;
   /** Passes that together audit every agent once. */
   passesPerAudit: number;
   /** The most items one list of a pass takes (changed views, due rolls, ...). */
@@ -43,7 +42,7 @@ export interface ReconcileOptions {
   unfoldedAfterMs: number;
 }
 
-export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, parallelism: 8, retentionDays: 30, passesPerAudit: 24, limit: 10_000, unfoldedAfterMs: 120_000 };
+export const DEFAULT_RECONCILE_OPTIONS: ReconcileOptions = { budgetMs: 480_000, parallelism: 8, passesPerAudit: 24, limit: 10_000, unfoldedAfterMs: 120_000 };
 
 export interface ReconcileReport {
   /** Agents folded because a delta had waited too long. */
@@ -72,7 +71,6 @@ export interface ReconcileDeps {
   log: Logger;
 }
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
 /** Runs `task` over `items` with at most `limit` in flight, until `stop` says so. */
@@ -171,10 +169,9 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
 
   // 5. Retention (in production TTL policies delete the same records; this keeps the emulator, and a
   // project without the policies, bounded).
-  const cutoff = Timestamp.fromMillis(now.getTime() - options.retentionDays * DAY_MS);
   const expired: Array<[keyof ReconcileReport["deleted"], Query]> = [
     ["deltas", deps.db.collectionGroup(COLLECTIONS.deltas).where("expireAt", "<", Timestamp.fromDate(now))],
-    ["usage", deps.db.collection(COLLECTIONS.apiKeyUsage).where("lastAt", "<", cutoff)],
+    ["usage", deps.db.collection(COLLECTIONS.apiKeyUsage).where("expireAt", "<", Timestamp.fromDate(now))],
     ["rateCounters", deps.db.collection(COLLECTIONS.rateLimits).where("expireAt", "<", Timestamp.fromDate(now))],
   ];
   for (const [name, query] of expired) {

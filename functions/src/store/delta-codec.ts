@@ -6,6 +6,7 @@
  * transaction that created it, so its `createTime` is that time exactly.
  */
 import { FieldValue, Timestamp, type DocumentData, type QueryDocumentSnapshot } from "firebase-admin/firestore";
+import { expiresAfterRetention } from "../domain/retention";
 import type { AgentDelta, DeltaSide } from "../domain/agent-delta";
 import type { InteractionContribution, InteractionStatus } from "../domain/interaction-metrics";
 import type { ContextSource } from "../schemas/source-documents";
@@ -13,8 +14,6 @@ import { commitTimeOf } from "./snapshot-time";
 import type { StoredDelta } from "../views/view-transaction";
 
 /** How long a delta is kept: an event's, once applied, is its event's marker, and no redelivery is expected later than this. */
-export const DELTA_TTL_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 type Interaction = [model: string, input: number, output: number, cacheRead: number | null, latencyMs: number, status: InteractionStatus, occurredAtMs: number];
 type Source = [agentId: string, type: ContextSource["type"], status: ContextSource["status"], sizeBytes: number, tokenCount: number, createdAtMs: number, updatedAtMs: number];
@@ -45,7 +44,7 @@ export function encodeDelta(delta: AgentDelta, now: Date): DocumentData {
     removed: encodeSide(delta.removed),
     added: encodeSide(delta.added),
     applied: false,
-    expireAt: Timestamp.fromMillis(now.getTime() + DELTA_TTL_DAYS * DAY_MS),
+    expireAt: Timestamp.fromDate(expiresAfterRetention(now.getTime())),
   };
 }
 

@@ -11,15 +11,14 @@
  * Each list is bounded by `limit`; what does not fit waits for the next pass.
  */
 import { AggregateField, FieldPath, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
+import { expiresAfterRetention } from "../domain/retention";
 import type { DocumentTotals } from "../domain/drift-audit";
 import { ownershipOf } from "../schemas/source-documents";
 import type { AgentOwnership } from "../domain/access-policy";
 import { COLLECTIONS } from "./collections";
-import { DELTA_TTL_DAYS } from "./delta-codec";
 import { decodeView, SERVED_VIEW_FIELDS } from "./view-codec";
 import type { StoredView } from "../views/stored-view";
 
-const DAY_MS = 86_400_000;
 
 /** An agent as the audit looks at it: its owner and organization, and its view's served fields. */
 export interface AuditTarget {
@@ -44,7 +43,7 @@ export function reconcileFeed(db: Firestore) {
     signedByOtherKeys: (activeKeyId: string, limit: number) => idsOf(views.where("signature.keyId", "!=", activeKeyId).limit(limit)),
     /** Agents with a delta recorded before `before` that no fold has applied yet. */
     async unfoldedBefore(before: Date, limit: number): Promise<string[]> {
-      const expiringBy = Timestamp.fromMillis(before.getTime() + DELTA_TTL_DAYS * DAY_MS);
+      const expiringBy = Timestamp.fromDate(expiresAfterRetention(before.getTime()));
       const snap = await db.collectionGroup(COLLECTIONS.deltas).where("applied", "==", false).where("expireAt", "<", expiringBy).select().limit(limit).get();
       return [...new Set(snap.docs.map((doc) => doc.ref.parent.parent?.id).filter((id): id is string => Boolean(id)))];
     },

@@ -14,12 +14,11 @@
  * read per 1,000 documents it sums).
  */
 import { AggregateField, FieldValue, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
+import { DAY_MS, expiresAfterRetention } from "../domain/retention";
 import { OUTCOMES, rollUp, type DailyUsage, type UsageTally } from "../domain/usage";
 import { INSTANCE_ID } from "../config/params";
 import { COLLECTIONS } from "./collections";
 
-export const USAGE_RETENTION_DAYS = 30;
-const DAY_MS = 86_400_000;
 /** Firestore allows 500 writes per batch; each tally may add one rollup write. */
 const TALLIES_PER_BATCH = 200;
 
@@ -44,7 +43,7 @@ export function firestoreUsageStore(db: Firestore, instanceId = INSTANCE_ID): Us
         const batch = db.batch();
         for (const tally of chunk) {
           const { firstAt, lastAt } = tally;
-          batch.create(log.doc(), { ...tally, firstAt: Timestamp.fromDate(firstAt), lastAt: Timestamp.fromDate(lastAt), expireAt: Timestamp.fromMillis(lastAt.getTime() + USAGE_RETENTION_DAYS * DAY_MS) });
+          batch.create(log.doc(), { ...tally, firstAt: Timestamp.fromDate(firstAt), lastAt: Timestamp.fromDate(lastAt), expireAt: Timestamp.fromDate(expiresAfterRetention(lastAt.getTime())) });
         }
         for (const [id, day] of rollUp(chunk)) {
           // Every outcome is written, zeros too, so that each `sum()` of the report meets the field.
@@ -58,7 +57,7 @@ export function firestoreUsageStore(db: Firestore, instanceId = INSTANCE_ID): Us
               total: FieldValue.increment(day.total),
               byOutcome: increments,
               lastUsedAt: FieldValue.serverTimestamp(),
-              expireAt: Timestamp.fromMillis(Date.parse(day.day) + (USAGE_RETENTION_DAYS + 1) * DAY_MS),
+              expireAt: Timestamp.fromDate(expiresAfterRetention(Date.parse(day.day) + DAY_MS)),
             },
             { merge: true },
           );
