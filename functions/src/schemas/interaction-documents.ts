@@ -5,18 +5,13 @@
  */
 import { z } from "zod";
 import { documentId } from "../contract/schemas/ids";
-import { INTERACTION_STATUSES, latencyMs, modelName, tokenCount } from "../contract/schemas/interactions";
+import { interactionMeasures } from "../contract/schemas/interactions";
 import { instant } from "./source-documents";
 
 export const interactionDocumentSchema = z.object({
   agentId: documentId,
   userId: documentId,
-  model: modelName,
-  inputTokens: tokenCount,
-  outputTokens: tokenCount,
-  cacheReadTokens: tokenCount.optional(),
-  latencyMs,
-  status: z.enum(INTERACTION_STATUSES),
+  ...interactionMeasures,
   occurredAt: instant,
   /** Set only by the ingestion route, whose transaction already counted the document. */
   ingested: z.literal(true).optional(),

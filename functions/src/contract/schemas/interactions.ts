@@ -22,17 +22,22 @@ export type InteractionStatus = (typeof INTERACTION_STATUSES)[number];
 /** The furthest in the future an interaction may claim to have happened (clock skew allowance). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
+/** What one model call measured: the same fields in an ingest item and in an `agent_interactions` document. */
+export const interactionMeasures = {
+  model: modelName,
+  inputTokens: tokenCount,
+  outputTokens: tokenCount,
+  cacheReadTokens: tokenCount.optional(),
+  latencyMs,
+  status: z.enum(INTERACTION_STATUSES),
+};
+
 /** One item of an ingest: the `agent_interactions` fields but `agentId` (the route's), with a client `id`. */
 export const interactionItemSchema = z
   .strictObject({
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1-100 letters, digits or _ . : -"),
     userId: documentId.optional(),
-    model: modelName,
-    inputTokens: tokenCount,
-    outputTokens: tokenCount,
-    cacheReadTokens: tokenCount.optional(),
-    latencyMs,
-    status: z.enum(INTERACTION_STATUSES),
+    ...interactionMeasures,
     occurredAt: z.iso.datetime({ offset: true }),
   })
   .meta({ id: "InteractionItem" });
