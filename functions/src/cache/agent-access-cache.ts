@@ -13,9 +13,11 @@
  * Lookups issued in the same turn share one set of queries.
  */
 import type { AgentOwnership, Viewer } from "../domain/access-policy";
-import { DIRECTORY_POLICY, ENTRY_OVERHEAD_BYTES, type FreshnessPolicy } from "../domain/cache-policy";
+import { DIRECTORY_POLICY, ENTRY_OVERHEAD_BYTES } from "../domain/cache-policy";
+import type { FreshnessPolicy } from "../contract/freshness";
 import { batchLoader } from "./batch-loader";
-import { EdgeCache, type LayerStats } from "./edge-cache";
+import { EdgeCache } from "./edge-cache";
+import type { LayerStats } from "../contract/schemas/service";
 
 /** The caller's side of an access decision: who they are and which organization they are in. */
 export type Reader = Pick<Viewer, "uid" | "orgId">;

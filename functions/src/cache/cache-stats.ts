@@ -6,7 +6,7 @@
  */
 import { INSTANCE_ID } from "../config/params";
 import type { Logger } from "../config/logger";
-import type { LayerStats } from "./edge-cache";
+import type { LayerStats } from "../contract/schemas/service";
 import * as logs from "../config/logs";
 
 export const STATS_LOG_INTERVAL_MS = 60_000;

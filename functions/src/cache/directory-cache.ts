@@ -8,12 +8,14 @@
  */
 import type { DocumentData } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import { DIRECTORY_POLICY, ENTRY_OVERHEAD_BYTES, type FreshnessPolicy } from "../domain/cache-policy";
+import { DIRECTORY_POLICY, ENTRY_OVERHEAD_BYTES } from "../domain/cache-policy";
+import type { FreshnessPolicy } from "../contract/freshness";
 import { COLLECTIONS } from "../store/collections";
 import type { DirectoryDocs, ProfileFacts } from "../store/directory-store";
 import { agentSchema, userProfileSchema, type Agent } from "../schemas/source-documents";
 import { batchLoader, type LoadMany } from "./batch-loader";
-import { EdgeCache, type LayerStats } from "./edge-cache";
+import { EdgeCache } from "./edge-cache";
+import type { LayerStats } from "../contract/schemas/service";
 import * as logs from "../config/logs";
 
 type Fact = { kind: "profile"; facts: ProfileFacts } | { kind: "agent"; agent: Agent | null } | { kind: "org"; exists: boolean };

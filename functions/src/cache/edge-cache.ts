@@ -10,7 +10,8 @@
  * on a hit: only values that passed are ever stored.
  */
 import { LRUCache } from "lru-cache";
-import { freshnessOf, hitRateOf, type FreshnessPolicy } from "../domain/cache-policy";
+import { freshnessOf, hitRateOf } from "../domain/cache-policy";
+import type { FreshnessPolicy } from "../contract/freshness";
 import type { LayerStats } from "../contract/schemas/service";
 
 /** A value as served: whether it came from memory, how old it is, and whether it was past fresh. */
@@ -21,7 +22,6 @@ export interface Served<V> {
   stale: boolean;
 }
 
-export type { LayerStats };
 
 export interface EdgeCacheOptions<V> {
   policy: FreshnessPolicy;

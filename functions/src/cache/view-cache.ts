@@ -19,7 +19,8 @@
  * logged.
  */
 import type { Logger } from "../config/logger";
-import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
+import { ENTRY_OVERHEAD_BYTES, VIEW_CACHE_MAX_BYTES, VIEW_POLICY } from "../domain/cache-policy";
+import type { FreshnessPolicy } from "../contract/freshness";
 import { canReadAgent, type AgentOwnership, type Viewer } from "../domain/access-policy";
 import { verifiedAccess } from "../domain/access-seal";
 import { isAuthentic, type Scope, type SealedView } from "../domain/metrics-view";
@@ -31,7 +32,8 @@ import type { TokenTotals } from "../domain/interaction-batch";
 import type { ComputedView } from "../views/agent-fold";
 import type { StoredView } from "../views/stored-view";
 import { batchLoader } from "./batch-loader";
-import { EdgeCache, type GetOptions, type LayerStats, type Served } from "./edge-cache";
+import { EdgeCache, type GetOptions, type Served } from "./edge-cache";
+import type { LayerStats } from "../contract/schemas/service";
 import { RevisionFloor } from "./revision-floor";
 import { storedViewCheck } from "./stored-view-check";
 import { sizeOfEntry, viewEntryOf, type ViewEntry, type ViewOrigin } from "./view-entry";

@@ -13,7 +13,6 @@
 
 import { VIEW_FRESHNESS, type FreshnessPolicy } from "../contract/freshness";
 
-export type { FreshnessPolicy };
 
 export type Freshness = "fresh" | "stale" | "expired";
 

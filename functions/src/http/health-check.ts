@@ -14,7 +14,6 @@ import * as logs from "../config/logs";
 /** Resolves when the store answered (any answer, "not found" included); rejects or hangs otherwise. */
 export type StoreProbe = () => Promise<unknown>;
 
-export type { HealthReport };
 
 export interface HealthCheck {
   /** The current report: cached when the last probe is recent enough, else after a new probe. */

@@ -8,8 +8,10 @@
  * Unknown keys are remembered too, so a flood of well-formed guesses costs one read per guess per 5 s.
  * Concurrent misses for the same key share one read.
  */
-import { EdgeCache, type LayerStats } from "../cache/edge-cache";
-import { API_KEY_POLICY, type FreshnessPolicy } from "../domain/cache-policy";
+import { EdgeCache } from "../cache/edge-cache";
+import type { LayerStats } from "../contract/schemas/service";
+import { API_KEY_POLICY } from "../domain/cache-policy";
+import type { FreshnessPolicy } from "../contract/freshness";
 import type { ApiKeyRecord } from "../domain/api-key-policy";
 import type { ApiKeyStore } from "./api-key-store";
 

@@ -13,8 +13,8 @@ import { progress } from "../bench-output";
 import { startProductInstance } from "../product-instance";
 import type { LoopbackServer } from "../loopback-server";
 import type { ReadWorld } from "../read-world";
+import { MAX_BATCH_IDS } from "../../../functions/src/contract/limits";
 
-const BATCH_IDS = 100;
 const FORBIDDEN_REPEATS = 100;
 const FORGED_PER_SECOND = 100;
 const FORGED_SECONDS = 3;
@@ -67,8 +67,8 @@ async function measureForbiddenBatch(world: ReadWorld, victims: readonly string[
   const instance = await startProductInstance(attacker, ["read:agent-metrics"]);
   try {
     const [headers] = await instance.headersFor(FORBIDDEN_REPEATS);
-    const body = JSON.stringify({ agentIds: victims.slice(0, BATCH_IDS) });
-    progress(`an outsider's no-cache batchGet of ${BATCH_IDS} forbidden ids, ${FORBIDDEN_REPEATS} times`);
+    const body = JSON.stringify({ agentIds: victims.slice(0, MAX_BATCH_IDS) });
+    progress(`an outsider's no-cache batchGet of ${MAX_BATCH_IDS} forbidden ids, ${FORBIDDEN_REPEATS} times`);
     instance.server.resetReads();
     const statuses: Record<string, number> = {};
     let served = 0;
@@ -76,10 +76,10 @@ async function measureForbiddenBatch(world: ReadWorld, victims: readonly string[
       const res = await fetch(`${instance.server.url}/v1/agents/metrics:batchGet`, { method: "POST", headers: { ...headers, "cache-control": "no-cache" }, body });
       tally(statuses, res.status);
       const answer = (await res.json()) as { data?: Record<string, unknown>; forbidden?: string[] };
-      if (Object.keys(answer.data ?? {}).length > 0 || (answer.forbidden?.length ?? 0) !== BATCH_IDS) served += 1;
+      if (Object.keys(answer.data ?? {}).length > 0 || (answer.forbidden?.length ?? 0) !== MAX_BATCH_IDS) served += 1;
     }
     const reads = readsSinceReset(instance.server);
-    return { requests: FORBIDDEN_REPEATS, ids: BATCH_IDS, reads, readsPerRequest: reads / FORBIDDEN_REPEATS, served, statuses };
+    return { requests: FORBIDDEN_REPEATS, ids: MAX_BATCH_IDS, reads, readsPerRequest: reads / FORBIDDEN_REPEATS, served, statuses };
   } finally {
     await instance.close();
   }
@@ -119,6 +119,6 @@ async function measureForgedKeys(world: ReadWorld, agentId: string): Promise<For
 
 /** Both abuse figures, against agents of the world's user that the attackers may not read. */
 export async function measureAbuse(world: ReadWorld, victims: readonly string[]): Promise<AbuseFigures> {
-  if (victims.length < BATCH_IDS) throw new Error(`the abuse figures need at least ${BATCH_IDS} agents (--agents)`);
+  if (victims.length < MAX_BATCH_IDS) throw new Error(`the abuse figures need at least ${MAX_BATCH_IDS} agents (--agents)`);
   return { forbiddenBatch: await measureForbiddenBatch(world, victims), forgedKeys: await measureForgedKeys(world, victims[0]) };
 }

@@ -14,8 +14,9 @@
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { freshnessOf, hitRateOf, SESSION_POLICY, type FreshnessPolicy } from "../../domain/cache-policy";
-import type { LayerStats } from "../../cache/edge-cache";
+import { freshnessOf, hitRateOf, SESSION_POLICY } from "../../domain/cache-policy";
+import type { FreshnessPolicy } from "../../contract/freshness";
+import type { LayerStats } from "../../contract/schemas/service";
 import type { SessionCredential } from "./credentials";
 import type { SessionVerifier, VerifiedSession } from "./session-verifier";
 
