@@ -10,11 +10,12 @@ import { onRequest } from "firebase-functions/v2/https";
 import { onSchedule } from "firebase-functions/v2/scheduler";
 import { onTaskDispatched } from "firebase-functions/v2/tasks";
 import { apiKeyPepperSecret, REGION, signingKeyringSecret } from "./config/params";
-import type { ChangeKind } from "./domain/agent-change";
+import type { ChangeKind } from "./metrics/agent-change";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile } from "./reconcile/reconciler";
 import { documentId } from "./contract/schemas/ids";
 import { apiServices, signingKeyring, triggerServices } from "./services";
-import { agentsPricedFor } from "./store/priced-views";
+import { agentsPricedFor } from "./agent-views/priced-views";
+import type { ViewContext } from "./agent-views/agent-fold";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "./triggers/agent-document-written";
 import { handleAgentWritten } from "./triggers/agent-written";
 import { handlePricingWritten } from "./triggers/pricing-written";
@@ -29,7 +30,7 @@ export const api = onRequest({ secrets: [signingKeyringSecret, apiKeyPepperSecre
   return getRequestListener(app.fetch)(req, res);
 });
 
-const viewContext = () => ({ keyring: signingKeyring(), now: () => new Date() });
+const triggerViewContext = (): ViewContext => ({ keyring: signingKeyring(), now: () => new Date() });
 
 function documentTrigger(kind: ChangeKind) {
   return (event: DocumentWrittenEvent) => {
@@ -65,7 +66,7 @@ const MAX_SLOT_WAIT_MS = 5_000;
 
 /**
  * The one writer of agent views: folds an agent's recorded deltas into its signed view. Cloud Tasks
- * runs it at the end of each second an agent was written in (views/fold-scheduler), retrying a failure.
+ * runs it at the end of each second an agent was written in (agent-views/fold-scheduler), retrying a failure.
  */
 export const foldAgentView = onTaskDispatched(
   { secrets: [signingKeyringSecret], retryConfig: { maxAttempts: 10, minBackoffSeconds: 1, maxBackoffSeconds: 60 }, rateLimits: { maxConcurrentDispatches: 500 }, concurrency: 80 },
@@ -78,7 +79,7 @@ export const foldAgentView = onTaskDispatched(
     }
     const wait = Math.min(MAX_SLOT_WAIT_MS, (parsed.data.runAt ?? 0) - Date.now());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const result = await s.agentViews.fold(parsed.data.agentId, viewContext());
+    const result = await s.agentViews.fold(parsed.data.agentId, triggerViewContext());
     logs.foldDone(s.log, { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved });
   },
 );
@@ -86,5 +87,5 @@ export const foldAgentView = onTaskDispatched(
 /** Every hour: audits and repairs views at bounded cost, rolls windows forward, re-signs, refolds rollups, prunes old records. */
 export const reconcileHourly = onSchedule({ schedule: "every 60 minutes", timeoutSeconds: 540, memory: "512MiB", secrets: [signingKeyringSecret] }, async () => {
   const s = triggerServices();
-  await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: viewContext, log: s.log }, DEFAULT_RECONCILE_OPTIONS);
+  await reconcile({ db: s.db, agentViews: s.agentViews, rollups: s.rollups, context: triggerViewContext, log: s.log }, DEFAULT_RECONCILE_OPTIONS);
 });

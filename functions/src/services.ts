@@ -11,39 +11,39 @@ import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
 import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
-import { parseKeyring, type Keyring } from "./domain/signing";
-import { parsePepperRing } from "./domain/keyed-hash";
-import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./domain/api-key-policy";
+import { parseKeyring, type Keyring } from "./signing/signing";
+import { parsePepperRing } from "./signing/keyed-hash";
+import { DEFAULT_KEY_LIMITS, type KeyLimits } from "./api-keys/api-key-policy";
 import type { ApiDeps } from "./http/app-env";
 import { createApp } from "./http/app";
-import { healthCheck } from "./http/health-check";
+import { healthCheck } from "./health/health-check";
 import { cachedSessionVerifier } from "./http/auth/cached-session-verifier";
 import { firebaseSessionIssuer } from "./http/auth/session-issuer";
 import { firebaseSessionVerifier } from "./http/auth/session-verifier";
-import { cachedApiKeyStore } from "./store/cached-api-key-store";
-import { RateLimiter } from "./http/rate-limiter";
-import { UsageRecorder } from "./http/usage-recorder";
-import { firestoreRateCounterStore } from "./store/rate-counter-store";
-import { firestoreUsageStore } from "./store/usage-store";
-import { firestoreRollupStore, type RollupStore } from "./store/rollup-store";
-import { firestoreAgentViewStore } from "./store/agent-view-store";
-import { taskQueueFoldScheduler } from "./store/fold-task-queue";
-import { firestoreApiKeyStore } from "./store/api-key-store";
-import { firestoreProbe } from "./store/store-probe";
-import { directoryStore, firestoreDocumentReader } from "./store/directory-store";
-import { firestoreAgentViewReader } from "./store/agent-view-reader";
-import { cachedDirectoryDocs } from "./cache/directory-cache";
-import { agentAccessCache } from "./cache/agent-access-cache";
-import { firestoreReadableAgents, firestoreReadableViews } from "./store/readable-agents-query";
+import { cachedApiKeyStore } from "./api-keys/cached-api-key-store";
+import { RateLimiter } from "./rate-limits/rate-limiter";
+import { UsageRecorder } from "./usage/usage-recorder";
+import { firestoreRateCounterStore } from "./rate-limits/rate-counter-store";
+import { firestoreUsageStore } from "./usage/usage-store";
+import { firestoreRollupStore, type RollupStore } from "./rollups/rollup-store";
+import { firestoreAgentViewStore } from "./agent-views/agent-view-store";
+import { taskQueueFoldScheduler } from "./agent-views/fold-task-queue";
+import { firestoreApiKeyStore } from "./api-keys/api-key-store";
+import { firestoreProbe } from "./health/store-probe";
+import { directoryStore, firestoreDocumentReader } from "./directory/directory-store";
+import { firestoreAgentViewReader } from "./agent-views/agent-view-reader";
+import { cachedDirectoryDocs } from "./directory/directory-cache";
+import { agentAccessCache } from "./directory/agent-access-cache";
+import { firestoreReadableAgents, firestoreReadableViews } from "./directory/readable-agents-query";
 import { CacheStats } from "./cache/cache-stats";
-import { storeViewSource } from "./cache/store-view-source";
-import { viewCache } from "./cache/view-cache";
-import { seriesCache } from "./cache/series-cache";
+import { storeViewSource } from "./serving/store-view-source";
+import { viewCache } from "./serving/view-cache";
+import { seriesCache } from "./serving/series-cache";
 import { RevisionFloor } from "./cache/revision-floor";
-import { SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "./store/view-codec";
-import { viewContext } from "./http/app-env";
-import type { AgentViewStore } from "./views/agent-views";
-import { inProcessFoldScheduler, withInProcessFallback, type FoldScheduler } from "./views/fold-scheduler";
+import { SERIES_VIEW_FIELDS, SERVED_VIEW_FIELDS } from "./agent-views/view-codec";
+import type { AgentViewStore } from "./agent-views/agent-views";
+import type { ViewContext } from "./agent-views/agent-fold";
+import { inProcessFoldScheduler, withInProcessFallback, type FoldScheduler } from "./agent-views/fold-scheduler";
 import * as logs from "./config/logs";
 
 export interface ServiceConfig {
@@ -69,10 +69,21 @@ export interface ServiceConfig {
   folds?: (fold: (agentId: string) => Promise<unknown>) => FoldScheduler;
 }
 
+/** The agent views and the rollups folded from them, over `db`: what the API and the triggers both write. */
+function viewStores(db: Firestore, log: Logger): { agentViews: AgentViewStore; rollups: RollupStore } {
+  const agentViews = firestoreAgentViewStore(db, log);
+  return { agentViews, rollups: firestoreRollupStore(db, agentViews) };
+}
+
+/** What this configuration's view writes are signed and timed with. */
+function contextOf(config: Pick<ServiceConfig, "keyring" | "now">): ViewContext {
+  return { keyring: config.keyring, now: config.now ?? (() => new Date()) };
+}
+
 /** The fold of an agent with this configuration's keyring and clock, for schedulers to call. */
 function folder(agentViews: AgentViewStore, config: Pick<ServiceConfig, "keyring" | "now">) {
-  const now = config.now ?? (() => new Date());
-  return (agentId: string) => agentViews.fold(agentId, { keyring: config.keyring, now });
+  const context = contextOf(config);
+  return (agentId: string) => agentViews.fold(agentId, context);
 }
 
 /** The scheduler `config` asks for, falling back to a fold in this process when it refuses a request. */
@@ -89,8 +100,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   const now = config.now ?? (() => new Date());
   const nowMs = () => now().getTime();
   const usageStore = firestoreUsageStore(config.db);
-  const agentViews = firestoreAgentViewStore(config.db, config.log);
-  const rollups = firestoreRollupStore(config.db, agentViews);
+  const { agentViews, rollups } = viewStores(config.db, config.log);
   // Sessions keep the real clock: they are compared with the expiry times Firebase Auth issues.
   const sessions = cachedSessionVerifier(firebaseSessionVerifier(config.auth));
   const apiKeys = cachedApiKeyStore(firestoreApiKeyStore(config.db), { now: nowMs });
@@ -101,7 +111,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
   });
   const source = storeViewSource({ agentViews, rollups, readAgents: firestoreAgentViewReader(config.db, { fields: SERVED_VIEW_FIELDS }),
     readReadableAgents: firestoreReadableViews(config.db, { fields: SERVED_VIEW_FIELDS }),
-    context: () => viewContext({ keyring: config.keyring, now }) });
+    context: () => contextOf(config) });
   // One memory of the latest revisions per instance: a copy that went back is refused by both caches.
   const revisions = new RevisionFloor();
   const views = viewCache(source, { keyring: config.keyring, log: config.log, now: nowMs, revisions });
@@ -112,7 +122,7 @@ export function apiDeps(config: ServiceConfig): ApiDeps {
       readReadableAgentStates: firestoreReadableViews(config.db, { fields: SERIES_VIEW_FIELDS }),
       recomputeAgent: source.recomputeAgent,
       readRollup: source.readRollup,
-      foldRollup: (scope, id) => rollups.fold(scope, id, viewContext({ keyring: config.keyring, now })),
+      foldRollup: (scope, id) => rollups.fold(scope, id, contextOf(config)),
     },
     { keyring: config.keyring, log: config.log, now: nowMs, revisions },
   );
@@ -205,14 +215,11 @@ export function signingKeyring(): Keyring {
 export function triggerServices(): TriggerServices {
   if (!triggers) {
     const db = getFirestore(firebaseApp());
-    const agentViews = firestoreAgentViewStore(db, functionsLogger);
-    const queue = taskQueueFoldScheduler(firebaseApp());
     triggers = {
       db,
-      agentViews,
-      rollups: firestoreRollupStore(db, agentViews),
+      ...viewStores(db, functionsLogger),
       // A trigger whose request fails is retried (retry: true), which asks again: no fallback here.
-      folds: queue,
+      folds: taskQueueFoldScheduler(firebaseApp()),
       now: () => new Date(),
       log: functionsLogger,
     };

@@ -7,14 +7,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
+import { generateKeyringSecret, parseKeyring } from "../../functions/src/signing/signing";
+import { firestoreAgentViewStore } from "../../functions/src/agent-views/agent-view-store";
 import { handleAgentWritten } from "../../functions/src/triggers/agent-written";
 import { recordingLogger } from "../support/fakes";
 import { writeWithEvent as write } from "../support/written-event";
 import { adminDb, ISOLATED_PROJECT_ID, unique } from "../support/emulators";
 import type { DocumentReference } from "firebase-admin/firestore";
-import { decodeView } from "../../functions/src/store/view-codec";
+import { decodeView } from "../../functions/src/agent-views/view-codec";
 
 const db = adminDb(ISOLATED_PROJECT_ID);
 const log = recordingLogger();

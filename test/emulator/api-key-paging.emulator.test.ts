@@ -6,9 +6,9 @@
  */
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mintApiKey } from "../../functions/src/domain/api-key-policy";
-import type { ListPosition } from "../../functions/src/domain/page-token";
-import { firestoreApiKeyStore } from "../../functions/src/store/api-key-store";
+import { mintApiKey } from "../../functions/src/api-keys/api-key-policy";
+import type { ListPosition } from "../../functions/src/api-keys/page-token";
+import { firestoreApiKeyStore } from "../../functions/src/api-keys/api-key-store";
 import { adminDb, apiBaseUrl, signUp, unique } from "../support/emulators";
 
 let base: string;

@@ -9,11 +9,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FieldPath } from "firebase-admin/firestore";
-import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { firestoreRollupStore } from "../../functions/src/store/rollup-store";
-import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
-import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
+import { generateKeyringSecret, parseKeyring } from "../../functions/src/signing/signing";
+import { firestoreAgentViewStore } from "../../functions/src/agent-views/agent-view-store";
+import { firestoreRollupStore } from "../../functions/src/rollups/rollup-store";
+import { interactionDocumentSchema } from "../../functions/src/documents/interaction-documents";
+import { contextSourceSchema } from "../../functions/src/documents/source-documents";
 import { ConvergenceDriver } from "../support/convergence-driver";
 import { differenceFromRecompute } from "../support/recompute-check";
 import { recordingLogger } from "../support/fakes";

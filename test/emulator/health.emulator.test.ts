@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createCheckedApp } from "../support/openapi-check";
-import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
+import { generateKeyringSecret, parseKeyring } from "../../functions/src/signing/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { firestoreAt } from "../load/firestore-process";

@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../support/openapi-check";
-import { parseKeyring } from "../../functions/src/domain/signing";
+import { parseKeyring } from "../../functions/src/signing/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";

@@ -5,16 +5,16 @@
  * show what each kind of damage costs and how "behind" is told from "drift".
  */
 import { beforeEach, test } from "node:test";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 import assert from "node:assert/strict";
 import functionsTest from "firebase-functions-test";
 import { Timestamp } from "firebase-admin/firestore";
-import { seal } from "../../functions/src/domain/metrics-view";
-import { parseKeyring } from "../../functions/src/domain/signing";
+import { seal } from "../../functions/src/metrics/metrics-view";
+import { parseKeyring } from "../../functions/src/signing/signing";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile, type ReconcileOptions } from "../../functions/src/reconcile/reconciler";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { firestoreRollupStore } from "../../functions/src/store/rollup-store";
-import { decodeView } from "../../functions/src/store/view-codec";
+import { firestoreAgentViewStore } from "../../functions/src/agent-views/agent-view-store";
+import { firestoreRollupStore } from "../../functions/src/rollups/rollup-store";
+import { decodeView } from "../../functions/src/agent-views/view-codec";
 import { handleAgentDocumentWritten } from "../../functions/src/triggers/agent-document-written";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";

@@ -6,9 +6,9 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { generateApiKey, isWellFormedApiKey } from "../../functions/src/domain/api-key-format";
+import { generateApiKey, isWellFormedApiKey } from "../../functions/src/api-keys/api-key-format";
 import { createCheckedApp } from "../support/openapi-check";
-import { parseKeyring } from "../../functions/src/domain/signing";
+import { parseKeyring } from "../../functions/src/signing/signing";
 import { apiDeps } from "../../functions/src/services";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { recordingLogger } from "../support/fakes";

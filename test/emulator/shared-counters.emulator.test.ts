@@ -6,10 +6,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COLLECTIONS } from "../../functions/src/store/collections";
-import { firestoreRateCounterStore } from "../../functions/src/store/rate-counter-store";
-import { firestoreUsageStore } from "../../functions/src/store/usage-store";
-import type { UsageTally } from "../../functions/src/domain/usage";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
+import { firestoreRateCounterStore } from "../../functions/src/rate-limits/rate-counter-store";
+import { firestoreUsageStore } from "../../functions/src/usage/usage-store";
+import type { UsageTally } from "../../functions/src/usage/usage";
 import { adminDb, unique } from "../support/emulators";
 
 test("instances serving one key each write their own rate-limit counter, and each reads the window's total", async () => {

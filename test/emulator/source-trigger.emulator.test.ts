@@ -7,9 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
-import { generateKeyringSecret, parseKeyring } from "../../functions/src/domain/signing";
-import { firestoreAgentViewStore, firestoreViewDatabase } from "../../functions/src/store/agent-view-store";
-import { agentViewsOver } from "../../functions/src/views/agent-views";
+import { generateKeyringSecret, parseKeyring } from "../../functions/src/signing/signing";
+import { firestoreAgentViewStore, firestoreViewDatabase } from "../../functions/src/agent-views/agent-view-store";
+import { agentViewsOver } from "../../functions/src/agent-views/agent-views";
 import { handleAgentDocumentWritten } from "../../functions/src/triggers/agent-document-written";
 import { recordingLogger } from "../support/fakes";
 import { failingOnce } from "../support/failing-database";

@@ -7,12 +7,12 @@
 import { initializeApp } from "firebase-admin/app";
 import { getAuth } from "firebase-admin/auth";
 import { getFirestore, Timestamp } from "firebase-admin/firestore";
-import { DEFAULT_KEY_LIMITS, mintApiKey } from "../../functions/src/domain/api-key-policy";
-import { sortBatch } from "../../functions/src/domain/interaction-batch";
-import { keyedHash, parsePepperRing } from "../../functions/src/domain/keyed-hash";
-import { parseKeyring } from "../../functions/src/domain/signing";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { firestoreApiKeyStore } from "../../functions/src/store/api-key-store";
+import { DEFAULT_KEY_LIMITS, mintApiKey } from "../../functions/src/api-keys/api-key-policy";
+import { sortBatch } from "../../functions/src/metrics/interaction-batch";
+import { keyedHash, parsePepperRing } from "../../functions/src/signing/keyed-hash";
+import { parseKeyring } from "../../functions/src/signing/signing";
+import { firestoreAgentViewStore } from "../../functions/src/agent-views/agent-view-store";
+import { firestoreApiKeyStore } from "../../functions/src/api-keys/api-key-store";
 import { DEMO_AGENTS, DEMO_ORGS, DEMO_PASSWORD, DEMO_USERS, demoInteractions, demoSources } from "./demo-data";
 import { readLocalSecrets } from "./local-secrets.mjs";
 import { API_BASE, PORTS, PROJECT_ID } from "./paths.mjs";

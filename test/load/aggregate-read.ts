@@ -10,8 +10,8 @@
  * Every query asks for `count` too: the read counter charges aggregations from it (read-counter.ts).
  */
 import { AggregateField, type Firestore, type Query } from "firebase-admin/firestore";
-import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/documents/source-documents";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 
 /** What the aggregations answer, named as in the served view. */
 export interface AggregatedMetrics {

@@ -20,7 +20,7 @@
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { adminDb, clearProject, PROJECT_ID } from "../support/emulators";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 import { connectBenchApi, type BenchApi, type MetricsBody } from "./bench-api";
 import { loadNow, resultHeader, type ResultHeader } from "./bench-environment";
 import type { HotOptions } from "./bench-options";

@@ -11,11 +11,11 @@
  * The first two are pure over the run's records; the last two read the emulator directly.
  */
 import type { Firestore } from "firebase-admin/firestore";
-import { interactionDocId } from "../../functions/src/domain/interaction-batch";
-import { windowStart } from "../../functions/src/domain/rate-limit";
-import { COLLECTIONS } from "../../functions/src/store/collections";
-import type { ViewContext } from "../../functions/src/views/agent-fold";
-import type { AgentViewStore } from "../../functions/src/views/agent-views";
+import { interactionDocId } from "../../functions/src/metrics/interaction-batch";
+import { windowStart } from "../../functions/src/rate-limits/rate-limit";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
+import type { ViewContext } from "../../functions/src/agent-views/agent-fold";
+import type { AgentViewStore } from "../../functions/src/agent-views/agent-views";
 import { differenceFromRecompute } from "../support/recompute-check";
 import type { LoadRun, RequestRecord } from "./mixed-load";
 

@@ -6,8 +6,8 @@
  */
 import { reconcile, DEFAULT_RECONCILE_OPTIONS } from "../../functions/src/reconcile/reconciler";
 import { DEFAULT_REQUEST_DEADLINE_MS } from "../../functions/src/http/request-deadline";
-import { firestoreAgentViewStore } from "../../functions/src/store/agent-view-store";
-import { firestoreRollupStore } from "../../functions/src/store/rollup-store";
+import { firestoreAgentViewStore } from "../../functions/src/agent-views/agent-view-store";
+import { firestoreRollupStore } from "../../functions/src/rollups/rollup-store";
 import { recordingLogger } from "../support/fakes";
 import { checkNothingLost, checkRateLimits, checkStatuses, checkViewsExact, rateWindows } from "./load-checks";
 import { loadEvents, startLoadInstance } from "./load-instance";

@@ -7,8 +7,8 @@
  * API keys are created later through the app's own `POST /v1/api-keys` (load-instance.ts).
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { parseKeyring, type Keyring } from "../../functions/src/signing/signing";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { signUp, unique } from "../support/emulators";
 import { firestoreAt, startFirestoreProcess, type FirestoreProcess } from "./firestore-process";

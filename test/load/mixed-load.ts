@@ -11,8 +11,8 @@
  * include the client's share of one event loop, as a co-located caller's would).
  */
 import { Timestamp } from "firebase-admin/firestore";
-import { SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { SOURCE_TYPES } from "../../functions/src/documents/source-documents";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 import { mulberry32 } from "../support/seeded-random";
 import type { LoadInstance } from "./load-instance";
 import type { LoadWorld } from "./load-world";

@@ -6,14 +6,14 @@
  * work is done and the naive read's answer carries the same blocks the product serves.
  */
 import type { Firestore, QuerySnapshot } from "firebase-admin/firestore";
-import { renderAgent, summarizeAgent } from "../../functions/src/domain/agent-view";
-import { nextRevision, seal } from "../../functions/src/domain/metrics-view";
-import { summarizeSources, type SourcesBlock } from "../../functions/src/domain/source-metrics";
-import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
-import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
-import type { ViewContext } from "../../functions/src/views/agent-fold";
-import type { Pricing } from "../../functions/src/domain/pricing";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { renderAgent, summarizeAgent } from "../../functions/src/metrics/agent-view";
+import { nextRevision, seal } from "../../functions/src/metrics/metrics-view";
+import { summarizeSources, type SourcesBlock } from "../../functions/src/metrics/source-metrics";
+import { interactionDocumentSchema } from "../../functions/src/documents/interaction-documents";
+import { contextSourceSchema } from "../../functions/src/documents/source-documents";
+import type { ViewContext } from "../../functions/src/agent-views/agent-fold";
+import type { Pricing } from "../../functions/src/pricing/pricing";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 
 export interface NaiveRead {
   block: SourcesBlock;

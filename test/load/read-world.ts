@@ -15,15 +15,15 @@
  * - Large agents (the naive read's subjects) with real source and interaction documents.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { sealAccess } from "../../functions/src/domain/access-seal";
-import { renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
-import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
-import { nextRevision, seal, type ViewContent } from "../../functions/src/domain/metrics-view";
-import { pricingFromConfig } from "../../functions/src/domain/pricing";
-import { parseKeyring, type Keyring } from "../../functions/src/domain/signing";
-import { COLLECTIONS } from "../../functions/src/store/collections";
-import { encodeAgentView } from "../../functions/src/store/view-codec";
-import { pricingFingerprint } from "../../functions/src/domain/pricing";
+import { sealAccess } from "../../functions/src/metrics/access-seal";
+import { renderAgent, summarizeAgent, type AgentState } from "../../functions/src/metrics/agent-view";
+import type { InteractionContribution } from "../../functions/src/metrics/interaction-metrics";
+import { nextRevision, seal, type ViewContent } from "../../functions/src/metrics/metrics-view";
+import { pricingFromConfig } from "../../functions/src/pricing/pricing";
+import { parseKeyring, type Keyring } from "../../functions/src/signing/signing";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
+import { encodeAgentView } from "../../functions/src/agent-views/view-codec";
+import { pricingFingerprint } from "../../functions/src/pricing/pricing";
 import { readLocalSecrets } from "../harness/local-secrets.mjs";
 import { adminAuth, adminDb, clearProject, ISOLATED_PROJECT_ID, signIn, signUp, unique } from "../support/emulators";
 import { BATCH_SIZE, sourceDocument } from "./source-writer";

@@ -9,8 +9,8 @@
  * benchmark's emulators hold nothing else that records event deltas.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { SOURCE_TYPES } from "../../functions/src/documents/source-documents";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 
 /** Firestore's limit for one batched write, which is how bulk uploads are written. */
 export const BATCH_SIZE = 500;

@@ -12,13 +12,13 @@
  * Used by the fast emulator test and by `npm run test:soak`.
  */
 import { Timestamp, type DocumentReference, type DocumentSnapshot, type Firestore } from "firebase-admin/firestore";
-import { commitTimeOf } from "../../functions/src/store/snapshot-time";
-import { interactionDocId } from "../../functions/src/domain/interaction-batch";
+import { commitTimeOf } from "../../functions/src/agent-views/snapshot-time";
+import { interactionDocId } from "../../functions/src/metrics/interaction-batch";
 import type { Logger } from "../../functions/src/config/logger";
-import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
-import type { ViewContext } from "../../functions/src/views/agent-fold";
-import type { AgentViewStore } from "../../functions/src/views/agent-views";
-import type { IngestItem } from "../../functions/src/views/view-transaction";
+import type { InteractionContribution } from "../../functions/src/metrics/interaction-metrics";
+import type { ViewContext } from "../../functions/src/agent-views/agent-fold";
+import type { AgentViewStore } from "../../functions/src/agent-views/agent-views";
+import type { IngestItem } from "../../functions/src/agent-views/view-transaction";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
 import { mulberry32 } from "./seeded-random";
 

@@ -4,7 +4,7 @@
  * mid-work would: before its commit (nothing lands) or after it (the commit landed, the function still
  * failed), so Cloud Functions delivers the same event again, or Cloud Tasks runs the fold again.
  */
-import type { ViewDatabase } from "../../functions/src/views/view-transaction";
+import type { ViewDatabase } from "../../functions/src/agent-views/view-transaction";
 
 export type Failure = "before-commit" | "after-commit";
 

@@ -4,28 +4,29 @@
  * HTTP layer. They implement the same interfaces as the Firestore versions; anything that depends
  * on Firestore's own behaviour is tested against the emulator instead.
  */
-import { parsePepperRing } from "../../functions/src/domain/keyed-hash";
-import type { Reader } from "../../functions/src/cache/agent-access-cache";
-import type { ApiKeyRecord } from "../../functions/src/domain/api-key-policy";
-import { canReadAgent, type AgentOwnership } from "../../functions/src/domain/access-policy";
-import { sealAccess } from "../../functions/src/domain/access-seal";
-import { nextRevision, seal, type SealedView } from "../../functions/src/domain/metrics-view";
-import { emptyAgentState, renderAgent } from "../../functions/src/domain/agent-view";
-import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
-import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/domain/signing";
+import { parsePepperRing } from "../../functions/src/signing/keyed-hash";
+import type { Reader } from "../../functions/src/directory/agent-access-cache";
+import type { ApiKeyRecord } from "../../functions/src/api-keys/api-key-policy";
+import { canReadAgent } from "../../functions/src/directory/access-policy";
+import { sealAccess } from "../../functions/src/metrics/access-seal";
+import { nextRevision, seal, type SealedView } from "../../functions/src/metrics/metrics-view";
+import { emptyAgentState, renderAgent } from "../../functions/src/metrics/agent-view";
+import { mergeAgentStates, rollupContent } from "../../functions/src/rollups/rollup";
+import { generateKeyringSecret, parseKeyring, type Keyring } from "../../functions/src/signing/signing";
 import type { Logger } from "../../functions/src/config/logger";
-import { viewContext, type ApiDeps } from "../../functions/src/http/app-env";
+import type { ApiDeps } from "../../functions/src/http/app-env";
+import { viewContext } from "../../functions/src/agent-views/agent-fold";
 import { CacheStats } from "../../functions/src/cache/cache-stats";
-import { storeViewSource } from "../../functions/src/cache/store-view-source";
-import { viewCache } from "../../functions/src/cache/view-cache";
-import { seriesCache } from "../../functions/src/cache/series-cache";
-import type { Agent, UserProfile } from "../../functions/src/schemas/source-documents";
-import type { StoredView } from "../../functions/src/views/stored-view";
-import { rollUp, type UsageTally } from "../../functions/src/domain/usage";
-import { RateLimiter } from "../../functions/src/http/rate-limiter";
-import { healthCheck } from "../../functions/src/http/health-check";
-import { UsageRecorder } from "../../functions/src/http/usage-recorder";
-import type { UsageStore } from "../../functions/src/store/usage-store";
+import { storeViewSource } from "../../functions/src/serving/store-view-source";
+import { viewCache } from "../../functions/src/serving/view-cache";
+import { seriesCache } from "../../functions/src/serving/series-cache";
+import type { Agent, UserProfile, AgentOwnership } from "../../functions/src/documents/source-documents";
+import type { StoredView } from "../../functions/src/agent-views/stored-view";
+import { rollUp, type UsageTally } from "../../functions/src/usage/usage";
+import { RateLimiter } from "../../functions/src/rate-limits/rate-limiter";
+import { healthCheck } from "../../functions/src/health/health-check";
+import { UsageRecorder } from "../../functions/src/usage/usage-recorder";
+import type { UsageStore } from "../../functions/src/usage/usage-store";
 
 export interface LogEntry {
   level: "info" | "warn" | "error";

@@ -5,7 +5,7 @@
  * what mallory may read. The suites differ only in how requests reach the app.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { COLLECTIONS } from "../../functions/src/store/collections";
+import { COLLECTIONS } from "../../functions/src/documents/collections";
 import { signUp, unique } from "./emulators";
 
 export interface HostileWorld {

@@ -7,14 +7,14 @@
  * recorded with what its trigger event would carry, so the test can deliver those events however it
  * likes.
  */
-import type { AgentDelta } from "../../functions/src/domain/agent-delta";
-import type { ChangeKind } from "../../functions/src/domain/agent-change";
-import type { InteractionContribution } from "../../functions/src/domain/interaction-metrics";
-import { pricingFromConfig, type PricingConfig } from "../../functions/src/domain/pricing";
-import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
-import { contextSourceSchema, type ContextSource } from "../../functions/src/schemas/source-documents";
-import type { StoredView } from "../../functions/src/views/stored-view";
-import type { AgentRecord, DeltaLog, FoldTransaction, IdOwner, StoredDelta, ViewDatabase } from "../../functions/src/views/view-transaction";
+import type { AgentDelta } from "../../functions/src/metrics/agent-delta";
+import type { ChangeKind } from "../../functions/src/metrics/agent-change";
+import type { InteractionContribution } from "../../functions/src/metrics/interaction-metrics";
+import { pricingFromConfig, type PricingConfig } from "../../functions/src/pricing/pricing";
+import { interactionDocumentSchema } from "../../functions/src/documents/interaction-documents";
+import { contextSourceSchema, type ContextSource } from "../../functions/src/documents/source-documents";
+import type { StoredView } from "../../functions/src/agent-views/stored-view";
+import type { AgentRecord, DeltaLog, FoldTransaction, IdOwner, StoredDelta, ViewDatabase } from "../../functions/src/agent-views/view-transaction";
 
 export type RawDocument = Record<string, unknown>;
 

@@ -4,11 +4,11 @@
  * accumulators, equals what a full recompute from its documents gives now (the model registry aside:
  * it remembers the order names arrived in, and only that may differ).
  */
-import { renderAgent, type AgentState } from "../../functions/src/domain/agent-view";
+import { renderAgent, type AgentState } from "../../functions/src/metrics/agent-view";
 import { canonicalJson } from "../../functions/src/contract/canonical-json";
-import { encodeState } from "../../functions/src/store/state-codec";
-import type { ViewContext } from "../../functions/src/views/agent-fold";
-import type { AgentViewStore } from "../../functions/src/views/agent-views";
+import { encodeState } from "../../functions/src/agent-views/state-codec";
+import type { ViewContext } from "../../functions/src/agent-views/agent-fold";
+import type { AgentViewStore } from "../../functions/src/agent-views/agent-views";
 
 const accumulators = (state: AgentState) => encodeState({ ...state, models: { named: [], seen: [], seenOverflow: false } });
 

@@ -4,16 +4,16 @@
  * finally are, and the comparison of the incrementally maintained views (and the user and organization
  * rollups over them) with it. Mismatches are described by the first path where the two differ.
  */
-import { emptyAgentState, renderAgent, summarizeAgent, type AgentState } from "../../functions/src/domain/agent-view";
+import { emptyAgentState, renderAgent, summarizeAgent, type AgentState } from "../../functions/src/metrics/agent-view";
 import { canonicalJson } from "../../functions/src/contract/canonical-json";
-import { isAuthentic } from "../../functions/src/domain/metrics-view";
-import type { Pricing } from "../../functions/src/domain/pricing";
-import { mergeAgentStates, rollupContent } from "../../functions/src/domain/rollup";
-import type { Keyring } from "../../functions/src/domain/signing";
-import { pruneBuckets } from "../../functions/src/domain/time-buckets";
-import { interactionDocumentSchema } from "../../functions/src/schemas/interaction-documents";
-import { contextSourceSchema } from "../../functions/src/schemas/source-documents";
-import type { StoredView } from "../../functions/src/views/stored-view";
+import { isAuthentic } from "../../functions/src/metrics/metrics-view";
+import type { Pricing } from "../../functions/src/pricing/pricing";
+import { mergeAgentStates, rollupContent } from "../../functions/src/rollups/rollup";
+import type { Keyring } from "../../functions/src/signing/signing";
+import { pruneBuckets } from "../../functions/src/metrics/time-buckets";
+import { interactionDocumentSchema } from "../../functions/src/documents/interaction-documents";
+import { contextSourceSchema } from "../../functions/src/documents/source-documents";
+import type { StoredView } from "../../functions/src/agent-views/stored-view";
 import type { RawDocument } from "./memory-view-database";
 
 export interface FinalWorld {

@@ -6,23 +6,23 @@
  * refreshes, rolls and tampered views. Every write's trigger event is delivered one to three times, in
  * shuffled order, interleaved with further writes, through the real trigger handler, which records
  * deltas; fold requests are delivered the same way (late, repeated, in any order) into the real fold
- * (`views/agent-views`) over an in-memory database. `runModel` returns how the final views differ
+ * (`agent-views/agent-views`) over an in-memory database. `runModel` returns how the final views differ
  * from a full recompute.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "../../functions/src/config/logger";
-import type { ChangeKind } from "../../functions/src/domain/agent-change";
-import { sortBatch } from "../../functions/src/domain/interaction-batch";
-import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/domain/pricing";
-import type { Keyring } from "../../functions/src/domain/signing";
+import type { ChangeKind } from "../../functions/src/metrics/agent-change";
+import { sortBatch } from "../../functions/src/metrics/interaction-batch";
+import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/pricing/pricing";
+import type { Keyring } from "../../functions/src/signing/signing";
 import { signedMessageText } from "../../functions/src/contract/signed-message";
 import { INTERACTION_STATUSES } from "../../functions/src/contract/schemas/interactions";
-import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/schemas/source-documents";
+import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/documents/source-documents";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
-import type { ViewContext } from "../../functions/src/views/agent-fold";
-import { agentViewsOver } from "../../functions/src/views/agent-views";
-import type { StoredView } from "../../functions/src/views/stored-view";
-import type { FoldTransaction, ViewDatabase } from "../../functions/src/views/view-transaction";
+import type { ViewContext } from "../../functions/src/agent-views/agent-fold";
+import { agentViewsOver } from "../../functions/src/agent-views/agent-views";
+import type { StoredView } from "../../functions/src/agent-views/stored-view";
+import type { FoldTransaction, ViewDatabase } from "../../functions/src/agent-views/view-transaction";
 import { MemoryViewDatabase, type DocumentWrite, type RawDocument } from "./memory-view-database";
 import { mulberry32 } from "./seeded-random";
 import { mismatchesOf } from "./view-model-check";

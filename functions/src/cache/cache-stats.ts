@@ -9,7 +9,7 @@ import type { Logger } from "../config/logger";
 import type { LayerStats } from "../contract/schemas/service";
 import * as logs from "../config/logs";
 
-export const STATS_LOG_INTERVAL_MS = 60_000;
+const STATS_LOG_INTERVAL_MS = 60_000;
 
 export interface CacheStatsSnapshot {
   instanceId: string;

@@ -10,7 +10,7 @@
  * on a hit: only values that passed are ever stored.
  */
 import { LRUCache } from "lru-cache";
-import { freshnessOf, hitRateOf } from "../domain/cache-policy";
+import { freshnessOf, hitRateOf } from "./cache-policy";
 import type { FreshnessPolicy } from "../contract/freshness";
 import type { LayerStats } from "../contract/schemas/service";
 

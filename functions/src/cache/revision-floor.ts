@@ -13,7 +13,7 @@
  * left (docs/SECURITY.md, "Tampered cache document").
  */
 import { LRUCache } from "lru-cache";
-import type { Scope } from "../domain/metrics-view";
+import type { Scope } from "../metrics/metrics-view";
 
 /** Keys of views remembered; at 50,000 the map takes a few megabytes. */
 const DEFAULT_MAX_KEYS = 50_000;

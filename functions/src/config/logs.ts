@@ -11,7 +11,7 @@ type Scope = "agent" | "user" | "org";
 type ChangeKind = "source" | "interaction";
 
 /** An error as a log field: its class name (a store's message may quote what a client sent). */
-export const errorName = (error: unknown): string => (error instanceof Error ? error.name : String(error));
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : String(error));
 /** An error's text, for failures of the server's own work (folds, reconcile steps). */
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 

@@ -9,7 +9,7 @@ import { defineSecret } from "firebase-functions/params";
 
 export const REGION = "us-central1";
 
-/** JSON keyring of Ed25519 signing keys; see `KeyringSecret` in domain/signing.ts. */
+/** JSON keyring of Ed25519 signing keys; see `KeyringSecret` in signing/signing.ts. */
 export const signingKeyringSecret = defineSecret("METRICS_SIGNING_KEYRING");
 
 /** Pepper of the keyed hashes of API keys and client IPs. */

@@ -1,7 +1,7 @@
 /**
  * @module permissions
  * The closed list of API key permissions. Who may grant and use which is the server's rule
- * (`domain/permissions.ts`).
+ * (`api-keys/permissions.ts`).
  */
 export const PERMISSIONS = [
   "read:agent-metrics",

@@ -3,19 +3,19 @@
  * Which agent views a caller may read, for the single and the batch read alike. Rights are decided
  * before any view the caller may not read is read, from the cheapest place that knows:
  *  1. the owner kept beside a view this instance holds, or a decision it holds (no read);
- *  2. a query of the stored views that can only match the caller's (`store/readable-agents-query`):
+ *  2. a query of the stored views that can only match the caller's (`directory/readable-agents-query`):
  *     it decides and reads at once, so a store hit costs one read, and it reads no view of anyone else;
  *  3. for what is left (no stored view yet, or none the caller may read), the `agents` documents
- *     (`cache/agent-access-cache.ts`: queries that can only match the caller's agents, decisions kept
+ *     (`directory/agent-access-cache.ts`: queries that can only match the caller's agents, decisions kept
  *     up to 15 s, refusals included).
  * Only then are the views of readable agents not loaded yet read (or recomputed), so an id the caller
  * may not read never costs its view's read, a recompute, or a revalidation asked for with
  * `Cache-Control: no-cache`. A view that comes back saying its agent has moved away from the caller
  * is refused at once. A missing agent is refused like someone else's, so ids cannot be probed.
  */
-import { canReadAgent, type Viewer } from "../domain/access-policy";
+import { canReadAgent, type Viewer } from "../directory/access-policy";
 import type { GetOptions, Served } from "../cache/edge-cache";
-import type { ViewEntry } from "../cache/view-entry";
+import type { ViewEntry } from "../serving/view-entry";
 import type { ApiDeps } from "./app-env";
 
 export interface AgentViewsForCaller {

@@ -3,26 +3,25 @@
  * What the HTTP app is built from, and what each request carries once authenticated. Everything is
  * passed in when the app is built, so tests hand in the emulator-backed stores or fakes alike.
  */
-import type { PepperRing } from "../domain/keyed-hash";
-import type { ApiKeyRecord, KeyLimits } from "../domain/api-key-policy";
-import type { KeyEnvironment } from "../domain/api-key-format";
-import type { Keyring } from "../domain/signing";
+import type { PepperRing } from "../signing/keyed-hash";
+import type { ApiKeyRecord, KeyLimits } from "../api-keys/api-key-policy";
+import type { KeyEnvironment } from "../api-keys/api-key-format";
+import type { Keyring } from "../signing/signing";
 import type { Logger } from "../config/logger";
-import type { CachedApiKeyStore } from "../store/cached-api-key-store";
-import type { AgentViewStore } from "../views/agent-views";
-import type { ViewContext } from "../views/agent-fold";
-import type { FoldScheduler } from "../views/fold-scheduler";
-import type { DirectoryStore } from "../store/directory-store";
-import type { RollupStore } from "../store/rollup-store";
+import type { CachedApiKeyStore } from "../api-keys/cached-api-key-store";
+import type { AgentViewStore } from "../agent-views/agent-views";
+import type { FoldScheduler } from "../agent-views/fold-scheduler";
+import type { DirectoryStore } from "../directory/directory-store";
+import type { RollupStore } from "../rollups/rollup-store";
 import type { CachedSessionVerifier } from "./auth/cached-session-verifier";
 import type { SessionIssuer } from "./auth/session-issuer";
-import type { RateLimiter } from "./rate-limiter";
-import type { UsageRecorder } from "./usage-recorder";
-import type { UsageStore } from "../store/usage-store";
+import type { RateLimiter } from "../rate-limits/rate-limiter";
+import type { UsageRecorder } from "../usage/usage-recorder";
+import type { UsageStore } from "../usage/usage-store";
 import type { CacheStats } from "../cache/cache-stats";
-import type { ViewCache } from "../cache/view-cache";
-import type { SeriesCache } from "../cache/series-cache";
-import type { HealthCheck } from "./health-check";
+import type { ViewCache } from "../serving/view-cache";
+import type { SeriesCache } from "../serving/series-cache";
+import type { HealthCheck } from "../health/health-check";
 
 export interface ApiDeps {
   now: () => Date;
@@ -61,7 +60,7 @@ export interface ApiDeps {
 
 export interface Session {
   uid: string;
-  /** May use and grant the operator permissions (`domain/permissions.ts`). */
+  /** May use and grant the operator permissions (`api-keys/permissions.ts`). */
   operator: boolean;
 }
 
@@ -72,9 +71,4 @@ export interface AppEnv {
     /** True once the request has answered 503 at its deadline (request-deadline.ts): work it started may stop. */
     abandoned: () => boolean;
   };
-}
-
-/** What view computations need: the keyring and the clock (a fold reads the prices itself). */
-export function viewContext(deps: Pick<ApiDeps, "keyring" | "now">): ViewContext {
-  return { keyring: deps.keyring, now: deps.now };
 }

@@ -18,7 +18,7 @@ import { agentSeriesRoutes, orgSeriesRoutes, userSeriesRoutes } from "./routes/s
 import { sessionRoutes } from "./routes/session-routes";
 import { deadlineExceeded, DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "./request-deadline";
 import { isTransientStoreError } from "./transient-errors";
-import { Abandoned } from "../views/view-transaction";
+import { Abandoned } from "../agent-views/view-transaction";
 import * as logs from "../config/logs";
 
 /** Largest accepted body: 1000 interactions of generous size fit well inside it. */

@@ -14,8 +14,8 @@
  * counter ids that name neither the user nor the address: both are keyed-hashed first.
  */
 import { createHash } from "node:crypto";
-import type { RateDecision } from "../domain/rate-limit";
-import type { RateLimiter } from "./rate-limiter";
+import type { RateDecision } from "../rate-limits/rate-limit";
+import type { RateLimiter } from "../rate-limits/rate-limiter";
 import { ApiError } from "./errors";
 
 export const BAD_KEYS_PER_MINUTE = 20;

@@ -12,7 +12,7 @@
  * Hosting says so with `trustedHops = 1` (`CLIENT_ADDRESS_TRUSTED_HOPS`), which takes the entry that
  * many places before the last. Where fewer entries exist than that, the first is used.
  */
-import { keyedHash, type PepperRing } from "../domain/keyed-hash";
+import { keyedHash, type PepperRing } from "../signing/keyed-hash";
 
 /** The client address named by `X-Forwarded-For` (see the module comment), or null when there is none. */
 export function clientAddress(forwardedFor: string | undefined, trustedHops = 0): string | null {

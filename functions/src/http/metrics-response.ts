@@ -8,8 +8,8 @@
  */
 import type { Context } from "hono";
 import type { GetOptions, Served } from "../cache/edge-cache";
-import { bodyOf, type ViewEntry, type ViewMeta } from "../cache/view-entry";
-import { ageSecondsOf, cacheControlOf, requestsRevalidation, VIEW_POLICY } from "../domain/cache-policy";
+import { bodyOf, type ViewEntry, type ViewMeta } from "../serving/view-entry";
+import { ageSecondsOf, cacheControlOf, requestsRevalidation, VIEW_POLICY } from "../cache/cache-policy";
 import { requestHeader } from "./request-headers";
 
 /** One view as this request serves it. */

@@ -20,15 +20,15 @@
  */
 import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import { auditSliceSize, driftBetween, totalsOfView } from "../domain/drift-audit";
-import { COLLECTIONS } from "../store/collections";
-import { reconcileFeed, type AuditTarget, type ReconcileFeed } from "../store/reconcile-feed";
-import type { RollupStore } from "../store/rollup-store";
-import type { ViewContext } from "../views/agent-fold";
-import type { AgentViewStore } from "../views/agent-views";
-import { isAuthentic } from "../domain/metrics-view";
-import { sameOwnership } from "../views/stored-view";
-import type { AgentOwnership } from "../domain/access-policy";
+import { auditSliceSize, driftBetween, totalsOfView } from "./drift-audit";
+import { COLLECTIONS } from "../documents/collections";
+import { reconcileFeed, type AuditTarget, type ReconcileFeed } from "./reconcile-feed";
+import type { RollupStore } from "../rollups/rollup-store";
+import type { ViewContext } from "../agent-views/agent-fold";
+import type { AgentViewStore } from "../agent-views/agent-views";
+import { isAuthentic } from "../metrics/metrics-view";
+import { sameOwnership } from "../agent-views/stored-view";
+import type { AgentOwnership } from "../documents/source-documents";
 import * as logs from "../config/logs";
 
 export interface ReconcileOptions {

@@ -11,12 +11,12 @@
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { Change, FirestoreEvent } from "firebase-functions/v2/firestore";
 import type { Logger } from "../config/logger";
-import { touchedAgents, type AgentChange, type ChangeKind, type ChangeSide } from "../domain/agent-change";
-import { interactionDocumentSchema } from "../schemas/interaction-documents";
-import { contextSourceSchema } from "../schemas/source-documents";
-import type { AgentViewStore, ChangeValue } from "../views/agent-views";
-import type { FoldScheduler } from "../views/fold-scheduler";
-import { commitTimeOf } from "../store/snapshot-time";
+import { touchedAgents, type AgentChange, type ChangeKind, type ChangeSide } from "../metrics/agent-change";
+import { interactionDocumentSchema } from "../documents/interaction-documents";
+import { contextSourceSchema } from "../documents/source-documents";
+import type { AgentViewStore, ChangeValue } from "../agent-views/agent-views";
+import type { FoldScheduler } from "../agent-views/fold-scheduler";
+import { commitTimeOf } from "../agent-views/snapshot-time";
 import * as logs from "../config/logs";
 
 export type DocumentWrittenEvent = FirestoreEvent<Change<DocumentSnapshot> | undefined, { docId: string }>;
@@ -53,7 +53,7 @@ function side<K extends ChangeKind>(kind: K, snapshot: DocumentSnapshot | undefi
 }
 
 /** Builds the change a trigger event describes, or null when neither side counts. */
-export function toAgentChange<K extends ChangeKind>(kind: K, event: DocumentWrittenEvent, log: Logger): AgentChange<ChangeValue<K>> | null {
+function toAgentChange<K extends ChangeKind>(kind: K, event: DocumentWrittenEvent, log: Logger): AgentChange<ChangeValue<K>> | null {
   const { docId } = event.params;
   const before = side(kind, event.data?.before, docId, "before", log);
   let after = side(kind, event.data?.after, docId, "after", log);

@@ -9,9 +9,9 @@
  * `ROLLUP_MAX_LAG_MS`, or hourly).
  */
 import type { Logger } from "../config/logger";
-import { ownershipOf } from "../schemas/source-documents";
-import type { FoldScheduler } from "../views/fold-scheduler";
-import { sameOwnership } from "../views/stored-view";
+import { ownershipOf } from "../documents/source-documents";
+import type { FoldScheduler } from "../agent-views/fold-scheduler";
+import { sameOwnership } from "../agent-views/stored-view";
 import type { DocumentWrittenEvent } from "./agent-document-written";
 import * as logs from "../config/logs";
 

@@ -3,15 +3,15 @@
  * The trigger on `metrics_config/pricing`. Views store costs priced when their interactions were
  * folded, at the rates in effect when each occurred, so a change of prices (a new rate, a rate dated
  * in the past, a correction) must re-price the views it affects: this finds them (the views that priced
- * a changed model: `store/priced-views`) and asks for a fold of each, which sees its price digest
+ * a changed model: `agent-views/priced-views`) and asks for a fold of each, which sees its price digest
  * differ and recomputes the agent from source. Views of agents that never used a changed model cost
  * nothing. Rollups follow at their next fold (within `ROLLUP_MAX_LAG_MS` of a read, or hourly).
  */
 import type { DocumentSnapshot } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import { changedModels } from "../domain/pricing";
-import { pricingOf } from "../store/agent-view-store";
-import type { FoldScheduler } from "../views/fold-scheduler";
+import { changedModels } from "../pricing/pricing";
+import { pricingOf } from "../agent-views/agent-view-store";
+import type { FoldScheduler } from "../agent-views/fold-scheduler";
 import type { DocumentWrittenEvent } from "./agent-document-written";
 import * as logs from "../config/logs";
 

@@ -12,7 +12,7 @@
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
 import { expectStatus, type BenchApi, type MetricsBody } from "../bench-api";
 import { progress } from "../bench-output";
-import { COLLECTIONS } from "../../../functions/src/store/collections";
+import { COLLECTIONS } from "../../../functions/src/documents/collections";
 import { median, ms } from "../stats";
 import { timeUntilVisible } from "../visibility";
 

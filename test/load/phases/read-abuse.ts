@@ -6,8 +6,8 @@
  *  - one signed-in user sends forged well-formed keys (the checksum is public) at 100 a second for
  *    three seconds: when the refusals turn from 401 to 429, and the reads all of them cost.
  */
-import { generateApiKey } from "../../../functions/src/domain/api-key-format";
-import { COLLECTIONS } from "../../../functions/src/store/collections";
+import { generateApiKey } from "../../../functions/src/api-keys/api-key-format";
+import { COLLECTIONS } from "../../../functions/src/documents/collections";
 import { signIn, signUp, unique } from "../../support/emulators";
 import { progress } from "../bench-output";
 import { startProductInstance } from "../product-instance";

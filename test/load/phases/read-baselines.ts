@@ -10,9 +10,9 @@
  *    (aggregate-read.ts), checked against the same served view.
  */
 import { deepStrictEqual } from "node:assert/strict";
-import { pricingOf } from "../../../functions/src/store/agent-view-store";
-import type { MetricsView } from "../../../functions/src/domain/metrics-view";
-import { contentOf } from "../../../functions/src/domain/metrics-view";
+import { pricingOf } from "../../../functions/src/agent-views/agent-view-store";
+import type { MetricsView } from "../../../functions/src/metrics/metrics-view";
+import { contentOf } from "../../../functions/src/metrics/metrics-view";
 import { aggregatedMetrics, type AggregatedMetrics } from "../aggregate-read";
 import type { ReadOptions } from "../bench-options";
 import { progress } from "../bench-output";

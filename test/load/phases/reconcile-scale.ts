@@ -19,18 +19,18 @@
  * and the reads counted do not depend on the time taken.
  */
 import { Timestamp, type Firestore } from "firebase-admin/firestore";
-import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
+import { generateKeyringSecret, parseKeyring } from "../../../functions/src/signing/signing";
 import { DEFAULT_RECONCILE_OPTIONS, reconcile, type ReconcileReport } from "../../../functions/src/reconcile/reconciler";
-import { firestoreAgentViewStore } from "../../../functions/src/store/agent-view-store";
-import { firestoreRollupStore } from "../../../functions/src/store/rollup-store";
-import { interactionDocId } from "../../../functions/src/domain/interaction-batch";
-import { pricingFromConfig } from "../../../functions/src/domain/pricing";
-import { interactionDocumentSchema } from "../../../functions/src/schemas/interaction-documents";
-import { contextSourceSchema, ownershipOf } from "../../../functions/src/schemas/source-documents";
-import { COLLECTIONS } from "../../../functions/src/store/collections";
-import { encodeAgentView } from "../../../functions/src/store/view-codec";
-import { foldIn, type ViewContext } from "../../../functions/src/views/agent-fold";
-import type { AgentDocuments, FoldTransaction } from "../../../functions/src/views/view-transaction";
+import { firestoreAgentViewStore } from "../../../functions/src/agent-views/agent-view-store";
+import { firestoreRollupStore } from "../../../functions/src/rollups/rollup-store";
+import { interactionDocId } from "../../../functions/src/metrics/interaction-batch";
+import { pricingFromConfig } from "../../../functions/src/pricing/pricing";
+import { interactionDocumentSchema } from "../../../functions/src/documents/interaction-documents";
+import { contextSourceSchema, ownershipOf } from "../../../functions/src/documents/source-documents";
+import { COLLECTIONS } from "../../../functions/src/documents/collections";
+import { encodeAgentView } from "../../../functions/src/agent-views/view-codec";
+import { foldIn, type ViewContext } from "../../../functions/src/agent-views/agent-fold";
+import type { AgentDocuments, FoldTransaction } from "../../../functions/src/agent-views/view-transaction";
 import { adminDb, clearProject } from "../../support/emulators";
 import { commitInBatches } from "../read-world";
 import { progress } from "../bench-output";

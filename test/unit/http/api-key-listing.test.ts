@@ -7,8 +7,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mintApiKey } from "../../../functions/src/domain/api-key-policy";
-import { keyedHash } from "../../../functions/src/domain/keyed-hash";
+import { mintApiKey } from "../../../functions/src/api-keys/api-key-policy";
+import { keyedHash } from "../../../functions/src/signing/keyed-hash";
 import { createCheckedApp } from "../../support/openapi-check";
 import { ApiClient } from "../../../web-client/src/lib/api-client";
 import { fakeWorld } from "../../support/fakes";

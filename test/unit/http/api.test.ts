@@ -5,8 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
-import { keyedHash } from "../../../functions/src/domain/keyed-hash";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
+import { keyedHash } from "../../../functions/src/signing/keyed-hash";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 function setup() {

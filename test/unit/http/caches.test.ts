@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { ApiKeyRecord } from "../../../functions/src/domain/api-key-policy";
-import { cachedApiKeyStore } from "../../../functions/src/store/cached-api-key-store";
-import type { ApiKeyStore } from "../../../functions/src/store/api-key-store";
+import type { ApiKeyRecord } from "../../../functions/src/api-keys/api-key-policy";
+import { cachedApiKeyStore } from "../../../functions/src/api-keys/cached-api-key-store";
+import type { ApiKeyStore } from "../../../functions/src/api-keys/api-key-store";
 import { cachedSessionVerifier } from "../../../functions/src/http/auth/cached-session-verifier";
 
 function countingKeyStore(record: ApiKeyRecord | null): ApiKeyStore & { reads: number } {

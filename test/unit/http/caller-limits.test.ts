@@ -6,10 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { generateApiKey } from "../../../functions/src/domain/api-key-format";
+import { generateApiKey } from "../../../functions/src/api-keys/api-key-format";
 import { ACCOUNT_REQUESTS_PER_MINUTE, BAD_KEYS_PER_MINUTE, SESSION_MINTS_PER_MINUTE } from "../../../functions/src/http/caller-limits";
-import { cachedApiKeyStore } from "../../../functions/src/store/cached-api-key-store";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { cachedApiKeyStore } from "../../../functions/src/api-keys/cached-api-key-store";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 function setup() {

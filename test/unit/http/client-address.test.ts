@@ -7,8 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
 import { clientAddress } from "../../../functions/src/http/client-address";
-import { keyedHash } from "../../../functions/src/domain/keyed-hash";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { keyedHash } from "../../../functions/src/signing/keyed-hash";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 test("clientAddress takes the entry Google's front end appends, or the one a trusted proxy hop before it", () => {

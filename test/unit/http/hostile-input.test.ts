@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import { createCheckedApp } from "../../support/openapi-check";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 import { hostileRequests, type HostileRequest, type HostileTargets } from "../../support/hostile-requests";
 import { assertReachedHandlers, sendHostile } from "../../support/hostile-checks";

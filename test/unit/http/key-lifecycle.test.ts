@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 function setup() {

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { DEFAULT_KEY_LIMITS } from "../../../functions/src/domain/api-key-policy";
+import { DEFAULT_KEY_LIMITS } from "../../../functions/src/api-keys/api-key-policy";
 import { fakeWorld } from "../../support/fakes";
 
 function setup() {

@@ -6,8 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { keyedHash, parsePepperRing } from "../../../functions/src/domain/keyed-hash";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { keyedHash, parsePepperRing } from "../../../functions/src/signing/keyed-hash";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
 
 const OLD = "old-pepper-".padEnd(43, "o");

@@ -6,9 +6,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createCheckedApp } from "../../support/openapi-check";
-import { nextRevision, seal } from "../../../functions/src/domain/metrics-view";
+import { nextRevision, seal } from "../../../functions/src/metrics/metrics-view";
 import { emptyAgentView, fakeWorld, storedView } from "../../support/fakes";
-import { Abandoned } from "../../../functions/src/views/view-transaction";
+import { Abandoned } from "../../../functions/src/agent-views/view-transaction";
 
 const DEADLINE_MS = 150;
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
 import { before, describe, it } from "node:test";
-import { generateKeyringSecret, parseKeyring } from "../../../functions/src/domain/signing";
+import { generateKeyringSecret, parseKeyring } from "../../../functions/src/signing/signing";
 import type { SigningKey } from "metrics-functions/contract";
 import { canonicalJson } from "metrics-functions/contract";
 import { verifyMetricsSignature } from "../../../web-client/src/lib/verify-signature";

@@ -14,7 +14,7 @@
  */
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import { freshnessOf, hitRateOf, SESSION_POLICY } from "../../domain/cache-policy";
+import { freshnessOf, hitRateOf, SESSION_POLICY } from "../../cache/cache-policy";
 import type { FreshnessPolicy } from "../../contract/freshness";
 import type { LayerStats } from "../../contract/schemas/service";
 import type { SessionCredential } from "./credentials";

@@ -7,12 +7,12 @@
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { isWellFormedApiKey } from "../../domain/api-key-format";
-import { refuseKey, type ApiKeyRecord } from "../../domain/api-key-policy";
-import { candidateHashes } from "../../domain/keyed-hash";
+import { isWellFormedApiKey } from "../../api-keys/api-key-format";
+import { refuseKey, type ApiKeyRecord } from "../../api-keys/api-key-policy";
+import { candidateHashes } from "../../signing/keyed-hash";
 import type { Permission } from "../../contract/permissions";
-import { OPERATOR_PERMISSIONS, permits } from "../../domain/permissions";
-import { dayOf, outcomeOf } from "../../domain/usage";
+import { OPERATOR_PERMISSIONS, permits } from "../../api-keys/permissions";
+import { dayOf, outcomeOf } from "../../usage/usage";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";

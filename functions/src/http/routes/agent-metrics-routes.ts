@@ -1,6 +1,6 @@
 /**
  * @module agent-metrics-routes
- * `GET /v1/agents/{agentId}/metrics`, served through the edge cache (`cache/view-cache.ts`): a hit
+ * `GET /v1/agents/{agentId}/metrics`, served through the edge cache (`serving/view-cache.ts`): a hit
  * answers from memory with no network call; a miss loads the stored view (one document, which also
  * says who owns the agent) and checks its signature once, and a view that is missing or fails
  * verification is recomputed from source (and the failure logged), so a tampered document is never

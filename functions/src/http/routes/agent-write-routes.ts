@@ -12,11 +12,12 @@
  * (a refresh that finds what the view already says writes no new revision).
  */
 import { Hono } from "hono";
-import { canWriteAgent } from "../../domain/access-policy";
-import { sortBatch } from "../../domain/interaction-batch";
+import { canWriteAgent } from "../../directory/access-policy";
+import { sortBatch } from "../../metrics/interaction-batch";
 import { agentPath } from "../../contract/schemas/requests";
 import { ingestBody } from "../../contract/schemas/interactions";
-import { viewContext, type ApiDeps, type AppEnv } from "../app-env";
+import type { ApiDeps, AppEnv } from "../app-env";
+import { viewContext } from "../../agent-views/agent-fold";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
 import { computedView, respondWithView } from "../metrics-response";

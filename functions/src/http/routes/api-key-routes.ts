@@ -5,10 +5,10 @@
  * lists show the public id and display prefix. Another user's key id answers 404, like an unknown one.
  */
 import { Hono } from "hono";
-import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../domain/api-key-policy";
-import { keyedHash } from "../../domain/keyed-hash";
-import { operatorOnly } from "../../domain/permissions";
-import { decodePageToken, encodePageToken } from "../../domain/page-token";
+import { DEFAULT_KEY_LIMITS, keyStatus, mintApiKey, publicKeyView } from "../../api-keys/api-key-policy";
+import { keyedHash } from "../../signing/keyed-hash";
+import { operatorOnly } from "../../api-keys/permissions";
+import { decodePageToken, encodePageToken } from "../../api-keys/page-token";
 import { createApiKeyBody, keyPath, listApiKeysQuery, usageQuery } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { limitAccountRequests, requireSession } from "../auth/require-auth";

@@ -2,14 +2,14 @@
  * @module rollup-metrics-routes
  * `GET /v1/users/{uid}/metrics` and `GET /v1/orgs/{orgId}/metrics`, through the edge cache: on a miss
  * a rollup is served from its cache document when it verifies and was folded within
- * `ROLLUP_MAX_LAG_MS`; otherwise the agents are folded again first (`cache/view-cache.ts`). 404 goes
+ * `ROLLUP_MAX_LAG_MS`; otherwise the agents are folded again first (`serving/view-cache.ts`). 404 goes
  * only to a caller who could have read the target (the user themself, a member of the organization);
  * everyone else gets 403, so ids cannot be probed.
  */
 import { Hono } from "hono";
-import { canReadOrg, canReadUser } from "../../domain/access-policy";
+import { canReadOrg, canReadUser } from "../../directory/access-policy";
 import { orgPath, userPath } from "../../contract/schemas/requests";
-import type { RollupScope } from "../../store/rollup-store";
+import type { RollupScope } from "../../rollups/rollup-store";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";

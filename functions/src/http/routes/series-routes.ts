@@ -2,16 +2,16 @@
  * @module series-routes
  * `GET /v1/agents/{agentId}/metrics/series`, `GET /v1/users/{uid}/metrics/series` and
  * `GET /v1/orgs/{orgId}/metrics/series`: hourly or daily points rendered from the stored state
- * (cache/series-cache), with the same authentication, permissions, access rules, ETag and caching as
+ * (serving/series-cache), with the same authentication, permissions, access rules, ETag and caching as
  * the metrics reads of the same scope. A range the series cannot serve is a 400 naming the parameter.
  */
 import { Hono, type Context } from "hono";
-import { canReadAgent, canReadOrg, canReadUser } from "../../domain/access-policy";
+import { canReadAgent, canReadOrg, canReadUser } from "../../directory/access-policy";
 import type { Served } from "../../cache/edge-cache";
-import type { ViewEntry } from "../../cache/view-entry";
+import type { ViewEntry } from "../../serving/view-entry";
 import { readableIds } from "../agent-view-access";
-import type { Scope } from "../../domain/metrics-view";
-import { seriesRange, type SeriesRange } from "../../domain/series";
+import type { Scope } from "../../metrics/metrics-view";
+import { seriesRange, type SeriesRange } from "../../metrics/series";
 import { agentPath, orgPath, seriesQuery, userPath } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
