@@ -26,6 +26,12 @@ async function main(): Promise<void> {
   done();
 }
 
+// A run whose last request never settles (the emulator gone under it) would otherwise end with code 0.
+process.on("beforeExit", () => {
+  say("\n✖ The benchmark stopped with work still waiting: a request to the emulators never settled (see .emulator/bench-emulators.log and firestore-debug.log).");
+  process.exit(1);
+});
+
 main().then(
   () => process.exit(0),
   (error: unknown) => {
