@@ -18,7 +18,7 @@ import { PARAMS_FILE, ROOT, SECRET_FILE } from "./paths.mjs";
 export function ensureLocalSecrets() {
   if (existsSync(SECRET_FILE)) return;
   const require = createRequire(import.meta.url);
-  const { generateKeyringSecret } = require(join(ROOT, "functions", "lib", "domain", "signing.js"));
+  const { generateKeyringSecret } = require(join(ROOT, "functions", "lib", "signing", "signing.js"));
   const keyring = JSON.stringify(generateKeyringSecret(`local-${new Date().toISOString().slice(0, 10)}`));
   const pepper = randomBytes(32).toString("base64url");
   // Single quotes keep the JSON literal in firebase-tools' dotenv parser.
