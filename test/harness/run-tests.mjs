@@ -4,7 +4,9 @@
  * one `firebase emulators:exec`, which sets FIRESTORE_EMULATOR_HOST and friends for the tests and
  * tears the emulators down afterwards: the emulator and rules suites, and the browser suites, which
  * drive Chromium against the pages Hosting serves from web-client/dist (built by bootstrap).
- * `--unit` runs only the first part.
+ * `--unit` runs only the first part. `--only <substring>[,<substring>...]` keeps only the test files
+ * whose path contains one of the substrings (unit, emulator, rules and browser alike): a quick run of
+ * the suites a change touches; `npm test` always runs them all.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
@@ -28,6 +30,10 @@ const nodeTest = (files, preload = []) => ["node", "--import", "tsx", ...preload
 /** Emulator and browser suites hold every answer the API gives them to its OpenAPI document. */
 const CHECK_ANSWERS = ["./test/support/openapi-preload.ts"];
 
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg > 0 ? (process.argv[onlyArg + 1] ?? "").split(",").filter(Boolean) : [];
+const selected = (files) => (only.length ? files.filter((file) => only.some((part) => file.includes(part))) : files);
+
 function section(title) {
   process.stdout.write(`\n━━ ${title} ━━\n`);
 }
@@ -37,21 +43,21 @@ const typecheck = spawnSync("npm", ["run", "typecheck", "--silent"], { cwd: ROOT
 if (typecheck.status !== 0) process.exit(typecheck.status ?? 1);
 
 section("Unit tests (pure logic, no emulator)");
-const unitCommand = nodeTest(findTests(join(ROOT, "test", "unit"), ".test.ts"));
-const unit = spawnSync(unitCommand[0], unitCommand.slice(1), {
-  cwd: ROOT,
-  stdio: "inherit",
-  env: runtimeEnv(),
-});
+const unitFiles = selected(findTests(join(ROOT, "test", "unit"), ".test.ts"));
+const unitCommand = nodeTest(unitFiles);
+const unit = unitFiles.length ? spawnSync(unitCommand[0], unitCommand.slice(1), { cwd: ROOT, stdio: "inherit", env: runtimeEnv() }) : { status: 0 };
 if (unit.status !== 0 || process.argv.includes("--unit")) process.exit(unit.status ?? 1);
 
 section("Emulator and browser tests (Auth, Firestore, Functions and Hosting emulators)");
-const emulatorFiles = [...findTests(join(ROOT, "test", "emulator"), ".emulator.test.ts"), ...findTests(join(ROOT, "test", "rules"), ".rules.test.ts")];
-const browserFiles = findTests(join(ROOT, "test", "browser"), ".browser.test.ts");
+const emulatorFiles = selected([...findTests(join(ROOT, "test", "emulator"), ".emulator.test.ts"), ...findTests(join(ROOT, "test", "rules"), ".rules.test.ts")]);
+const browserFiles = selected(findTests(join(ROOT, "test", "browser"), ".browser.test.ts"));
+if (emulatorFiles.length + browserFiles.length === 0) process.exit(0);
 // The browser suites run after the others, in the same emulators: Chromium's load would otherwise
 // slow the triggers that the emulator suites poll with rate-limited keys. Both parts always run;
 // the command fails when either does.
-const command = browserFiles.length
+const command = !emulatorFiles.length
+  ? nodeTest(browserFiles, CHECK_ANSWERS).join(" ")
+  : browserFiles.length
   ? `${nodeTest(emulatorFiles, CHECK_ANSWERS).join(" ")}; status=$?; ${nodeTest(browserFiles, CHECK_ANSWERS).join(" ")} && exit $status`
   : nodeTest(emulatorFiles, CHECK_ANSWERS).join(" ");
 const emulated = spawnSync(FIREBASE_BIN, ["emulators:exec", "--only", "auth,firestore,functions,hosting", "--project", PROJECT_ID, command], {
