@@ -6,11 +6,21 @@
  * keys that saw traffic) it adds its unsynced count to a shared per-window counter document and reads
  * the total back, which also brings in the other instances' traffic.
  *
+ * Memory and cost stay bounded whoever sends the keys (a client address is a key too, for
+ * `POST /v1/session`): keys live in an LRU of at most `MAX_KEYS` entries that forgets a key idle for
+ * two windows (by then its counts no longer weigh on any decision), and a key is written to the shared
+ * counter only once its count in the window reaches `SYNC_FROM_COUNT` (2) on this instance, so a key
+ * seen once costs no write and no aggregation.
+ *
  * Accuracy: one instance is exact. With N instances serving one key, each learns of the others' traffic
  * at its next sync, so a key can exceed its limit by at most what the other N−1 instances allow in one
- * sync interval (about rate × (N−1) / 60 requests at a steady rate). It can under-serve only after
+ * sync interval (about rate × (N−1) / 60 requests at a steady rate), plus one request per instance per
+ * window that a key seen only once there never reports (N−1 at most). A key pushed out of a full LRU
+ * by `MAX_KEYS` busier keys within two windows starts again from what the shared counter holds at its
+ * next sync (counts not yet synced are still synced). It can under-serve only after
  * an add that failed had in fact reached the store: its count is added again at the retry.
  */
+import { LRUCache } from "lru-cache";
 import { decide, windowStart, WINDOW_MS, type RateDecision } from "./rate-limit";
 
 /** The shared counters, one document per key and window. */
@@ -31,25 +41,47 @@ interface KeyState {
 }
 
 const SYNC_INTERVAL_MS = 1_000;
+/** Keys one instance remembers at most (about 200 bytes each: docs/PERFORMANCE.md "Rate limiter memory"). */
+export const MAX_KEYS = 50_000;
+/** A key is forgotten once idle this long: after two windows its counts weigh nothing. */
+const IDLE_MS = 2 * WINDOW_MS;
+/** A key's count on this instance, in its window, from which it is written to the shared counter. */
+export const SYNC_FROM_COUNT = 2;
 
 export class RateLimiter {
-  private readonly keys = new Map<string, KeyState>();
+  private readonly keys: LRUCache<string, KeyState>;
+  /** Keys with counts to add to the shared counter (a Map, so sync never walks every key held). */
+  private readonly unsynced = new Map<string, KeyState>();
+  /** The latest time a caller passed in: the LRU's clock, so idleness is judged on the callers' time. */
+  private clockMs = 0;
+  private lastPurgeMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: RateCounterStore,
     private readonly onSyncError: (error: unknown) => void = () => undefined,
     private readonly syncIntervalMs = SYNC_INTERVAL_MS,
-  ) {}
+    maxKeys = MAX_KEYS,
+  ) {
+    this.keys = new LRUCache<string, KeyState>({
+      max: maxKeys,
+      ttl: IDLE_MS,
+      updateAgeOnGet: true,
+      ttlResolution: 0,
+      perf: { now: () => this.clockMs },
+    });
+  }
+
+  /** How many keys this instance holds now. */
+  get size(): number {
+    return this.keys.size;
+  }
 
   /** Counts one request of `keyId` against `limit` per minute, if it fits. */
   take(keyId: string, limit: number, nowMs: number): RateDecision {
     const state = this.roll(keyId, nowMs);
     const decision = decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
-    if (decision.allowed) {
-      state.pending += 1;
-      this.scheduleSync();
-    }
+    if (decision.allowed) this.add(keyId, state);
     return decision;
   }
 
@@ -59,10 +91,9 @@ export class RateLimiter {
     return decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
   }
 
-  /** Counts one event of `keyId` whether or not it fits (a failure already paid for). */
-  count(keyId: string, nowMs: number): void {
-    this.roll(keyId, nowMs).pending += 1;
-    this.scheduleSync();
+  /** Counts `n` events of `keyId` whether or not they fit (a failure already paid for, a cost already spent). */
+  count(keyId: string, nowMs: number, n = 1): void {
+    this.add(keyId, this.roll(keyId, nowMs), n);
   }
 
   /**
@@ -71,7 +102,8 @@ export class RateLimiter {
    * at a time, so a total read back never races an earlier add of the same instance.
    */
   async sync(): Promise<void> {
-    const work = [...this.keys].filter(([, state]) => state.pending > 0 && state.inFlight === 0);
+    const work = [...this.unsynced].filter(([, state]) => state.inFlight === 0);
+    for (const [keyId] of work) this.unsynced.delete(keyId);
     await Promise.all(
       work.map(async ([keyId, state]) => {
         const { windowStartMs } = state;
@@ -89,26 +121,44 @@ export class RateLimiter {
           state.inFlight = 0;
           state.pending += delta; // retried at the next sync
         } finally {
-          if (state.pending > 0) this.scheduleSync();
+          if (state.pending > 0 && this.keys.peek(keyId) === state) {
+            this.unsynced.set(keyId, state);
+            this.scheduleSync();
+          }
         }
       }),
     );
   }
 
+  private add(keyId: string, state: KeyState, n = 1): void {
+    state.pending += n;
+    if (countOf(state) < SYNC_FROM_COUNT) return; // seen once here: no write until it comes back
+    this.unsynced.set(keyId, state);
+    this.scheduleSync();
+  }
+
   private roll(keyId: string, nowMs: number): KeyState {
+    this.clockMs = Math.max(this.clockMs, nowMs);
+    if (this.clockMs - this.lastPurgeMs >= WINDOW_MS) {
+      this.lastPurgeMs = this.clockMs;
+      this.keys.purgeStale();
+    }
     const start = windowStart(nowMs);
-    const state = this.keys.get(keyId);
+    // A key pushed out of the LRU with counts still to sync comes back with them.
+    const state = this.keys.get(keyId) ?? this.unsynced.get(keyId);
     if (!state) {
       const fresh = { windowStartMs: start, previous: 0, synced: 0, inFlight: 0, pending: 0 };
       this.keys.set(keyId, fresh);
       return fresh;
     }
+    if (!this.keys.has(keyId)) this.keys.set(keyId, state);
     if (state.windowStartMs !== start) {
       state.previous = start - state.windowStartMs === WINDOW_MS ? countOf(state) : 0;
       state.windowStartMs = start;
       state.synced = 0;
       state.inFlight = 0;
       state.pending = 0;
+      this.unsynced.delete(keyId);
     }
     return state;
   }

@@ -36,9 +36,10 @@ test("two instances learn each other's traffic at their next sync", async () => 
   for (let i = 0; i < 6; i++) assert.equal(a.take("k", 10, t0).allowed, true);
   await a.sync();
   assert.equal(b.take("k", 10, t0).allowed, true);
-  await b.sync(); // b now knows the global count is 7
+  assert.equal(b.take("k", 10, t0).allowed, true);
+  await b.sync(); // b now knows the global count is 8
   const more = Array.from({ length: 5 }, () => b.take("k", 10, t0 + 10).allowed).filter(Boolean).length;
-  assert.equal(more, 3);
+  assert.equal(more, 2);
   await b.sync();
   await a.sync();
   assert.equal(a.take("k", 10, t0 + 20).allowed, true, "a has not seen b's traffic until it syncs with something pending");
@@ -80,4 +81,51 @@ test("requests being synced still count: a slow store lets no key past its limit
   await Promise.all([syncing, second]);
   assert.equal(store.counts.get(`k_${t0 - 1000}`), 5);
   assert.equal(limiter.take("k", 5, t0 + 20).allowed, false);
+});
+
+test("a key seen once costs no write; from its second request in the window it is synced", async () => {
+  const store = sharedStore();
+  let calls = 0;
+  const limiter = new RateLimiter({ add: (...args) => (calls++, store.add(...args)) }, undefined, 60_000);
+  for (let i = 0; i < 1000; i++) limiter.take(`address-${i}`, 20, t0);
+  await limiter.sync();
+  assert.equal(calls, 0, "a thousand addresses seen once: no write, no aggregation");
+  limiter.take("address-7", 20, t0 + 10);
+  await limiter.sync();
+  assert.equal(calls, 1);
+  assert.equal(store.counts.get(`address-7_${t0 - 1000}`), 2, "both of its requests reach the shared counter");
+  limiter.count("refused", t0 + 20);
+  await limiter.sync();
+  assert.equal(calls, 1, "count() follows the same rule");
+});
+
+test("a key seen once still counts on its instance: the limit holds there", () => {
+  const limiter = new RateLimiter(sharedStore(), undefined, 60_000);
+  assert.equal(limiter.take("k", 1, t0).allowed, true);
+  assert.equal(limiter.take("k", 1, t0 + 1).allowed, false);
+});
+
+test("keys idle for two windows are forgotten, and the LRU holds at most its maximum", () => {
+  const limiter = new RateLimiter(sharedStore(), undefined, 60_000, 100);
+  for (let i = 0; i < 1000; i++) limiter.take(`address-${i}`, 20, t0 + i);
+  assert.equal(limiter.size, 100, "bounded by the maximum, however many addresses come");
+  limiter.take("late", 20, t0 + 2 * WINDOW_MS + 5_000);
+  assert.equal(limiter.size, 1, "the idle ones are gone after two windows; only the new key is held");
+});
+
+test("an active key is not forgotten while it keeps coming, and its window counts survive", () => {
+  const limiter = new RateLimiter(sharedStore(), undefined, 60_000, 100);
+  for (let minute = 0; minute < 5; minute++) for (let i = 0; i < 3; i++) limiter.take("busy", 3, t0 + minute * WINDOW_MS + i);
+  assert.equal(limiter.take("busy", 3, t0 + 4 * WINDOW_MS + 10).allowed, false, "still limited: its state was kept");
+});
+
+test("a key pushed out of a full LRU with unsynced counts is synced all the same", async () => {
+  const store = sharedStore();
+  const limiter = new RateLimiter(store, undefined, 60_000, 10);
+  limiter.take("real-key", 100, t0);
+  limiter.take("real-key", 100, t0);
+  limiter.take("real-key", 100, t0);
+  for (let i = 0; i < 50; i++) limiter.take(`flood-${i}`, 20, t0 + 1);
+  await limiter.sync();
+  assert.equal(store.counts.get(`real-key_${t0 - 1000}`), 3);
 });
