@@ -2,9 +2,9 @@
  * @module app
  * The HTTPS API as a Hono app, built from its dependencies. The same routes answer under `/v1`
  * (the function's own URL) and `/api/v1` (Firebase Hosting's rewrite keeps the `/api` prefix).
+ * Bodies are read, bounded, by the routes that take one, after their permission checks (request-body.ts).
  */
-import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono } from "hono";
 import type { ApiDeps, AppEnv } from "./app-env";
 import { ApiError } from "./errors";
 import { agentBatchRoutes } from "./routes/agent-batch-routes";
@@ -20,27 +20,6 @@ import { deadlineExceeded, DEFAULT_REQUEST_DEADLINE_MS, requestDeadline } from "
 import { isTransientStoreError } from "./transient-errors";
 import { Abandoned } from "../agent-views/view-transaction";
 import * as logs from "../config/logs";
-
-/** Largest accepted body: 1000 interactions of generous size fit well inside it. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-/** Methods whose requests carry no body the API reads. */
-const BODILESS_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/**
- * `bodyLimit` for requests that may carry a body. It looks at `request.body`, which makes
- * @hono/node-server build a full WHATWG Request (headers, AbortController, stream) that a read never
- * needs: about a tenth of an edge hit's CPU, so reads skip it.
- */
-function limitBodies(): MiddlewareHandler<AppEnv> {
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new ApiError("INVALID_ARGUMENT", `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
-    },
-  });
-  return (c, next) => (BODILESS_METHODS.has(c.req.method) ? next() : limit(c, next));
-}
 
 function v1Routes(deps: ApiDeps) {
   return new Hono<AppEnv>()
@@ -61,7 +40,6 @@ function v1Routes(deps: ApiDeps) {
 /** Builds the API. Every refusal, including unknown routes and unexpected errors, uses the envelope. */
 export function createApp(deps: ApiDeps) {
   const app = new Hono<AppEnv>();
-  app.use(limitBodies());
   app.use(requestDeadline(deps.requestDeadlineMs ?? DEFAULT_REQUEST_DEADLINE_MS, deps.log));
   const v1 = v1Routes(deps);
   app.route("/v1", v1);
