@@ -20,6 +20,7 @@ export const viewSignatureInvalid = (log: Logger, f: { scope: Scope; id: string;
 export const viewRevisionRegressed = (log: Logger, f: { scope: Scope; id: string; version: number; seen: number | null }) => log.warn("view.revision-regressed", f);
 export const viewAccessUnverified = (log: Logger, f: { id: string; keyId: string | null }) => log.warn("view.access-unverified", f);
 export const viewRefreshed = (log: Logger, f: { scope: Scope; id: string; version: number }) => log.info("view.refreshed", f);
+export const viewRefreshRecent = (log: Logger, f: { id: string; recomputedAt: string }) => log.info("view.refresh-recent", f);
 export const edgeLoadFailed = (log: Logger, key: string, error: unknown) => log.warn("edge.load-failed", { key, error: errorName(error) });
 export const directoryLoadFailed = (log: Logger, path: string, error: unknown) => log.warn("directory.load-failed", { path, error: errorName(error) });
 export const accessLoadFailed = (log: Logger, error: unknown) => log.warn("access.load-failed", { error: errorName(error) });

@@ -9,7 +9,10 @@
  * instance's edge copy when it has one), so any number of concurrent ingests into one agent write
  * without contending. The view shows them after the next fold (at most about a second later).
  * Refresh recomputes the view from source in the request and keeps the result in this instance's edge
- * (a refresh that finds what the view already says writes no new revision).
+ * (a refresh that finds what the view already says writes no new revision); refreshes of one agent
+ * coalesce (`agent-views/refresh-coalescer`): within 60 s of its last full recompute a refresh answers
+ * with the stored view as it stands (`meta.cache` "store") instead of scanning again.
+ * Both check the caller's right to write the agent before reading any body.
  */
 import { Hono } from "hono";
 import { canWriteAgent } from "../../directory/access-policy";
@@ -18,10 +21,11 @@ import { agentPath } from "../../contract/schemas/requests";
 import { ingestBody } from "../../contract/schemas/interactions";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { viewContext } from "../../agent-views/agent-fold";
+import { refreshCoalescer } from "../../agent-views/refresh-coalescer";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { computedView, respondWithView } from "../metrics-response";
-import { jsonBody, pathParams } from "../request-body";
+import { computedView, respondWithView, servedView } from "../metrics-response";
+import { jsonBody, MAX_INGEST_BODY_BYTES, pathParams } from "../request-body";
 import * as logs from "../../config/logs";
 
 const FORBIDDEN = "You may not write to this agent.";
@@ -32,13 +36,14 @@ export function agentWriteRoutes(deps: ApiDeps) {
     const { viewer, agent } = await deps.directory.viewerAndAgent(uid, agentId);
     if (!agent || !canWriteAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
   };
+  const refreshes = refreshCoalescer({ now: () => deps.now().getTime(), lastRecomputedAt: async (agentId) => (await deps.agentViews.read(agentId))?.watermark ?? null });
 
   return new Hono<AppEnv>()
     .post("/:agentId/interactions", requireSession(deps), requireApiKey(deps, "write:interactions"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
-      const body = await jsonBody(c, ingestBody);
       const uid = c.get("session").uid;
       await requireWriter(uid, agentId);
+      const body = await jsonBody(c, ingestBody, MAX_INGEST_BODY_BYTES);
       const batch = sortBatch(agentId, body.interactions, uid, deps.now(), await deps.views.tokens(agentId));
       const taken = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, { abandoned: c.get("abandoned") }) : new Map();
       const rejected = [...batch.rejected];
@@ -58,9 +63,16 @@ export function agentWriteRoutes(deps: ApiDeps) {
     .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       await requireWriter(c.get("session").uid, agentId);
-      const computed = await deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") });
+      const refreshed = await refreshes.refresh(agentId, () => deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") }));
+      if (refreshed?.kind === "recent") {
+        logs.viewRefreshRecent(deps.log, { id: agentId, recomputedAt: refreshed.recomputedAt.toISOString() });
+        // The stored view, not a held copy: a refresh asks for now, and one read is what the scan would have started with.
+        const served = await deps.views.agent(agentId, { revalidate: true });
+        if (served) return respondWithView(c, servedView(served));
+      }
       // Deleted since the access check read it.
-      if (!computed) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+      if (refreshed?.kind !== "recomputed") throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
+      const computed = refreshed.view;
       logs.viewRefreshed(deps.log, { scope: "agent", id: agentId, version: computed.sealed.data.version });
       return respondWithView(c, computedView(deps.views.remember(computed.sealed, "computed", computed.access)));
     });
