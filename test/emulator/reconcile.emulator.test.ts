@@ -92,7 +92,7 @@ test("the scheduled function repairs tampered, drifted and behind views, moves a
   const expectedBytes = { "a-tampered": 500, "a-drifted": 200, "a-behind": 107, "a-healthy": 300 };
   for (const [agent, bytes] of Object.entries(expectedBytes)) {
     const view = await stored(agent);
-    assert.ok(view && keyring.verify(view.sealed.data, view.sealed.signature), `${agent} is signed`);
+    assert.ok(view && keyring.verify(view.sealed.data, view.sealed.signature, "view"), `${agent} is signed`);
     assert.equal(view.sealed.data.sources.totalBytes, bytes, agent);
   }
   assert.equal((await stored("a-tampered"))?.sealed.data.sources.count, 1);

@@ -47,7 +47,7 @@ function source(agentId: string, sizeBytes: number, extra: Record<string, unknow
 async function sources(agentId: string) {
   const stored = await views.read(agentId);
   assert.ok(stored, "the view exists");
-  assert.equal(keyring.verify(stored.sealed.data, stored.sealed.signature), true, "the stored view is signed");
+  assert.equal(keyring.verify(stored.sealed.data, stored.sealed.signature, "view"), true, "the stored view is signed");
   return stored.sealed.data.sources;
 }
 

@@ -15,7 +15,7 @@ import type { ChangeKind } from "../../functions/src/metrics/agent-change";
 import { sortBatch } from "../../functions/src/metrics/interaction-batch";
 import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/pricing/pricing";
 import type { Keyring } from "../../functions/src/signing/signing";
-import { signedMessageText } from "../../functions/src/contract/signed-message";
+import { signedMessageText, type SignedPurpose } from "../../functions/src/contract/signed-message";
 import { INTERACTION_STATUSES } from "../../functions/src/contract/schemas/interactions";
 import { SOURCE_STATUSES, SOURCE_TYPES } from "../../functions/src/documents/source-documents";
 import { handleAgentDocumentWritten, type DocumentWrittenEvent } from "../../functions/src/triggers/agent-document-written";
@@ -58,18 +58,18 @@ const keyring = fastKeyring("model-key");
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /**
- * A keyring that signs the same message as the real one (`signedMessageText`: canonical JSON, key id,
- * time) with HMAC-SHA256 instead of Ed25519: just as sensitive to any change of the data, and cheap
+ * A keyring that signs the same message as the real one (`signedMessageText`: header, key id, time,
+ * canonical JSON) with HMAC-SHA256 instead of Ed25519: just as sensitive to any change of the data, and cheap
  * enough for a few hundred thousand signatures. Ed25519 itself is tested in signing.test.ts.
  */
 function fastKeyring(keyId: string): Keyring {
   const secret = randomBytes(32);
-  const mac = (data: object, signedAt: string) => createHmac("sha256", secret).update(signedMessageText(data, keyId, signedAt)).digest("base64url");
+  const mac = (data: object, signedAt: string, purpose: SignedPurpose) => createHmac("sha256", secret).update(signedMessageText(data, keyId, signedAt, purpose)).digest("base64url");
   return {
     activeKeyId: keyId,
     publicKeys: [],
-    sign: (data, at) => ({ alg: "Ed25519", keyId, signedAt: at.toISOString(), value: mac(data, at.toISOString()) }),
-    verify: (data, signature) => signature?.keyId === keyId && signature.value === mac(data, signature.signedAt),
+    sign: (data, at, purpose) => ({ alg: "Ed25519", keyId, signedAt: at.toISOString(), value: mac(data, at.toISOString(), purpose) }),
+    verify: (data, signature, purpose) => signature?.keyId === keyId && signature.value === mac(data, signature.signedAt, purpose),
   };
 }
 

@@ -7,7 +7,7 @@
 import { webcrypto } from "node:crypto";
 import { ApiRequestError, type ConditionalMetrics, type MetricsScope, type ReadOptions } from "../../web-client/src/lib/api-client";
 import type { BatchGetResponse, MetricsData, MetricsResponse, SignedResponse, SigningKey } from "metrics-functions/contract";
-import { signedMessageText } from "../../functions/src/contract/signed-message";
+import { signedMessageText, type SignedPurpose } from "../../functions/src/contract/signed-message";
 import { emptyAgentView } from "./fakes";
 
 const { subtle } = webcrypto;
@@ -56,9 +56,10 @@ export async function makeSigner(keyId = "test-key") {
   const pair = (await subtle.generateKey(ED25519, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
   const publicKey = Buffer.from(await subtle.exportKey("raw", pair.publicKey)).toString("base64url");
   const published: SigningKey = { keyId, alg: "Ed25519", publicKey, status: "active" };
-  async function sign<T extends object = MetricsData>(data: T): Promise<SignedResponse<T> & { meta: MetricsResponse["meta"] }> {
+  /** Signs `data` as the server signs a document of kind `purpose` (a view unless told). */
+  async function sign<T extends object = MetricsData>(data: T, purpose: SignedPurpose = "view"): Promise<SignedResponse<T> & { meta: MetricsResponse["meta"] }> {
     const signedAt = new Date().toISOString();
-    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, new TextEncoder().encode(signedMessageText(data, keyId, signedAt)))).toString("base64url");
+    const value = Buffer.from(await subtle.sign(ED25519, pair.privateKey, new TextEncoder().encode(signedMessageText(data, keyId, signedAt, purpose)))).toString("base64url");
     return { data, signature: { alg: "Ed25519", keyId, signedAt, value }, meta: { cache: "store", ageMs: 0, stale: false } };
   }
   return { published, sign };

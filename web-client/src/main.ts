@@ -36,7 +36,9 @@ const api = new ApiClient({
   apiKey: () => dashboardKey?.current() ?? null,
   onKeyRefused: async (key) => (dashboardKey ? dashboardKey.refused(key) : false),
 });
-const verify = signatureVerifier(new SigningKeyCache(() => api.signingKeys()));
+const signingKeys = new SigningKeyCache(() => api.signingKeys());
+const verifyView = signatureVerifier(signingKeys, "view");
+const verifySeries = signatureVerifier(signingKeys, "series");
 const storage = metricsStorage();
 
 const views = { signIn: byId("sign-in-view", HTMLElement), dashboard: byId("dashboard-view", HTMLElement), keys: byId("keys-view", HTMLElement) };
@@ -44,7 +46,7 @@ const nav = byId("nav", HTMLElement);
 let route: (() => void) | null = null;
 
 function mountFor(signedIn: SignedInUser) {
-  const cache = new MetricsCache({ api, verify, storage, partition: signedIn.uid, maxAgeMs: DASHBOARD_MAX_AGE_MS });
+  const cache = new MetricsCache({ api, verify: verifyView, storage, partition: signedIn.uid, maxAgeMs: DASHBOARD_MAX_AGE_MS });
   const stopTabs = cache.listenToOtherTabs(window);
   const key = new DashboardKey({
     api,
@@ -54,7 +56,7 @@ function mountFor(signedIn: SignedInUser) {
     lock: browserLock(),
   });
   dashboardKey = key;
-  const feed = new SeriesFeed({ api, verify, intervalMs: SERIES_POLL_MS, isVisible: () => document.visibilityState === "visible" && !views.dashboard.hidden });
+  const feed = new SeriesFeed({ api, verify: verifySeries, intervalMs: SERIES_POLL_MS, isVisible: () => document.visibilityState === "visible" && !views.dashboard.hidden });
   const onVisible = () => {
     if (document.visibilityState === "visible" && !views.dashboard.hidden) void feed.poll();
   };

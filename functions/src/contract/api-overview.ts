@@ -32,9 +32,11 @@ claim \`operator: true\` may grant it to a key or use it, whatever the key holds
 ## Signatures
 
 Every metrics view and series is signed (\`signature\` over \`data\`, never over \`meta\`): Ed25519 over
-the UTF-8 of \`agent-metrics-view/v1\`, the key id, \`signedAt\` and the canonical JSON of \`data\` (RFC
-8785, the JSON Canonicalization Scheme), one per line. \`GET /v1/signing-keys\` serves the public keys,
-so any client verifies without a secret.
+the UTF-8 of a header, the key id, \`signedAt\` and the canonical JSON of \`data\` (RFC 8785, the JSON
+Canonicalization Scheme), one per line. The header names the kind: \`agent-metrics-view/v1\` for a
+metrics view, \`agent-metrics-series/v1\` for a series, so a series never verifies as the view of the
+same scope and id. \`GET /v1/signing-keys\` serves the public keys, so any client verifies without a
+secret.
 
 ## Rate limits
 

@@ -46,7 +46,7 @@ export function contentOf(view: MetricsView): ViewContent {
 
 /** Signs a view with the keyring's active key. */
 export function seal(view: MetricsView, keyring: Keyring, now: Date): SealedView {
-  return { data: view, signature: keyring.sign(view, now) };
+  return { data: view, signature: keyring.sign(view, now, "view") };
 }
 
 /**
@@ -55,5 +55,5 @@ export function seal(view: MetricsView, keyring: Keyring, now: Date): SealedView
  * another agent (or as another scope) and stored under this id is as untrustworthy as a bad signature.
  */
 export function isAuthentic(sealed: SealedView, keyring: Keyring, scope: Scope, id: string): boolean {
-  return sealed.data?.scope === scope && sealed.data.id === id && keyring.verify(sealed.data, sealed.signature);
+  return sealed.data?.scope === scope && sealed.data.id === id && keyring.verify(sealed.data, sealed.signature, "view");
 }

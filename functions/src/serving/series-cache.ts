@@ -6,9 +6,10 @@
  * agent view with a field mask of the revision and its state, or a rollup) and renders the range; an
  * agent view that is missing or does not verify is recomputed, a rollup older than
  * `ROLLUP_MAX_LAG_MS` is folded again, exactly as for the metrics reads. The response is signed when
- * it is rendered (its `data` is not a stored document) and kept serialized, keyed by scope, id and
- * range, under the same freshness policy as the views; its strong ETag is a digest of the data, so
- * every instance gives the same one for the same series. A stored view older than a revision this
+ * it is rendered (its `data` is not a stored document), under the series header so that it can never
+ * pass for the view of the same scope and id, and kept serialized, keyed by scope, id and range,
+ * under the same freshness policy as the views; its strong ETag is a digest of the data, so every
+ * instance gives the same one for the same series. A stored view older than a revision this
  * instance has seen is rebuilt rather than rendered, as in the view cache (`RevisionFloor`, shared).
  */
 import { createHash } from "node:crypto";
@@ -76,7 +77,7 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
   function entryOf(scope: Scope, id: string, range: SeriesRange, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null): ViewEntry {
     const buckets = range.granularity === "hour" ? state.hours : state.days;
     const data = { scope, id, granularity: range.granularity, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), points: renderSeries(buckets, range) };
-    const signature = options.keyring.sign(data, new Date(now()));
+    const signature = options.keyring.sign(data, new Date(now()), "series");
     const etag = `"s${createHash("sha256").update(canonicalJson(data)).digest("base64url").slice(0, 26)}"`;
     const payload = JSON.stringify({ data, signature }).slice(0, -1);
     return Object.freeze({ scope, id, etag, origin, payload, access: access && Object.freeze({ ...access }), tokens: NO_TOKENS });

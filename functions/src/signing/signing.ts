@@ -1,8 +1,9 @@
 /**
  * @module signing
- * Ed25519 signatures over metrics views, with key ids so the signing key can rotate. What is signed
- * (header, key id, time, canonical JSON) is the contract's `signed-message`; this module holds the
- * keys and does the signing, and the browser verifies with the public keys alone.
+ * Ed25519 signatures over metrics views, series and access records, with key ids so the signing key
+ * can rotate. What is signed (header, key id, time, canonical JSON) is the contract's `signed-message`;
+ * this module holds the keys and does the signing, and the browser verifies with the public keys alone.
+ * Every call names its purpose (no default), so a series is never signed or checked as a view.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 import { fromBase64Url, toBase64Url } from "../contract/base64url";
@@ -30,8 +31,8 @@ export interface PublicSigningKey {
 export interface Keyring {
   readonly activeKeyId: string;
   readonly publicKeys: readonly PublicSigningKey[];
-  sign(data: object, signedAt: Date, purpose?: SignedPurpose): ViewSignature;
-  verify(data: object, signature: ViewSignature, purpose?: SignedPurpose): boolean;
+  sign(data: object, signedAt: Date, purpose: SignedPurpose): ViewSignature;
+  verify(data: object, signature: ViewSignature, purpose: SignedPurpose): boolean;
 }
 
 /**
@@ -45,7 +46,7 @@ export interface KeyringSecret {
 }
 
 /** The exact bytes that are signed. */
-const signedMessage = (data: object, keyId: string, signedAt: string, purpose: SignedPurpose = "view"): Buffer => Buffer.from(signedMessageText(data, keyId, signedAt, purpose), "utf8");
+const signedMessage = (data: object, keyId: string, signedAt: string, purpose: SignedPurpose): Buffer => Buffer.from(signedMessageText(data, keyId, signedAt, purpose), "utf8");
 
 function privateKeyFromSeed(seed: Uint8Array): KeyObject {
   // PKCS#8 prefix for an Ed25519 private key (RFC 8410), followed by the 32-byte seed.
@@ -105,12 +106,12 @@ export function parseKeyring(secretJson: string): Keyring {
       publicKey: rawPublicKey(key),
       status: keyId === activeKeyId ? "active" : "retired",
     })),
-    sign(data, signedAtDate, purpose = "view") {
+    sign(data, signedAtDate, purpose) {
       const signedAt = signedAtDate.toISOString();
       const value = sign(null, signedMessage(data, activeKeyId, signedAt, purpose), active);
       return { alg: SIGNATURE_ALG, keyId: activeKeyId, signedAt, value: toBase64Url(value) };
     },
-    verify(data, signature, purpose = "view") {
+    verify(data, signature, purpose) {
       const key = publicKeys.get(signature?.keyId);
       const value = typeof signature?.value === "string" ? fromBase64Url(signature.value) : null;
       if (!key || signature.alg !== SIGNATURE_ALG || !value || typeof signature.signedAt !== "string") return false;

@@ -120,7 +120,7 @@ test("a served view carries its signature, a strong ETag, private caching, and 3
   const headers = { Authorization: "Bearer alice-token", "X-API-Key": key };
   const res = await read(app, headers);
   const body = (await res.json()) as { data: { version: number }; signature: unknown; meta: { cache: string } };
-  assert.equal(world.keyring.verify(body.data, body.signature as never), true);
+  assert.equal(world.keyring.verify(body.data, body.signature as never, "view"), true);
   assert.equal(body.meta.cache, "store");
   const etag = res.headers.get("etag");
   assert.match(etag ?? "", /^"[A-Za-z0-9_-]+"$/);

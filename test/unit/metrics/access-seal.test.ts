@@ -25,10 +25,10 @@ test("a signed owner verifies for its agent's revision, and only for it", () => 
 
 test("an access signature is not a view signature, nor the other way round, over the same data", () => {
   const data = { agentId: view.id, version: view.version, ownerId: owner.ownerId, orgId: owner.orgId };
-  const asView = keyring.sign(data, now);
+  const asView = keyring.sign(data, now, "view");
   assert.equal(verifiedAccess(view, { ...owner, signature: asView }, keyring), null);
   const asAccess = sealAccess(view, owner, keyring, now).signature;
-  assert.equal(keyring.verify(data, asAccess), false);
+  assert.equal(keyring.verify(data, asAccess, "view"), false);
   assert.equal(keyring.verify(data, asAccess, "access"), true);
 });
 

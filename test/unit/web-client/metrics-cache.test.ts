@@ -25,7 +25,7 @@ describe("MetricsCache", () => {
   const cacheWith = (extra: Partial<MetricsCacheOptions> = {}) =>
     new MetricsCache({
       api,
-      verify: signatureVerifier({ keysFor: async () => [signer.published] }),
+      verify: signatureVerifier({ keysFor: async () => [signer.published] }, "view"),
       storage,
       partition: "alice",
       maxAgeMs: MAX_AGE,
@@ -230,6 +230,50 @@ describe("MetricsCache", () => {
       assert.deepEqual(storedKeys(), []);
     });
 
+    it("neither stores nor shows an authentic view of another id sent as this one (issue #26, finding 7)", async () => {
+      api.views.set("bot", await signer.sign(agentView("other", 50)));
+      await assert.rejects(cacheWith().read(BOT), (e: ApiRequestError) => e.code === "BAD_RESPONSE");
+      assert.deepEqual(storedKeys(), []);
+    });
+
+    it("neither stores nor shows a series sent or planted as a view, under either header (issue #26, finding 7)", async () => {
+      const series = { scope: "agent", id: "bot", granularity: "hour", from: "2026-01-01T00:00:00.000Z", to: "2026-01-01T01:00:00.000Z", points: [] };
+      // Signed as the server signs series now, and as it signed them before series had their own header.
+      for (const purpose of ["series", "view"] as const) {
+        api.views.set("bot", (await signer.sign(series, purpose)) as never);
+        await assert.rejects(cacheWith().read(BOT), (e: ApiRequestError) => e.code === "BAD_RESPONSE" || e.code === "BAD_SIGNATURE", purpose);
+        assert.deepEqual(storedKeys(), [], `nothing stored (signed as ${purpose})`);
+      }
+      await publish("bot", 3);
+      const cache = cacheWith();
+      await cache.read(BOT);
+      const [key] = storedKeys();
+      for (const purpose of ["series", "view"] as const) {
+        storage.setItem(key, JSON.stringify({ response: await signer.sign(series, purpose), etag: null, savedAt: clock.now() }));
+        const read = await cacheWith().read(BOT);
+        assert.equal(read.response.data.sources.count, 3, `the planted series (signed as ${purpose}) is not shown`);
+      }
+    });
+
+    it("does not show an older authentic revision planted with a fresh savedAt over the one it accepted (issue #26, finding 7)", async () => {
+      await publish("bot", 3, 1);
+      const cache = cacheWith();
+      await cache.read(BOT);
+      const [key] = storedKeys();
+      const older = storage.getItem(key)!;
+      await publish("bot", 8, 2);
+      clock.advance(MAX_AGE + 1);
+      assert.equal((await cache.read(BOT)).response.data.version, 1, "served stale while revalidating");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(JSON.parse(storage.getItem(key)!).response.data.version, 2);
+      clock.advance(30_000);
+      // The old revision, with its genuine signature, is put back and made to look just confirmed.
+      storage.setItem(key, JSON.stringify({ ...JSON.parse(older), savedAt: clock.now() }));
+      const read = await cache.read(BOT);
+      assert.deepEqual([read.response.data.version, read.response.data.sources.count], [2, 8]);
+      assert.equal(read.ageMs, 30_000, "with the age this cache gave revision 2, not the planted savedAt");
+    });
+
     it("keeps an entry it cannot check (signing keys unreachable) without serving it", async () => {
       await cacheWith().read(BOT);
       api.offline = true;
@@ -349,6 +393,25 @@ describe("MetricsCache", () => {
       target.dispatchEvent(storageEvent(JSON.stringify(forged)));
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.deepEqual(heard, [3]);
+    });
+
+    it("does not hear another tab (or a script) put back an older revision, nor another view's entry", async () => {
+      const target = new EventTarget();
+      const cache = cacheWith();
+      const heard: number[] = [];
+      cache.subscribe((_ref, result) => heard.push(result.response.data.version));
+      cache.listenToOtherTabs(target);
+      await cache.read(BOT);
+      const [key] = storedKeys();
+      const older = storage.getItem(key)!;
+      await publish("bot", 8, 2);
+      await cache.read(BOT, { force: true });
+      const storageEvent = (newValue: string) => Object.assign(new Event("storage"), { key, newValue });
+      target.dispatchEvent(storageEvent(JSON.stringify({ ...JSON.parse(older), savedAt: clock.now() })));
+      await publish("other", 50, 9);
+      target.dispatchEvent(storageEvent(JSON.stringify({ response: api.views.get("other"), etag: null, savedAt: clock.now() })));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(heard, [1, 2], "only this tab's own reads: revision 1, then 2");
     });
   });
 });

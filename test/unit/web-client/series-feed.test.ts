@@ -60,7 +60,7 @@ describe("SeriesFeed", () => {
   let tick: (() => void) | null;
 
   const publish = async (ref: SeriesRef, counts: number[]) => {
-    api.answers.set(`${ref.scope}/${ref.id}/${ref.granularity}`, await signer.sign(seriesOf(ref, counts)));
+    api.answers.set(`${ref.scope}/${ref.id}/${ref.granularity}`, await signer.sign(seriesOf(ref, counts), "series"));
   };
   const countsOf = (update: SeriesUpdate | undefined) => update?.response?.data.points.map((p) => p.count);
 
@@ -72,7 +72,7 @@ describe("SeriesFeed", () => {
     tick = null;
     feed = new SeriesFeed({
       api,
-      verify: signatureVerifier({ keysFor: async () => [signer.published] }),
+      verify: signatureVerifier({ keysFor: async () => [signer.published] }, "series"),
       intervalMs: 10_000,
       now: clock.now,
       schedule: (task) => {
@@ -121,6 +121,18 @@ describe("SeriesFeed", () => {
     await poll();
     assert.equal(updates[1].error?.code, "BAD_SIGNATURE");
     assert.deepEqual(countsOf(updates[1]), [1, 2, 3], "the last verified points stay");
+  });
+
+  it("never shows another series than the one asked for, nor a series signed as a view (issue #26, finding 7)", async () => {
+    await publish(HOURLY, [1, 2, 3]);
+    await feed.watch(HOURLY, (u) => updates.push(u));
+    api.answers.set("user/alice/hour", await signer.sign(seriesOf({ ...HOURLY, id: "mallory" }, [9, 9, 9]), "series"));
+    await poll();
+    assert.equal(updates[1].error?.code, "BAD_RESPONSE", "another user's authentic series");
+    api.answers.set("user/alice/hour", await signer.sign(seriesOf(HOURLY, [7, 7, 7]), "view"));
+    await poll();
+    assert.equal(updates[2].error?.code, "BAD_SIGNATURE", "signed under the views' header");
+    assert.deepEqual(countsOf(updates[2]), [1, 2, 3], "the last verified points stay");
   });
 
   it("keeps the last verified points through a 429, and says so until a read succeeds", async () => {

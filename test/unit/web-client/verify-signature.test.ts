@@ -1,7 +1,8 @@
 /**
  * @module verify-signature.test
  * Proves the browser verifier accepts exactly what the server's message format signs and nothing
- * else: tampered data, another key id, another signing time or malformed input all answer false.
+ * else: tampered data, another key id, another signing time, another kind (a series where a view is
+ * expected, or the reverse) or malformed input all answer false.
  */
 import assert from "node:assert/strict";
 import { webcrypto } from "node:crypto";
@@ -42,8 +43,8 @@ async function makeKey(keyId: string, status: SigningKey["status"] = "active"): 
 }
 
 /** Signs `data` the way the contract says the server does, independently of the code under test. */
-async function signedResponse<T extends object>(data: T, key: TestKey, signedAt = SIGNED_AT) {
-  const message = `agent-metrics-view/v1\n${key.keyId}\n${signedAt}\n${canonicalJson(data)}`;
+async function signedResponse<T extends object>(data: T, key: TestKey, signedAt = SIGNED_AT, header = "agent-metrics-view/v1") {
+  const message = `${header}\n${key.keyId}\n${signedAt}\n${canonicalJson(data)}`;
   const value = base64url(await subtle.sign(ED25519, key.pair.privateKey, new TextEncoder().encode(message)));
   return { data, signature: { alg: "Ed25519", keyId: key.keyId, signedAt, value }, meta: { cache: "store", ageMs: 0, stale: false } };
 }
@@ -60,33 +61,33 @@ describe("verifyMetricsSignature", () => {
   });
 
   it("accepts a genuine signature, and one by a retired key", async () => {
-    assert.equal(await verifyMetricsSignature(await signedResponse(sampleData(), active), keys), true);
-    assert.equal(await verifyMetricsSignature(await signedResponse(sampleData(), retired), keys), true);
+    assert.equal(await verifyMetricsSignature(await signedResponse(sampleData(), active), keys, "view"), true);
+    assert.equal(await verifyMetricsSignature(await signedResponse(sampleData(), retired), keys, "view"), true);
   });
 
   it("does not depend on the key order of the received data", async () => {
     const response = await signedResponse(sampleData(), active);
     const { sources, version, id, scope, computedAt } = response.data;
-    assert.equal(await verifyMetricsSignature({ ...response, data: { version, sources, computedAt, id, scope } }, keys), true);
+    assert.equal(await verifyMetricsSignature({ ...response, data: { version, sources, computedAt, id, scope } }, keys, "view"), true);
   });
 
   it("rejects data with one number changed", async () => {
     const response = await signedResponse(sampleData(), active);
     response.data.sources.totalTokens += 1;
-    assert.equal(await verifyMetricsSignature(response, keys), false);
+    assert.equal(await verifyMetricsSignature(response, keys, "view"), false);
   });
 
   it("rejects a changed signing time", async () => {
     const response = await signedResponse(sampleData(), active);
     response.signature.signedAt = "2030-01-01T00:00:00.000Z";
-    assert.equal(await verifyMetricsSignature(response, keys), false);
+    assert.equal(await verifyMetricsSignature(response, keys, "view"), false);
   });
 
   it("rejects a wrong or unknown key id", async () => {
     const response = await signedResponse(sampleData(), active);
-    assert.equal(await verifyMetricsSignature({ ...response, signature: { ...response.signature, keyId: "k1" } }, keys), false);
-    assert.equal(await verifyMetricsSignature({ ...response, signature: { ...response.signature, keyId: "nope" } }, keys), false);
-    assert.equal(await verifyMetricsSignature(response, [retired.published]), false);
+    assert.equal(await verifyMetricsSignature({ ...response, signature: { ...response.signature, keyId: "k1" } }, keys, "view"), false);
+    assert.equal(await verifyMetricsSignature({ ...response, signature: { ...response.signature, keyId: "nope" } }, keys, "view"), false);
+    assert.equal(await verifyMetricsSignature(response, [retired.published], "view"), false);
   });
 
   it("returns false, never throws, for garbage", async () => {
@@ -100,16 +101,32 @@ describe("verifyMetricsSignature", () => {
       { ...genuine, data: { ...genuine.data, version: Number.NaN } },
       { ...genuine, data: { ...genuine.data, extra: undefined } },
     ];
-    for (const input of garbage) assert.equal(await verifyMetricsSignature(input, keys), false, `input: ${String(input)}`);
+    for (const input of garbage) assert.equal(await verifyMetricsSignature(input, keys, "view"), false, `input: ${String(input)}`);
     const badKeys = [[{ ...active.published, publicKey: "AAAA" }], [{ ...active.published, alg: "RS256" }], null, [null]];
-    for (const list of badKeys) assert.equal(await verifyMetricsSignature(genuine, list as SigningKey[]), false);
+    for (const list of badKeys) assert.equal(await verifyMetricsSignature(genuine, list as SigningKey[], "view"), false);
+  });
+
+  it("checks the kind: a series is not a view, nor a view a series, over the same data (issue #26, finding 7)", async () => {
+    const series = await signedResponse(sampleData(), active, SIGNED_AT, "agent-metrics-series/v1");
+    assert.equal(await verifyMetricsSignature(series, keys, "series"), true);
+    assert.equal(await verifyMetricsSignature(series, keys, "view"), false);
+    const view = await signedResponse(sampleData(), active);
+    assert.equal(await verifyMetricsSignature(view, keys, "series"), false);
   });
 
   it("accepts a view signed by the server's own keyring", async () => {
     const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("server-k1")));
     const data = sampleData();
-    const response = { data, signature: keyring.sign(data, new Date(SIGNED_AT)) };
-    assert.equal(await verifyMetricsSignature(response, [...keyring.publicKeys]), true);
-    assert.equal(await verifyMetricsSignature({ ...response, data: { ...data, version: 4 } }, [...keyring.publicKeys]), false);
+    const response = { data, signature: keyring.sign(data, new Date(SIGNED_AT), "view") };
+    assert.equal(await verifyMetricsSignature(response, [...keyring.publicKeys], "view"), true);
+    assert.equal(await verifyMetricsSignature({ ...response, data: { ...data, version: 4 } }, [...keyring.publicKeys], "view"), false);
+  });
+
+  it("accepts a series signed by the server's own keyring as a series only", async () => {
+    const keyring = parseKeyring(JSON.stringify(generateKeyringSecret("server-k1")));
+    const data = { scope: "agent", id: "agent-1", granularity: "hour", from: SIGNED_AT, to: SIGNED_AT, points: [] };
+    const response = { data, signature: keyring.sign(data, new Date(SIGNED_AT), "series") };
+    assert.equal(await verifyMetricsSignature(response, [...keyring.publicKeys], "series"), true);
+    assert.equal(await verifyMetricsSignature(response, [...keyring.publicKeys], "view"), false);
   });
 });

@@ -13,5 +13,5 @@ export type { CacheEntry, StorageLike } from "./entry-store";
 export { CACHE_FORMAT_VERSION, MetricsCache, refKey, SERVER_MAX_STALE_MS, type MetricsCacheOptions, type MetricsListener, type MetricsRef, type MetricsResult, type StaleReason } from "./metrics-cache";
 export { SeriesFeed, type SeriesFeedOptions, type SeriesRef, type SeriesUpdate } from "./series-feed";
 export { SigningKeyCache } from "./signing-key-cache";
-export { signatureVerifier, verifyMetricsSignature } from "./verify-signature";
+export { signatureVerifier, verifyMetricsSignature, type ServedKind } from "./verify-signature";
 export type * from "metrics-functions/contract";

@@ -3,11 +3,16 @@
  * The browser's localStorage layer over the metrics API: "calculate once, use many times" carried
  * into the page. A read is answered from an entry younger than `maxAgeMs` without any request; an
  * older one (within `staleWhileRevalidateMs`) is answered at once, marked stale, while one
- * `If-None-Match` request confirms it (a 304 only refreshes its age) or replaces it. An entry is
- * trusted only once its Ed25519 signature verifies, every time it is read: localStorage is writable
- * by any script and any person at the keyboard, so a tampered entry is dropped and refetched. When
- * the network is down, or the server keeps answering 429/503, the last verified value is served,
- * marked stale, rather than an error. Concurrent reads of one view share one request.
+ * `If-None-Match` request confirms it (a 304 only refreshes its age) or replaces it. An answer or
+ * entry is trusted only when it is the view asked for (a view, not a series, of that scope and id)
+ * and its Ed25519 signature verifies as a view, every time it is read: localStorage is writable by
+ * any script and any person at the keyboard, so a tampered entry is dropped and refetched. Nor may
+ * storage take a view back in time: the cache remembers, in memory, the revision it last accepted
+ * per view, and an older authentic revision found in storage (whatever its unsigned `savedAt`) is
+ * neither shown nor trusted over it. Only the server can move a view to a lower revision (one
+ * recreated), past `SERVER_MAX_STALE_MS`. When the network is down, or the server keeps answering
+ * 429/503, the last verified value is served, marked stale, rather than an error. Concurrent reads
+ * of one view share one request.
  */
 import { ApiRequestError, type ApiClient, type ConditionalMetrics, type MetricsScope } from "./api-client";
 import { VIEW_FRESHNESS, type MetricsResponse, type ServerCacheLayer } from "metrics-functions/contract";
@@ -66,6 +71,16 @@ export type MetricsListener = (ref: MetricsRef, result: MetricsResult) => void;
 export const refKey = (ref: MetricsRef) => `${ref.scope}:${ref.id}`;
 
 /**
+ * True when `response` is a metrics view of `ref`: the scope and id asked for, and a view's revision.
+ * A series has no revision, so this also refuses a series signed before series had a header of
+ * their own (those signatures verify as views for as long as their key is published).
+ */
+function isViewOf(ref: MetricsRef, response: MetricsResponse | null | undefined): boolean {
+  const data = response?.data;
+  return data?.scope === ref.scope && data.id === ref.id && Number.isSafeInteger(data.version) && data.version > 0 && !("points" in data);
+}
+
+/**
  * A verified, shared, offline-tolerant cache of metrics views.
  * @example
  * const cache = new MetricsCache({ api, verify, storage: localStorage, partition: uid });
@@ -79,6 +94,8 @@ export class MetricsCache {
   private readonly now: () => number;
   private readonly inFlight = new Map<string, Promise<MetricsResult>>();
   private readonly listeners = new Set<MetricsListener>();
+  /** Per view (`refKey`), the verified entry this cache last accepted: storage may not go below it. */
+  private readonly accepted = new Map<string, CacheEntry>();
 
   constructor(private readonly options: MetricsCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -178,6 +195,7 @@ export class MetricsCache {
   /** Drops this partition's entries (on sign-out, so the next user of the browser sees none). */
   clear(): void {
     this.store.clear(this.options.partition);
+    this.accepted.clear();
   }
 
   /** Milliseconds until the server allows another request (after a 429/503 with Retry-After). */
@@ -190,24 +208,35 @@ export class MetricsCache {
   }
 
   /**
-   * The stored entry of `ref` if its signature verifies; a tampered one is removed. When `verify`
-   * throws (the signing keys cannot be fetched) the entry is kept but not used: it is unproven, not
-   * proven false.
+   * The stored entry of `ref` if it is `ref`'s view and its signature verifies; a tampered one is
+   * removed. One older than the revision this cache last accepted is not used: the accepted entry
+   * (with the age this cache gave it) is answered instead. When `verify` throws (the signing keys
+   * cannot be fetched) the entry is kept but not used: it is unproven, not proven false.
    */
   private async trusted(ref: MetricsRef): Promise<CacheEntry | null> {
     const key = this.keyOf(ref);
     const entry = this.store.read(key);
     if (!entry) return null;
-    const forThisView = entry.response.data?.scope === ref.scope && entry.response.data.id === ref.id;
     let authentic: boolean;
     try {
-      authentic = forThisView && (await this.options.verify(entry.response));
+      authentic = isViewOf(ref, entry.response) && (await this.options.verify(entry.response));
     } catch {
       return null;
     }
-    if (authentic) return entry;
-    this.store.remove(key);
-    return null;
+    if (!authentic) {
+      this.store.remove(key);
+      return null;
+    }
+    const accepted = this.accepted.get(refKey(ref));
+    if (accepted && entry.response.data.version < accepted.response.data.version) return accepted;
+    this.accepted.set(refKey(ref), entry);
+    return entry;
+  }
+
+  /** Stores `entry` as `ref`'s view and remembers it as the revision accepted. */
+  private keep(ref: MetricsRef, entry: CacheEntry): void {
+    this.store.write(this.keyOf(ref), entry);
+    this.accepted.set(refKey(ref), entry);
   }
 
   private fromEntry(entry: CacheEntry): MetricsResult {
@@ -248,20 +277,22 @@ export class MetricsCache {
     } catch (error) {
       return this.fallBack(ref, entry, error);
     }
-    const key = this.keyOf(ref);
     if (outcome.notModified) {
       if (!entry) throw new ApiRequestError(304, "BAD_RESPONSE", "304 without a cached revision");
       const refreshed = { ...entry, savedAt: this.now() };
-      this.store.write(key, refreshed);
+      this.keep(ref, refreshed);
       return this.fromEntry(refreshed);
     }
     const { response, etag } = outcome;
+    if (!isViewOf(ref, response)) {
+      throw new ApiRequestError(200, "BAD_RESPONSE", `The answer for the ${ref.scope} ${ref.id} metrics was not that view.`);
+    }
     if (!(await this.options.verify(response))) {
       throw new ApiRequestError(200, "BAD_SIGNATURE", `The ${ref.scope} ${ref.id} metrics did not verify against the published signing keys.`);
     }
     const newer = await this.newerHeld(ref, response);
     if (newer) return this.fromEntry(newer);
-    this.store.write(key, { response, etag, savedAt: this.now() });
+    this.keep(ref, { response, etag, savedAt: this.now() });
     const result: MetricsResult = { response, source: response.meta?.cache ?? "store", stale: false, ageMs: 0 };
     if (response.signature.value !== entry?.response.signature.value) this.notify(ref, result);
     return result;
@@ -274,10 +305,14 @@ export class MetricsCache {
    * Keeping it means a card never shows a count that goes back and forth.
    */
   private async newerHeld(ref: MetricsRef, response: MetricsResponse): Promise<CacheEntry | null> {
+    const newerAndRecent = (held: CacheEntry | null | undefined): held is CacheEntry =>
+      held != null && held.response.data?.version > response.data.version && this.ageOf(held) < SERVER_MAX_STALE_MS;
+    const accepted = this.accepted.get(refKey(ref));
+    if (newerAndRecent(accepted)) return accepted;
     // Usually the answer is the newer one: decide from the raw entry, and verify it only if it would win.
-    const held = this.store.read(this.keyOf(ref));
-    if (!held || held.response.data?.version <= response.data.version || this.ageOf(held) >= SERVER_MAX_STALE_MS) return null;
-    return this.trusted(ref);
+    if (!newerAndRecent(this.store.read(this.keyOf(ref)))) return null;
+    const held = await this.trusted(ref);
+    return newerAndRecent(held) ? held : null;
   }
 
   /**
@@ -298,7 +333,10 @@ export class MetricsCache {
       return { ...this.fromEntry(entry), stale: true, staleReason, error };
     }
     // Refused outright (key revoked, access withdrawn, view gone): what we hold may no longer be shown.
-    if (error.status === 401 || error.status === 403 || error.status === 404) this.store.remove(this.keyOf(ref));
+    if (error.status === 401 || error.status === 403 || error.status === 404) {
+      this.store.remove(this.keyOf(ref));
+      this.accepted.delete(refKey(ref));
+    }
     throw error;
   }
 
@@ -309,8 +347,12 @@ export class MetricsCache {
   private async onStorage(event: StorageEvent): Promise<void> {
     const ref = this.store.refOf(event.key, this.options.partition);
     const entry = ref ? this.store.parse(event.newValue) : null;
-    if (!ref || !entry) return;
-    if (entry.response.data?.id !== ref.id || !(await this.options.verify(entry.response))) return;
+    if (!ref || !entry || !isViewOf(ref, entry.response)) return;
+    const accepted = this.accepted.get(refKey(ref));
+    // Another tab never takes this one back to an older revision.
+    if (accepted && entry.response.data.version < accepted.response.data.version) return;
+    if (!(await this.options.verify(entry.response).catch(() => false))) return;
+    this.accepted.set(refKey(ref), entry);
     this.notify(ref, this.fromEntry(entry));
   }
 }

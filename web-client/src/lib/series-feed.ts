@@ -3,8 +3,9 @@
  * Keeps the one time series on screen current without a reload. A series changes with every ingest,
  * and nothing pushes to the page, so the feed polls: every `intervalMs` while the page is visible it
  * sends one `If-None-Match` read, which the server answers with a 304 (an ETag comparison, on its
- * edge cache too) unless a point changed. Each 200 is verified against the signing keys before
- * listeners hear of it; a series that does not verify is never shown. Answers are held in memory
+ * edge cache too) unless a point changed. Each 200 must be the series asked for (scope, id and
+ * granularity) and verify as a series against the signing keys before listeners hear of it; any
+ * other answer is never shown. Answers are held in memory
  * per series, so switching scope or range back shows the last verified points at once and asks
  * conditionally. 429/503 go through the same Retry-After gate as the metrics reads: while the
  * server says wait, polls are skipped and the last verified points stay on screen.
@@ -47,6 +48,9 @@ interface Held {
 }
 
 const keyOf = (ref: SeriesRef) => `${ref.scope}:${ref.id}:${ref.granularity}`;
+/** True when `response` is the series `ref` names, not another one the server (or a proxy) sent instead. */
+const answers = (ref: SeriesRef, response: SeriesResponse) =>
+  response?.data?.scope === ref.scope && response.data.id === ref.id && response.data.granularity === ref.granularity && Array.isArray(response.data.points);
 const defaultSchedule = (task: () => void, ms: number) => {
   const timer = setTimeout(task, ms);
   return () => clearTimeout(timer);
@@ -129,6 +133,9 @@ export class SeriesFeed {
         held.confirmedAt = this.now();
         if (this.failing) tell({ response: held.response, replaced: false, confirmedAt: held.confirmedAt });
         return;
+      }
+      if (!answers(ref, answer.response)) {
+        throw new ApiRequestError(200, "BAD_RESPONSE", `The answer for the ${ref.scope} ${ref.id} series was not that series.`);
       }
       if (!(await this.options.verify(answer.response))) {
         throw new ApiRequestError(200, "BAD_SIGNATURE", `The ${ref.scope} ${ref.id} series did not verify against the published signing keys.`);

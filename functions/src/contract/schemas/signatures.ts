@@ -15,7 +15,11 @@ export const viewSignature = z
     signedAt: z.iso.datetime(),
     value: base64url.meta({ description: "The Ed25519 signature (64 bytes), unpadded base64url." }),
   })
-  .meta({ id: "Signature", description: "Ed25519 over `agent-metrics-view/v1`, key id, `signedAt` and the canonical JSON (RFC 8785) of `data`, one per line." });
+  .meta({
+    id: "Signature",
+    description:
+      "Ed25519 over a header naming the kind (`agent-metrics-view/v1` for a metrics view, `agent-metrics-series/v1` for a series), key id, `signedAt` and the canonical JSON (RFC 8785) of `data`, one per line.",
+  });
 export type ViewSignature = z.infer<typeof viewSignature>;
 
 /** Any signed answer: `signature` covers exactly `data`. */
