@@ -8,6 +8,7 @@
  */
 export * from "./base64url";
 export * from "./canonical-json";
+export * from "./document-bounds";
 export * from "./error-codes";
 export * from "./freshness";
 export * from "./limits";

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { documentId } from "../contract/schemas/ids";
+import { MAX_SOURCE_BYTES, MAX_SOURCE_TOKENS } from "../contract/document-bounds";
 import { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType } from "../contract/source-kinds";
 
 /**
@@ -19,9 +20,9 @@ export const instant = z.preprocess((value) => {
   return value;
 }, z.date().refine((d) => !Number.isNaN(d.getTime()), "is not a valid time"));
 
-/** Bounds of one source (1 TiB, ten billion tokens), far past any real document, so that sums of thousands stay exact. */
-const sizeBytes = z.number().int().nonnegative().max(2 ** 40);
-const tokenCount = z.number().int().nonnegative().max(10_000_000_000);
+/** Bounds of one source (`document-bounds.ts`, shared with firestore.rules). */
+const sizeBytes = z.number().int().nonnegative().max(MAX_SOURCE_BYTES);
+const tokenCount = z.number().int().nonnegative().max(MAX_SOURCE_TOKENS);
 
 export { SOURCE_STATUSES, SOURCE_TYPES, type SourceStatus, type SourceType };
 

@@ -5,22 +5,20 @@
  */
 import { z } from "zod";
 import { MAX_INTERACTIONS_PER_REQUEST } from "../limits";
-import { documentId } from "./ids";
+import { boundedText, documentId } from "./ids";
+import { isStorableTime, MAX_FUTURE_SKEW_MS, MAX_LATENCY_MS, MAX_TOKENS_PER_INTERACTION, MODEL_MAX_LENGTH } from "../document-bounds";
+
+export { MAX_FUTURE_SKEW_MS, MAX_TOKENS_PER_INTERACTION };
 
 /**
- * Tokens of one model call: at most a billion, far past any context window, so that sums of many
- * stay exact (the ingestion route also refuses an item that would take a total past the safe range).
+ * Tokens of one model call (bounds in `document-bounds.ts`, shared with firestore.rules); the ingestion
+ * route also refuses an item that would take a total past the safe range.
  */
-export const MAX_TOKENS_PER_INTERACTION = 1_000_000_000;
 export const tokenCount = z.number().int().nonnegative().max(MAX_TOKENS_PER_INTERACTION);
-export const latencyMs = z.number().nonnegative().max(86_400_000);
-/** Model names are free text, bounded so a hostile name cannot bloat a view. */
-export const modelName = z.string().min(1).max(128);
+export const latencyMs = z.number().nonnegative().max(MAX_LATENCY_MS);
+export const modelName = boundedText(MODEL_MAX_LENGTH);
 export const INTERACTION_STATUSES = ["success", "error", "timeout", "cancelled"] as const;
 export type InteractionStatus = (typeof INTERACTION_STATUSES)[number];
-
-/** The furthest in the future an interaction may claim to have happened (clock skew allowance). */
-export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 /** What one model call measured: the same fields in an ingest item and in an `agent_interactions` document. */
 export const interactionMeasures = {
@@ -38,7 +36,8 @@ export const interactionItemSchema = z
     id: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "must be 1-100 letters, digits or _ . : -"),
     userId: documentId.optional(),
     ...interactionMeasures,
-    occurredAt: z.iso.datetime({ offset: true }),
+    // An offset can carry a valid text past Firestore's range ("0001-01-01T00:30:00+01:00" is year 0 in UTC).
+    occurredAt: z.iso.datetime({ offset: true }).refine((text) => isStorableTime(Date.parse(text)), "is outside the times Firestore can store (0001-01-01 to 9999-12-31 UTC)"),
   })
   .meta({ id: "InteractionItem" });
 export type InteractionItem = z.infer<typeof interactionItemSchema>;
