@@ -80,7 +80,7 @@ export const foldAgentView = onTaskDispatched(
     const wait = Math.min(MAX_SLOT_WAIT_MS, (parsed.data.runAt ?? 0) - Date.now());
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const result = await s.agentViews.fold(parsed.data.agentId, triggerViewContext());
-    logs.foldDone(s.log, { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved });
+    logs.foldDone(s.log, { agentId: parsed.data.agentId, outcome: result.outcome, reason: result.reason, applied: result.applied, settled: result.settled, moved: result.moved, extremesBounded: result.extremesBounded });
   },
 );
 

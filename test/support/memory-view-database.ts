@@ -132,11 +132,11 @@ export class MemoryViewDatabase implements ViewDatabase {
         }),
       readView: (agentId) => read(() => this.views.get(agentId) ?? null),
       readAgentDocuments: (agentId) => read(() => ({ sources: sources(agentId), interactions: interactions(agentId), watermark: this.now() })),
-      lastAddedAt: (agentId) => read(() => latest(sources(agentId).map((s) => s.createdAt))),
+      lastAddedAt: (agentId) => read(() => ({ lastAddedAt: latest(sources(agentId).map((s) => s.createdAt)), bounded: false })),
       interactionExtremes: (agentId) =>
         read(() => {
           const list = interactions(agentId);
-          return { lastAt: latest(list.map((i) => i.occurredAt)), maxLatencyMs: Math.max(0, ...list.map((i) => i.latencyMs)) };
+          return { extremes: { lastAt: latest(list.map((i) => i.occurredAt)), maxLatencyMs: Math.max(0, ...list.map((i) => i.latencyMs)) }, bounded: false };
         }),
       writeView: (agentId, sealed, b) =>
         void pending.push(() => this.views.set(agentId, { sealed, watermark: b.watermark, foldedAt: null, state: b.state, pricedWith: b.pricedWith, changedAt: b.changedAt, access: b.access })),

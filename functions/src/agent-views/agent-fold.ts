@@ -67,6 +67,8 @@ export interface FoldResult {
   more: boolean;
   /** True when the view's owner or organization changed with this fold. */
   moved: boolean;
+  /** True when a search for an extreme gave up at its bound and kept the extreme the view had (`latest-finder.ts`). */
+  extremesBounded: boolean;
 }
 
 /** The most deltas one fold takes; a fold that leaves more behind is followed by another at once. */
@@ -84,7 +86,8 @@ function trustedView(stored: StoredView | null, agentId: string, keyring: Keyrin
 /** Folds the agent's pending deltas into its view (or recomputes it, with `recompute`), in `tx`. */
 export async function foldIn(tx: FoldTransaction, agentId: string, ctx: ViewContext, mode: "deltas" | "recompute" = "deltas"): Promise<FoldResult> {
   const { agent, view: stored, deltas, more, pricing } = await tx.readFoldInputs(agentId, FOLD_BATCH);
-  const result = (outcome: FoldResult["outcome"], view: ComputedView | null, extra: Partial<FoldResult> = {}): FoldResult => ({ outcome, view, reason: null, applied: 0, settled: deltas.length, more, moved: false, ...extra });
+  let extremesBounded = false;
+  const result = (outcome: FoldResult["outcome"], view: ComputedView | null, extra: Partial<FoldResult> = {}): FoldResult => ({ outcome, view, reason: null, applied: 0, settled: deltas.length, more, moved: false, extremesBounded, ...extra });
   if (!agent.exists) {
     if (deltas.length > 0) tx.settleDeltas(agentId, deltas);
     if (stored) tx.deleteView(agentId);
@@ -106,10 +109,16 @@ export async function foldIn(tx: FoldTransaction, agentId: string, ctx: ViewCont
       state = next.state;
       applied = sorted.apply.length;
       if (next.stale.lastAddedAt) {
-        const lastAddedAt = await tx.lastAddedAt(agentId);
+        const known = state.sources.lastAddedAt ? new Date(state.sources.lastAddedAt) : null;
+        const { lastAddedAt, bounded } = await tx.lastAddedAt(agentId, known);
+        extremesBounded ||= bounded;
         state = { ...state, sources: { ...state.sources, lastAddedAt: lastAddedAt ? lastAddedAt.toISOString() : null } };
       }
-      if (next.stale.interactions) state = { ...state, extremes: await tx.interactionExtremes(agentId) };
+      if (next.stale.interactions) {
+        const { extremes, bounded } = await tx.interactionExtremes(agentId, state.extremes);
+        extremesBounded ||= bounded;
+        state = { ...state, extremes };
+      }
     }
   }
   if (reason || !state) {

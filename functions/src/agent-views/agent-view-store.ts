@@ -82,8 +82,8 @@ function optimisticFold(db: Firestore, latest: LatestFinder, log: Logger) {
       const [sources, interactions] = await db.runTransaction((snapshot) => Promise.all([latest.allSources(snapshot, agentId), latest.allInteractions(snapshot, agentId)]), { readOnly: true, readTime });
       return { sources, interactions, watermark };
     },
-    lastAddedAt: (agentId) => latest.lastAddedAt(agentId),
-    interactionExtremes: (agentId) => latest.interactionExtremes(agentId),
+    lastAddedAt: (agentId, known) => latest.lastAddedAt(agentId, known),
+    interactionExtremes: (agentId, known) => latest.interactionExtremes(agentId, known),
     writeView(agentId, sealed, bookkeeping) {
       const ref = views.doc(agentId);
       const data = encodeAgentView(sealed, bookkeeping);

@@ -84,10 +84,13 @@ export interface FoldTransaction {
    * transaction's own reads: call it once the transaction has read the view and the deltas.
    */
   readAgentDocuments(agentId: string): Promise<AgentDocuments>;
-  /** The newest `createdAt` among the agent's valid sources. */
-  lastAddedAt(agentId: string): Promise<Date | null>;
-  /** The newest `occurredAt` and the largest latency among the agent's valid interactions. */
-  interactionExtremes(agentId: string): Promise<InteractionExtremes>;
+  /**
+   * The newest `createdAt` among the agent's valid sources, searched with a bounded number of reads
+   * (`latest-finder.ts`); past the bound, `known` and `bounded: true`.
+   */
+  lastAddedAt(agentId: string, known: Date | null): Promise<{ lastAddedAt: Date | null; bounded: boolean }>;
+  /** The newest `occurredAt` and the largest latency among the agent's valid interactions, as `lastAddedAt` bounds its search. */
+  interactionExtremes(agentId: string, known: InteractionExtremes): Promise<{ extremes: InteractionExtremes; bounded: boolean }>;
   writeView(agentId: string, sealed: SealedView, bookkeeping: ViewBookkeeping): void;
   deleteView(agentId: string): void;
   /** Marks folded deltas as applied: an event's is kept as its marker, an ingest's deleted. */

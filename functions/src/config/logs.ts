@@ -34,7 +34,9 @@ export const agentMoved = (log: Logger, f: { agentId: string; from: unknown; to:
 export const pricingChanged = (log: Logger, models: readonly string[], agents: number) => log.info("pricing.changed", { models: models.slice(0, 50), modelCount: models.length, agents });
 export const pricingInvalid = (log: Logger, issues: number) => log.warn("pricing.invalid", { issues });
 export const foldInvalidTask = (log: Logger, issues: number) => log.warn("fold.invalid-task", { issues });
-export const foldDone = (log: Logger, f: { agentId: string; outcome: string; reason: string | null; applied: number; settled: number; moved: boolean }) => log.info("fold.done", f);
+/** `extremesBounded`: a search for the latest or largest value stopped at its read bound (documents that do not parse sort first). */
+export const foldDone = (log: Logger, f: { agentId: string; outcome: string; reason: string | null; applied: number; settled: number; moved: boolean; extremesBounded: boolean }) =>
+  f.extremesBounded ? log.warn("fold.done", f) : log.info("fold.done", f);
 export const foldFailed = (log: Logger, agentId: string, stage: string, error: unknown) => log.warn("fold.failed", { agentId, stage, error: errorText(error) });
 
 // The HTTP API

@@ -4,8 +4,11 @@
  * `count()` and `sum()` aggregations compute from the index (one billed read per 1,000 documents)
  * compared with the view's totals. Equal figures make drift very unlikely, and then no document is
  * read; a difference is confirmed (or explained) by a fold and, failing that, a full recompute.
- * Documents that do not parse are in the aggregations but not in the view, so an agent that has
- * some always differs and is recomputed when audited; that cost is bounded by the audit's schedule.
+ * Documents that do not parse are in the aggregations but not in the view (firestore.rules admit
+ * none, but the Admin SDK can write them), so an agent that has some always differs. Once a recompute
+ * leaves such a difference as it was, the audit records it (`UncountedRecord`) and later passes accept
+ * exactly that difference without a recompute: an agent is recomputed again only when its documents
+ * or its view change, never every pass over documents it cannot count.
  */
 import type { MetricsView } from "../metrics/metrics-view";
 
@@ -43,4 +46,23 @@ export function driftBetween(view: Pick<MetricsView, "sources" | "interactions">
  */
 export function auditSliceSize(total: number, passesPerCycle: number): number {
   return total === 0 ? 0 : Math.ceil(total / passesPerCycle);
+}
+
+/** A difference a recompute could not explain: the view's totals and the aggregations' as they were then. */
+export interface UncountedRecord {
+  stored: DocumentTotals;
+  counted: DocumentTotals;
+}
+
+const sameTotals = (a: DocumentTotals, b: DocumentTotals) =>
+  a.sources.count === b.sources.count &&
+  a.sources.sizeBytes === b.sources.sizeBytes &&
+  a.sources.tokenCount === b.sources.tokenCount &&
+  a.interactions.count === b.interactions.count &&
+  a.interactions.inputTokens === b.interactions.inputTokens &&
+  a.interactions.outputTokens === b.interactions.outputTokens;
+
+/** Whether the view and the aggregations still stand exactly as when `record` was taken: nothing new to explain. */
+export function isKnownDifference(record: UncountedRecord | null, stored: DocumentTotals, counted: DocumentTotals): boolean {
+  return record !== null && sameTotals(record.stored, stored) && sameTotals(record.counted, counted);
 }

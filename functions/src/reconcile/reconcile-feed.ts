@@ -12,7 +12,7 @@
  */
 import { AggregateField, FieldPath, Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import { expiresAfterRetention } from "../retention/retention";
-import type { DocumentTotals } from "./drift-audit";
+import type { DocumentTotals, UncountedRecord } from "./drift-audit";
 import { ownershipOf, type AgentOwnership } from "../documents/source-documents";
 import { COLLECTIONS } from "../documents/collections";
 import { decodeView, SERVED_VIEW_FIELDS } from "../agent-views/view-codec";
@@ -30,6 +30,7 @@ const idsOf = async (query: Query): Promise<string[]> => (await query.select().g
 
 export function reconcileFeed(db: Firestore) {
   const views = db.collection(COLLECTIONS.agentViews);
+  const uncounted = db.collection(COLLECTIONS.reconcileState).doc("agents").collection("uncounted");
   return {
     /** Agent views whose content changed at or after `since`. */
     changedSince: (since: Date, limit: number) => idsOf(views.where("_sync.changedAt", ">=", Timestamp.fromDate(since)).limit(limit)),
@@ -86,6 +87,15 @@ export function reconcileFeed(db: Firestore) {
         sources: { count: s.count, sizeBytes: n(s.sizeBytes), tokenCount: n(s.tokenCount) },
         interactions: { count: i.count, inputTokens: n(i.inputTokens), outputTokens: n(i.outputTokens) },
       };
+    },
+    /** The difference the audit last found a recompute could not explain for `agentId`, if any (one read). */
+    async uncounted(agentId: string): Promise<UncountedRecord | null> {
+      const data = (await uncounted.doc(agentId).get()).data();
+      return data ? { stored: data.stored as DocumentTotals, counted: data.counted as DocumentTotals } : null;
+    },
+    /** Records that difference; it expires with the retention period, after which one recompute records it again. */
+    async recordUncounted(agentId: string, record: UncountedRecord, now: Date): Promise<void> {
+      await uncounted.doc(agentId).set({ ...record, at: Timestamp.fromDate(now), expireAt: Timestamp.fromDate(expiresAfterRetention(now.getTime())) });
     },
     /** Deletes up to `limit` documents of `query` in one batch; returns how many. */
     async deleteSome(query: Query, limit: number): Promise<number> {

@@ -20,7 +20,7 @@
  */
 import { Timestamp, type Firestore, type Query } from "firebase-admin/firestore";
 import type { Logger } from "../config/logger";
-import { auditSliceSize, driftBetween, totalsOfView } from "./drift-audit";
+import { auditSliceSize, driftBetween, isKnownDifference, totalsOfView } from "./drift-audit";
 import { COLLECTIONS } from "../documents/collections";
 import { reconcileFeed, type AuditTarget, type ReconcileFeed } from "./reconcile-feed";
 import type { RollupStore } from "../rollups/rollup-store";
@@ -50,6 +50,8 @@ export interface ReconcileReport {
   audited: number;
   /** Audits that found a difference: explained by waiting deltas, or a drift a recompute repaired. */
   repaired: { behind: number; drift: number };
+  /** Audits that found exactly the difference an earlier recompute could not explain, and recomputed nothing. */
+  known: number;
   /** Audits whose difference a recompute did not change (documents that do not parse count in aggregations only). */
   unexplained: number;
   /** Views given their agent's new owner or organization, or brought to the current layout. */
@@ -93,6 +95,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
     unfolded: 0,
     audited: 0,
     repaired: { behind: 0, drift: 0 },
+    known: 0,
     unexplained: 0,
     moved: 0,
     upgraded: 0,
@@ -215,6 +218,10 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
   const counted = await feed.documentTotals(agentId);
   const fields = driftBetween(view?.sealed.data ?? null, counted);
   if (fields.length === 0) return null;
+  if (view && isKnownDifference(await feed.uncounted(agentId), totalsOfView(view.sealed.data), counted)) {
+    report.known += 1;
+    return null;
+  }
   const folded = await deps.agentViews.fold(agentId, ctx);
   if (folded.applied > 0 || folded.settled > 0) {
     const [again] = await feed.agentsWithViews([agentId]);
@@ -234,5 +241,7 @@ async function audit(deps: ReconcileDeps, feed: ReconcileFeed, ctx: ViewContext,
   }
   report.unexplained += 1;
   logs.reconcileAuditUnexplained(deps.log, { agentId, fields, stored: view ? totalsOfView(view.sealed.data) : null, counted });
+  // Documents the view cannot count: later passes accept this same difference without a recompute.
+  if (recomputed) await feed.recordUncounted(agentId, { stored: totalsOfView(recomputed.sealed.data), counted }, ctx.now());
   return null;
 }
