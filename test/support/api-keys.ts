@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 
 /**
  * The key limits of the instances that tests and benchmarks build in process: the contract's 50 keys,
- * and a rate-limit ceiling of 100,000 a minute (the deployment default is 10,000), so one caller can
- * carry a whole load run or hostile suite.
+ * a rate-limit ceiling of 100,000 a minute (the deployment default is 10,000) and a user store budget
+ * of 10,000,000 a minute (the default is 1,000), so one caller can carry a whole load run or hostile suite.
  */
-export const HARNESS_KEY_LIMITS = { maxActiveKeys: 50, maxRateLimitPerMinute: 100_000 };
+export const HARNESS_KEY_LIMITS = { maxActiveKeys: 50, maxRateLimitPerMinute: 100_000, userStoreRequestsPerMinute: 10_000_000 };
 
 /** Anything that answers requests as `Hono#request` does. */
 export interface InProcessApp {

@@ -16,6 +16,8 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 export interface KeyLimits {
   maxActiveKeys: number;
   maxRateLimitPerMinute: number;
+  /** Requests a minute one user may have answered by the store, across all their keys (`USER_STORE_REQUESTS_PER_MINUTE` when absent). */
+  userStoreRequestsPerMinute?: number;
 }
 
 export const DEFAULT_KEY_LIMITS: KeyLimits = { maxActiveKeys: 50, maxRateLimitPerMinute: 10_000 };

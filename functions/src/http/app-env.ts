@@ -70,5 +70,7 @@ export interface AppEnv {
     apiKey: ApiKeyRecord;
     /** True once the request has answered 503 at its deadline (request-deadline.ts): work it started may stop. */
     abandoned: () => boolean;
+    /** What this keyed request costs its user's store budget (caller-limits.ts): 1 unless the route says otherwise. */
+    storeRequests: number;
   };
 }

@@ -9,7 +9,14 @@
  *  - a signed-in user's requests to the session-only routes (`/v1/api-keys…`, `DELETE /v1/session`),
  *    which have no key to limit them: `ACCOUNT_REQUESTS_PER_MINUTE`;
  *  - a client address's `POST /v1/session` (a token check with Auth before there is a user):
- *    `SESSION_MINTS_PER_MINUTE`.
+ *    `SESSION_MINTS_PER_MINUTE`;
+ *  - a signed-in user's keyed requests that reach the store or sign, across all of the user's keys:
+ *    `USER_STORE_REQUESTS_PER_MINUTE`. Each key has its own limit (up to 10,000 a minute), and a user
+ *    holds up to 50 keys, so without this a `no-cache` read or a series read with a fresh range could
+ *    make one account cost about 500,000 reads and signatures a minute. An answer from this instance's
+ *    memory (an edge hit, a 304 on one) costs nothing and is not counted; any other answer counts one,
+ *    a batchGet one per id it did not find in memory. A request is refused once the budget is spent,
+ *    so one batchGet may pass it by at most its own ids.
  * They share the per-key limiter's arithmetic and cross-instance sync (`rate-limiter.ts`), under
  * counter ids that name neither the user nor the address: both are keyed-hashed first.
  */
@@ -21,6 +28,7 @@ import { ApiError } from "./errors";
 export const BAD_KEYS_PER_MINUTE = 20;
 export const ACCOUNT_REQUESTS_PER_MINUTE = 60;
 export const SESSION_MINTS_PER_MINUTE = 20;
+export const USER_STORE_REQUESTS_PER_MINUTE = 1_000;
 
 /** The counter id of a limit: a purpose and a digest of who it limits. */
 const counterId = (purpose: string, who: string) => `caller-${purpose}-${createHash("sha256").update(`${purpose}\u0000${who}`).digest("base64url").slice(0, 22)}`;
@@ -48,4 +56,17 @@ export function takeAccountRequest(limiter: RateLimiter, uid: string, nowMs: num
 export function takeSessionMint(limiter: RateLimiter, addressHash: string | null, nowMs: number): void {
   const decision = limiter.take(counterId("session-mint", addressHash ?? "unknown"), SESSION_MINTS_PER_MINUTE, nowMs);
   if (!decision.allowed) throw refusal(decision, "sign-ins from this address");
+}
+
+/** Throws 429 when `uid` has spent its budget of requests answered by the store (`limit` a minute, all its keys together). */
+export function refuseStoreRequest(limiter: RateLimiter, uid: string, limit: number, nowMs: number): void {
+  const decision = limiter.check(counterId("store", uid), limit, nowMs);
+  if (decision.allowed) return;
+  const message = `This account's requests answered by the metrics store exceed ${limit} a minute across all its API keys (answers from the edge cache do not count); retry in ${decision.retryAfterSeconds} s.`;
+  throw new ApiError("RESOURCE_EXHAUSTED", message, undefined, decision.retryAfterSeconds);
+}
+
+/** Counts `units` requests of `uid` answered by the store. */
+export function countStoreRequests(limiter: RateLimiter, uid: string, units: number, nowMs: number): void {
+  if (units > 0) limiter.count(counterId("store", uid), nowMs, units);
 }

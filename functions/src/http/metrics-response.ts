@@ -43,7 +43,10 @@ export function respondWithView(c: Context, view: ServedView) {
   c.header("ETag", view.entry.etag);
   c.header("Cache-Control", cacheControlOf(VIEW_POLICY));
   c.header("Vary", "Authorization, Cookie, X-API-Key");
-  if (view.meta.cache === "edge") c.header("Age", String(ageSecondsOf(view.meta.ageMs)));
+  if (view.meta.cache === "edge") {
+    c.header("Age", String(ageSecondsOf(view.meta.ageMs)));
+    c.set("storeRequests", 0); // answered from memory: nothing against the user's store budget
+  }
   if (matches(requestHeader(c, "if-none-match"), view.entry.etag)) return c.body(null, 304);
   c.header("Content-Type", "application/json; charset=UTF-8");
   return c.body(viewBody(view), 200);

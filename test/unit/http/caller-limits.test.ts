@@ -63,3 +63,57 @@ test("POST /v1/session has a limit per client address (there is no user yet)", a
   assert.equal((await mint("203.0.113.7")).status, 429);
   assert.equal((await mint("198.51.100.9")).status, 401, "another address has its own budget");
 });
+
+/**
+ * Issue #26, finding 4 ("no limit per user across keys: 50 keys × 10,000 requests a minute, each
+ * no-cache read costing a Firestore read and a signature"): one budget per user across all its keys
+ * for the requests that reach the store; edge hits are free.
+ */
+function budgetSetup(budget: number) {
+  const { world } = setup();
+  const app = createCheckedApp({ ...world.deps, keyLimits: { maxActiveKeys: 50, maxRateLimitPerMinute: 10_000, userStoreRequestsPerMinute: budget } });
+  const key = async (token: string) => {
+    const res = await app.request("/v1/api-keys", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ name: "k", permissions: ["read:agent-metrics"], rateLimitPerMinute: 10_000 }) });
+    return ((await res.json()) as { key: string }).key;
+  };
+  const readWith = (k: string, noCache: boolean, token = "alice-token") => app.request("/v1/agents/agent-1/metrics", { headers: { Authorization: `Bearer ${token}`, "X-API-Key": k, ...(noCache && { "Cache-Control": "no-cache" }) } });
+  return { world, key, readWith };
+}
+
+test("one store budget per user across two keys: no-cache reads alternate keys, and the budget holds for both together", async () => {
+  const { world, key, readWith } = budgetSetup(10);
+  const keys = [await key("alice-token"), await key("alice-token")];
+  const reads = world.viewReads.length;
+  const statuses: number[] = [];
+  for (let i = 0; i < 30; i++) statuses.push((await readWith(keys[i % 2], true)).status);
+  assert.equal(statuses.filter((s) => s === 200).length, 10, "10 in all, not 10 per key");
+  assert.equal(world.viewReads.length - reads, 10, "the refused ones read nothing");
+  const refused = await readWith(keys[0], true);
+  assert.equal(refused.status, 429);
+  const retryAfter = Number(refused.headers.get("retry-after"));
+  assert.ok(retryAfter >= 1 && retryAfter <= 120, `Retry-After ${retryAfter}`);
+  assert.equal(refused.headers.get("ratelimit-limit"), "10000", "the key's own RateLimit headers still say the key's limit");
+  const error = ((await refused.json()) as { error: { code: string; message: string; retryAfterSeconds: number } }).error;
+  assert.equal(error.code, "RESOURCE_EXHAUSTED");
+  assert.equal(error.retryAfterSeconds, retryAfter);
+  assert.match(error.message, /exceed 10 a minute across all its API keys \(answers from the edge cache do not count\); retry in \d+ s\./);
+  world.advance(2 * 60_000);
+  assert.equal((await readWith(keys[1], true)).status, 200, "the budget comes back with time");
+});
+
+test("edge hits cost none of the budget; other users have their own", async () => {
+  const { world, key, readWith } = budgetSetup(4);
+  world.tokens.set("carol-token", "carol");
+  world.users.set("carol", { orgId: "acme", role: "member" });
+  const [a, b] = [await key("alice-token"), await key("alice-token")];
+  // The first read loads the view (one against the budget); the 49 after it are edge hits.
+  for (let i = 0; i < 50; i++) assert.equal((await readWith(i % 2 ? a : b, false)).status, 200, `edge read ${i}`);
+  assert.equal((await readWith(a, true)).status, 200);
+  assert.equal((await readWith(b, true)).status, 200);
+  assert.equal((await readWith(a, false)).status, 200, "still an edge hit");
+  const carol = await key("carol-token");
+  for (let i = 0; i < 3; i++) assert.equal((await readWith(carol, true, "carol-token")).status, 200, "carol's budget is hers");
+  assert.equal((await readWith(b, true)).status, 200, "alice's fourth");
+  assert.equal((await readWith(a, true)).status, 429);
+  assert.equal((await readWith(a, false)).status, 429, "once spent, every keyed request waits (it may not know in advance that it is a hit)");
+});

@@ -17,7 +17,7 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
 import { clientAddressHash } from "../client-address";
-import { countRefusedKey, refuseKeyLookup, takeAccountRequest } from "../caller-limits";
+import { countRefusedKey, countStoreRequests, refuseKeyLookup, refuseStoreRequest, takeAccountRequest, USER_STORE_REQUESTS_PER_MINUTE } from "../caller-limits";
 import { sessionCredential } from "./credentials";
 import { isCrossSite } from "./same-origin";
 import * as logs from "../../config/logs";
@@ -87,7 +87,8 @@ async function findKey(deps: ApiDeps, presented: string, beforeRead: () => void)
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
  * `requireSession`. Once the key is known, the request counts against its rate limit (refused ones
  * too, so probing without the permission is limited as well), carries the RateLimit headers, and is
- * recorded in the key's usage whatever its outcome.
+ * recorded in the key's usage whatever its outcome. A permitted request then passes the user's store
+ * budget (across all their keys), and what it cost the store is counted against it once answered.
  */
 export function requireApiKey(deps: ApiDeps, permission: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
@@ -118,7 +119,14 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
       if (!permits(record.permissions, permission, c.get("session").operator)) {
         throw new ApiError("PERMISSION_DENIED", OPERATOR_PERMISSIONS.includes(permission) && !c.get("session").operator ? `"${permission}" is for operators of this deployment.` : `The API key lacks the "${permission}" permission.`);
       }
-      await next();
+      const budget = deps.keyLimits?.userStoreRequestsPerMinute ?? USER_STORE_REQUESTS_PER_MINUTE;
+      refuseStoreRequest(deps.rateLimiter, uid, budget, now.getTime());
+      c.set("storeRequests", 1);
+      try {
+        await next();
+      } finally {
+        countStoreRequests(deps.rateLimiter, uid, c.get("storeRequests"), now.getTime());
+      }
       status = c.res.status;
     } catch (error) {
       status = error instanceof ApiError ? error.status : 500;

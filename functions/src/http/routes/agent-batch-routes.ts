@@ -19,6 +19,8 @@ export function agentBatchRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().post("/:action{metrics:batchGet}", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
     const agentIds = [...new Set((await jsonBody(c, batchGetBody)).agentIds)];
     const { readable, forbidden } = await agentViewsFor(deps, c.get("session").uid, agentIds, readOptionsOf(c));
+    // Against the user's store budget: every id not answered from memory (refusals decide from the store too).
+    c.set("storeRequests", [...readable.values()].filter((served) => !served.fromMemory).length + forbidden.length);
     const data = [...readable].map(([id, served]) => `${JSON.stringify(id)}:${viewBody(servedView(served))}`).join(",");
     c.header("Content-Type", "application/json; charset=UTF-8");
     c.header("Cache-Control", "no-store");
