@@ -50,7 +50,8 @@ const interaction = (p: Picker, i: number) => ({
   outputTokens: 5,
   latencyMs: p.one([120, -5, "fast", 1e12]),
   status: p.one(["success", "error", "timeout", "cancelled", "unknown", 1]),
-  occurredAt: p.one(["2026-11-23T10:00:00Z", "yesterday", "2026-13-45T99:99:99Z", 0, "\u202e2026"]),
+  // The last five lie outside Firestore's Timestamp range, or cross its edges through their offsets.
+  occurredAt: p.one(["2026-11-23T10:00:00Z", "yesterday", "2026-13-45T99:99:99Z", 0, "\u202e2026", "0000-06-15T12:00:00Z", "10000-01-01T00:00:00Z", "+010000-01-01T00:00:00Z", "0001-01-01T00:30:00+01:00", "9999-12-31T23:30:00-01:00"]),
 });
 
 /** Every route of the contract, with a plausible body for those that take one. */

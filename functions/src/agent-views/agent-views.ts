@@ -14,6 +14,20 @@ import { foldIn, rollIn, type ComputedView, type FoldResult, type ViewContext } 
 import type { StoredView } from "./stored-view";
 import { MAX_INGEST_CHUNK, type IdOwner, type IngestItem, type TransactOptions, type ViewDatabase } from "./view-transaction";
 
+/**
+ * An ingest of which some chunks were stored and at least one failed: `stored` lists the document ids
+ * the committed chunks created, so the answer can say which items are in (re-sending them is safe).
+ */
+export class PartialIngestError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly stored: readonly string[],
+  ) {
+    super("an ingest chunk failed");
+    this.name = "PartialIngestError";
+  }
+}
+
 export type ChangeValue<K extends ChangeKind> = K extends "source" ? ContextSource : InteractionContribution;
 
 export interface AgentViewStore {
@@ -23,6 +37,7 @@ export interface AgentViewStore {
   /**
    * Stores the interactions of `items` whose ids are free, in transactions of at most 500 writes, each
    * with its delta; returns the ids already taken, and by which agent's interaction.
+   * @throws PartialIngestError when a chunk failed, naming what the others stored.
    */
   ingest(agentId: string, items: readonly IngestItem[], options?: TransactOptions): Promise<Map<string, IdOwner>>;
   /** Folds the agent's pending deltas into its view, as many folds as it takes; returns the last one's result. */
@@ -101,8 +116,15 @@ export function agentViewsOver(database: ViewDatabase): AgentViewStore {
     },
     async ingest(agentId, items, options) {
       const taken = new Map<string, IdOwner>();
-      const results = await Promise.all(chunks(items, MAX_INGEST_CHUNK).map((chunk) => database.deltas.ingestChunk(agentId, chunk, options)));
-      for (const result of results) for (const [docId, owner] of result) taken.set(docId, owner);
+      const parts = chunks(items, MAX_INGEST_CHUNK);
+      const results = await Promise.allSettled(parts.map((chunk) => database.deltas.ingestChunk(agentId, chunk, options)));
+      for (const result of results) if (result.status === "fulfilled") for (const [docId, owner] of result.value) taken.set(docId, owner);
+      const failed = results.find((result) => result.status === "rejected");
+      if (failed) {
+        // Each chunk commits whole or not at all; the caller must learn which did before it answers.
+        const stored = parts.flatMap((chunk, i) => (results[i].status === "fulfilled" ? chunk.filter((item) => !taken.has(item.docId)).map((item) => item.docId) : []));
+        throw new PartialIngestError(failed.reason, stored);
+      }
       return taken;
     },
     fold,

@@ -40,6 +40,8 @@ export const foldDone = (log: Logger, f: { agentId: string; outcome: string; rea
 export const foldFailed = (log: Logger, agentId: string, stage: string, error: unknown) => log.warn("fold.failed", { agentId, stage, error: errorText(error) });
 
 // The HTTP API
+export const interactionsPartlyStored = (log: Logger, f: { agentId: string; stored: number; of: number; error: unknown }) =>
+  log.warn("interactions.partly-stored", { ...f, error: errorText(f.error) });
 export const interactionsIngested = (log: Logger, f: { agentId: string; accepted: number; duplicates: number; rejected: number }) => log.info("interactions.ingested", f);
 export const apiKeyCreated = (log: Logger, f: { keyId: string; ownerId: string; permissions: readonly string[] }) => log.info("api-key.created", f);
 export const apiKeyRevoked = (log: Logger, f: { keyId: string; ownerId: string }) => log.info("api-key.revoked", f);

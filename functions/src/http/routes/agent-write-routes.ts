@@ -16,7 +16,9 @@
  */
 import { Hono } from "hono";
 import { canWriteAgent } from "../../directory/access-policy";
-import { sortBatch } from "../../metrics/interaction-batch";
+import { sortBatch, type AcceptedItem } from "../../metrics/interaction-batch";
+import { PartialIngestError } from "../../agent-views/agent-views";
+import { isTransientStoreError } from "../transient-errors";
 import { agentPath } from "../../contract/schemas/requests";
 import { ingestBody } from "../../contract/schemas/interactions";
 import type { ApiDeps, AppEnv } from "../app-env";
@@ -30,6 +32,7 @@ import * as logs from "../../config/logs";
 
 const FORBIDDEN = "You may not write to this agent.";
 const FOREIGN_ID = "id: already names an interaction of another agent";
+const PARTLY_STORED = "Only some items were stored (their indexes are in details.stored). Send the request again: items already stored count as duplicates.";
 
 export function agentWriteRoutes(deps: ApiDeps) {
   const requireWriter = async (uid: string, agentId: string) => {
@@ -38,6 +41,21 @@ export function agentWriteRoutes(deps: ApiDeps) {
   };
   const refreshes = refreshCoalescer({ now: () => deps.now().getTime(), lastRecomputedAt: async (agentId) => (await deps.agentViews.read(agentId))?.watermark ?? null });
 
+  /** The ingest, or, when only some chunks were stored, an error that lists the items they hold (the fold still runs for those). */
+  const ingestOrExplain = async (agentId: string, items: AcceptedItem[], abandoned: () => boolean) => {
+    try {
+      return await deps.agentViews.ingest(agentId, items, { abandoned });
+    } catch (error) {
+      if (!(error instanceof PartialIngestError)) throw error;
+      const stored = new Set(error.stored);
+      if (stored.size > 0) await deps.folds.request(agentId);
+      const details = { stored: items.filter((item) => stored.has(item.docId)).map((item) => item.index) };
+      const retryable = isTransientStoreError(error.cause);
+      logs.interactionsPartlyStored(deps.log, { agentId, stored: stored.size, of: items.length, error: error.cause });
+      throw new ApiError(retryable ? "UNAVAILABLE" : "INTERNAL", PARTLY_STORED, details, retryable ? 1 : undefined);
+    }
+  };
+
   return new Hono<AppEnv>()
     .post("/:agentId/interactions", requireSession(deps), requireApiKey(deps, "write:interactions"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
@@ -45,7 +63,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       await requireWriter(uid, agentId);
       const body = await jsonBody(c, ingestBody, MAX_INGEST_BODY_BYTES);
       const batch = sortBatch(agentId, body.interactions, uid, deps.now(), await deps.views.tokens(agentId));
-      const taken = batch.accepted.length > 0 ? await deps.agentViews.ingest(agentId, batch.accepted, { abandoned: c.get("abandoned") }) : new Map();
+      const taken = batch.accepted.length > 0 ? await ingestOrExplain(agentId, batch.accepted, c.get("abandoned")) : new Map();
       const rejected = [...batch.rejected];
       let duplicates = batch.repeated;
       for (const item of batch.accepted) {
