@@ -11,8 +11,15 @@
  * under the same freshness policy as the views; its strong ETag is a digest of the data, so every
  * instance gives the same one for the same series. A stored view older than a revision this
  * instance has seen is rebuilt rather than rendered, as in the view cache (`RevisionFloor`, shared).
+ *
+ * Ranges are cut to whole buckets before they become keys (series.ts), so any `from`/`to` inside the
+ * same buckets meets the same entry. A range not yet held renders from the state the last load of
+ * the same scope and id brought in, while that state is fresh under the policy (`freshMs`), so a
+ * caller walking `from` and `to` through a week costs one read per scope and id per 5 s, not one per
+ * range; a `no-cache` read still goes to the store.
  */
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../config/logger";
 import { canReadAgent, type Viewer } from "../directory/access-policy";
 import type { AgentOwnership } from "../documents/source-documents";
@@ -61,6 +68,8 @@ export interface SeriesCache {
 const NO_TOKENS = Object.freeze({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 });
 /** Series take less room than views in all but the busiest agents; the edge keeps up to 16 MiB of them. */
 const SERIES_CACHE_MAX_BYTES = 16 * 1024 * 1024;
+/** Scopes and ids whose last loaded state this instance keeps for `freshMs` (a state is a few KB to a few hundred). */
+const RECENT_STATES = 500;
 
 export interface SeriesCacheOptions {
   keyring: Keyring;
@@ -83,25 +92,38 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
     return Object.freeze({ scope, id, etag, origin, payload, access: access && Object.freeze({ ...access }), tokens: NO_TOKENS });
   }
 
+  // The state each recent load of a scope and id brought in, for the ranges not held yet.
+  const freshMs = (options.policy ?? VIEW_POLICY).freshMs;
+  const recentStates = new LRUCache<string, { state: AgentState; origin: ViewOrigin; access: AgentOwnership | null }>({ max: RECENT_STATES, ttl: freshMs, ttlResolution: 0, perf: { now } });
+  const remember = (scope: Scope, id: string, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null) => {
+    recentStates.set(JSON.stringify([scope, id]), { state, origin, access });
+  };
+  const rendered = (scope: Scope, id: string, range: SeriesRange, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null) => {
+    remember(scope, id, state, origin, access);
+    return entryOf(scope, id, range, state, origin, access);
+  };
+
   const check = storedViewCheck({ keyring: options.keyring, log: options.log, revisions: options.revisions ?? new RevisionFloor() });
   // A stored view a series may be rendered from: its state is there, and it passes the check.
   const trusted = (stored: StoredView | null, scope: Scope, id: string): stored is StoredView & { state: AgentState } =>
     stored !== null && stored.state !== null && check.servable(scope, id, stored);
 
   async function load(scope: Scope, id: string, range: SeriesRange): Promise<ViewEntry | null> {
+    const recent = recentStates.get(JSON.stringify([scope, id]));
+    if (recent) return entryOf(scope, id, range, recent.state, recent.origin, recent.access);
     if (scope === "agent") {
       const stored = await source.readAgentState(id);
-      if (trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", verifiedAccess(stored.sealed.data, stored.access, options.keyring));
+      if (trusted(stored, scope, id)) return rendered(scope, id, range, stored.state, "store", verifiedAccess(stored.sealed.data, stored.access, options.keyring));
       const computed = await source.recomputeAgent(id);
       check.rebuilt(scope, id, computed?.sealed.data.version ?? null);
-      return computed && entryOf(scope, id, range, computed.state, "computed", computed.access);
+      return computed && rendered(scope, id, range, computed.state, "computed", computed.access);
     }
     const stored = await source.readRollup(scope, id);
-    const recent = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
-    if (recent && trusted(stored, scope, id)) return entryOf(scope, id, range, stored.state, "store", null);
+    const foldedRecently = stored?.foldedAt != null && now() - stored.foldedAt.getTime() <= ROLLUP_MAX_LAG_MS;
+    if (foldedRecently && trusted(stored, scope, id)) return rendered(scope, id, range, stored.state, "store", null);
     const folded = await source.foldRollup(scope, id);
     check.rebuilt(scope, id, folded.sealed.data.version);
-    return entryOf(scope, id, range, folded.state, "computed", null);
+    return rendered(scope, id, range, folded.state, "computed", null);
   }
 
   const edge = new EdgeCache<ViewEntry | null>({
@@ -120,6 +142,8 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
 
   return {
     async get(scope, id, range, getOptions) {
+      // Validated at the origin means read from the store, not rendered from a state read earlier.
+      if (getOptions?.revalidate) recentStates.delete(JSON.stringify([scope, id]));
       const served = await edge.get(keyOf(scope, id, range), getOptions);
       return served.value ? (served as Served<ViewEntry>) : null;
     },
@@ -128,7 +152,7 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
       if (!stored?.access || !canReadAgent(viewer, stored.access) || !trusted(stored, "agent", id)) return null;
       const access = verifiedAccess(stored.sealed.data, stored.access, options.keyring);
       if (!access) return null;
-      const entry = entryOf("agent", id, range, stored.state, "store", access);
+      const entry = rendered("agent", id, range, stored.state, "store", access);
       edge.set(keyOf("agent", id, range), entry, { loaded: true });
       return { value: entry, fromMemory: false, stale: false, ageMs: 0 };
     },
