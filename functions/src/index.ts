@@ -57,7 +57,7 @@ export const onAgentWritten = onDocumentWritten({ document: "agents/{docId}", re
 /** Re-prices the views a change of `metrics_config/pricing` affects. */
 export const onPricingWritten = onDocumentWritten({ document: "metrics_config/pricing", retry: true }, (event) => {
   const s = triggerServices();
-  return handlePricingWritten({ agentsPricedFor: (models) => agentsPricedFor(s.db, models), folds: s.folds, log: s.log })(event as DocumentWrittenEvent);
+  return handlePricingWritten({ agentsPricedFor: (keys, repriced) => agentsPricedFor(s.db, keys, repriced), folds: s.folds, log: s.log })(event as DocumentWrittenEvent);
 });
 
 const foldTask = z.object({ agentId: documentId, runAt: z.number().int().nonnegative().optional() });

@@ -13,7 +13,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Logger } from "../../functions/src/config/logger";
 import type { ChangeKind } from "../../functions/src/metrics/agent-change";
 import { sortBatch } from "../../functions/src/metrics/interaction-batch";
-import { changedModels, pricingFromConfig, type PricingConfig } from "../../functions/src/pricing/pricing";
+import { pricingFromConfig, repricedBy, type PricingConfig } from "../../functions/src/pricing/pricing";
 import type { Keyring } from "../../functions/src/signing/signing";
 import { signedMessageText, type SignedPurpose } from "../../functions/src/contract/signed-message";
 import { INTERACTION_STATUSES } from "../../functions/src/contract/schemas/interactions";
@@ -219,9 +219,9 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
       // New prices, dated rates included: the trigger asks for folds of the views that priced a changed model.
       const before = pricingFromConfig(db.pricingConfig);
       db.setPricing(randomPricing(rand, db.now()));
-      const changed = new Set(changedModels(before, pricingFromConfig(db.pricingConfig)));
+      const repriced = repricedBy(before, pricingFromConfig(db.pricingConfig));
       for (const [agentId, stored] of db.views) {
-        if (stored.state?.models.seenOverflow || stored.state?.models.seen.some((m) => changed.has(m))) void folds.request(agentId);
+        if (stored.state?.models.seenOverflow || stored.state?.models.seen.some(repriced)) void folds.request(agentId);
       }
     }],
     [2, () => {

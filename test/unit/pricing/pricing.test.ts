@@ -8,6 +8,7 @@ import {
   femtoToUsd,
   pricingConfigSchema,
   pricingFromConfig,
+  repricedBy,
   type PricingConfig,
 } from "../../../functions/src/pricing/pricing";
 
@@ -136,4 +137,126 @@ test("fingerprints tell exactly which models' prices changed", () => {
   assert.notEqual(pricingFingerprint(before, ["a", "b"]), pricingFingerprint(after, ["a", "b"]));
   assert.notEqual(pricingFingerprint(before, ["c"]), pricingFingerprint(after, ["c"]), "a model the config starts to name");
   assert.notEqual(pricingFingerprint(before, [], true), pricingFingerprint(after, [], true), "every model at once");
+});
+
+const M = 1_000_000;
+/** USD as femto-USD, exactly (`usd` with at most 9 decimals). */
+const femto = (usd: number) => BigInt(Math.round(usd * 1e9)) * 1_000_000n;
+const counts = (inputTokens: number, outputTokens: number, cacheReadTokens: number, cacheWriteTokens?: number) => ({ inputTokens, outputTokens, cacheReadTokens, ...(cacheWriteTokens === undefined ? {} : { cacheWriteTokens }) });
+const configured = (models: Record<string, unknown>) => pricingFromConfig(pricingConfigSchema.parse({ models }));
+
+test("cache writes pay Anthropic's 1.25x surcharge, reads its 0.1x, on a dated snapshot name", () => {
+  // claude-sonnet-4-5: $3 input, $15 output, $0.30 cache read, $3.75 cache write (5 minutes).
+  const cost = costFemtoUsd(defaults, "claude-sonnet-4-5-20250929", counts(100_000, 10_000, 50_000, 40_000), AT);
+  assert.equal(cost, femto(0.3 + 0.15 + 0.015 + 0.15));
+  assert.equal(costFemtoUsd(defaults, "claude-haiku-4-5", counts(0, 0, 0, M), AT), femto(1.25));
+  assert.equal(costFemtoUsd(defaults, "claude-opus-4-1-20250805", counts(0, 0, M, M), AT), femto(1.5 + 18.75));
+});
+
+test("without cacheWritePerMTok a cache write pays the input rate; callers that count none keep their cost", () => {
+  const pricing = configured({ plain: { inputPerMTok: 2, outputPerMTok: 8, cacheReadPerMTok: 0.5 }, written: { inputPerMTok: 2, outputPerMTok: 8, cacheWritePerMTok: 2.5 } });
+  assert.equal(costFemtoUsd(pricing, "plain", counts(0, 0, 0, M), AT), femto(2));
+  assert.equal(costFemtoUsd(pricing, "written", counts(0, 0, 0, M), AT), femto(2.5));
+  assert.equal(costFemtoUsd(pricing, "written", counts(M, M, M), AT), costFemtoUsd(pricing, "written", counts(M, M, M, 0), AT));
+  // OpenAI bills no write surcharge: a default without one charges writes as input.
+  assert.equal(costFemtoUsd(defaults, "gpt-4o-2024-11-20", counts(0, 0, 0, M), AT), femto(2.5));
+});
+
+test("a tier prices every token of a prompt above its size; exactly at it pays the base rate", () => {
+  const pricing = configured({ m: { inputPerMTok: 1, outputPerMTok: 2, cacheReadPerMTok: 0.1, tiers: [{ aboveInputTokens: 1_000, inputPerMTok: 10, outputPerMTok: 20, cacheWritePerMTok: 12.5 }] } });
+  // The prompt is input + cache read + cache write: 600 + 300 + 100 = 1,000, not above.
+  assert.equal(costFemtoUsd(pricing, "m", counts(600, 50, 300, 100), AT), 600n * 1_000_000_000n + 50n * 2_000_000_000n + 300n * 100_000_000n + 100n * 1_000_000_000n);
+  // One more cache-write token: every token pays the tier; its cache read falls back to the tier's input.
+  assert.equal(costFemtoUsd(pricing, "m", counts(600, 50, 300, 101), AT), 600n * 10_000_000_000n + 50n * 20_000_000_000n + 300n * 10_000_000_000n + 101n * 12_500_000_000n);
+  // gemini-2.5-pro: $1.25 / $10 up to 200k prompt tokens, $2.50 / $15 above.
+  assert.equal(costFemtoUsd(defaults, "gemini-2.5-pro", counts(200_000, M, 0), AT), femto(0.25 + 10));
+  assert.equal(costFemtoUsd(defaults, "gemini-2.5-pro", counts(200_001, M, 0), AT), 200_001n * 2_500_000_000n + femto(15));
+});
+
+test("the highest tier the prompt is above wins, in whatever order they are written", () => {
+  const pricing = configured({ m: { inputPerMTok: 1, outputPerMTok: 0, tiers: [{ aboveInputTokens: 100_000, inputPerMTok: 3, outputPerMTok: 0 }, { aboveInputTokens: 10_000, inputPerMTok: 2, outputPerMTok: 0 }] } });
+  const perToken = (input: number) => costFemtoUsd(pricing, "m", counts(input, 0, 0), AT) / BigInt(input);
+  assert.deepEqual([5_000, 10_000, 10_001, 100_000, 100_001, 5 * M].map(perToken), [1_000_000_000n, 1_000_000_000n, 2_000_000_000n, 2_000_000_000n, 3_000_000_000n, 3_000_000_000n]);
+});
+
+test("a model is priced by its exact key, else the longest prefix, else the defaults (exact, then prefix), else the fallback", () => {
+  const pricing = configured({
+    "acme-1": { inputPerMTok: 1, outputPerMTok: 0 },
+    "acme-*": { inputPerMTok: 2, outputPerMTok: 0 },
+    "acme-1*": { inputPerMTok: 3, outputPerMTok: 0 },
+    "gpt-4o-mini*": { inputPerMTok: 4, outputPerMTok: 0 },
+  });
+  const input = (model: string, p = pricing) => Number(costFemtoUsd(p, model, counts(M, 0, 0), AT) / 1_000_000_000n) / 1e6;
+  assert.equal(input("acme-1"), 1, "exact beats every prefix");
+  assert.equal(input("acme-1-large"), 3, "the longest prefix");
+  assert.equal(input("acme-2"), 2);
+  assert.equal(input("acme-"), 2, "a prefix matches its own stem");
+  assert.equal(input("gpt-4o-mini-2024-07-18"), 4, "a configured prefix beats the defaults");
+  assert.equal(input("gpt-4o-2024-08-06"), 2.5, "the defaults by prefix: a snapshot name is priced as its model");
+  assert.equal(input("gpt-4o-2024-05-13"), 5, "a default exact key beats a default prefix");
+  assert.equal(input("gpt-4.1-mini-2025-04-14"), 0.4, "the longest default prefix");
+  assert.equal(input("acm"), UNKNOWN_MODEL_RATE.inputPerMTok, "no entry: the fallback");
+  // Names with `*` or `__proto__` are names: a key is a prefix only when `*` ends it.
+  const odd = configured({ "a*b": { inputPerMTok: 5, outputPerMTok: 0 }, "x*": { inputPerMTok: 6, outputPerMTok: 0 } });
+  assert.equal(input("a*b", odd), 5);
+  assert.equal(input("a*bc", odd), UNKNOWN_MODEL_RATE.inputPerMTok);
+  assert.equal(input("x*", odd), 6);
+  const proto = pricingFromConfig(JSON.parse('{"models":{"__proto__*":{"inputPerMTok":7,"outputPerMTok":0}}}') as PricingConfig);
+  assert.equal(input("__proto__-v2", proto), 7);
+  assert.equal(input("__proto_", proto), UNKNOWN_MODEL_RATE.inputPerMTok);
+});
+
+test("a dated prefix schedule prices each snapshot name by date, and the defaults before its first date", () => {
+  const pricing = configured({
+    "acme-*": [{ inputPerMTok: 1, outputPerMTok: 0 }, { inputPerMTok: 2, outputPerMTok: 0, effectiveFrom: "2026-03-01T00:00:00Z" }],
+    "claude-sonnet-4*": [{ inputPerMTok: 9, outputPerMTok: 0, effectiveFrom: "2026-03-01T00:00:00Z" }],
+  });
+  // 100,000 input tokens: under the 200k tier of the Sonnet defaults.
+  const cost = (model: string, iso: string) => costFemtoUsd(pricing, model, counts(100_000, 0, 0), new Date(iso));
+  assert.equal(cost("acme-large-2026", "2026-02-28T23:59:59.999Z"), femto(0.1));
+  assert.equal(cost("acme-large-2026", "2026-03-01T00:00:00.000Z"), femto(0.2));
+  assert.equal(cost("claude-sonnet-4-5-20250929", "2026-02-28T23:59:59.999Z"), femto(0.3), "the default for that name until the first date");
+  assert.equal(cost("claude-sonnet-4-5-20250929", "2026-03-01T00:00:00.000Z"), femto(0.9));
+});
+
+test("a changed prefix changes the fingerprint of exactly the names it matches, now or before", () => {
+  const before = configured({ "acme-*": { inputPerMTok: 1, outputPerMTok: 0 }, "acme-1*": { inputPerMTok: 3, outputPerMTok: 0 } });
+  const after = configured({ "acme-*": { inputPerMTok: 2, outputPerMTok: 0 }, "acme-1*": { inputPerMTok: 3, outputPerMTok: 0 }, "gpt-4o-2024-08*": { inputPerMTok: 2.5, outputPerMTok: 12 } });
+  const changed = (models: string[]) => pricingFingerprint(before, models) !== pricingFingerprint(after, models);
+  assert.equal(changed(["acme-2"]), true);
+  assert.equal(changed(["acme-1-large"]), false, "priced by a longer prefix that did not change");
+  assert.equal(changed(["gpt-4o-2024-08-06"]), true, "a new prefix takes over from a default");
+  assert.equal(changed(["gpt-4o-2024-11-20", "gpt-4o", "claude-sonnet-4", "acme"]), false);
+  // The same rate from another entry costs the same, so the digest stays.
+  assert.equal(pricingFingerprint(configured({ "gpt-4o-2024*": { inputPerMTok: 2.5, outputPerMTok: 10, cacheReadPerMTok: 1.25 } }), ["gpt-4o-2024-08-06"]), pricingFingerprint(defaults, ["gpt-4o-2024-08-06"]));
+  assert.notEqual(pricingFingerprint(before, [], true), pricingFingerprint(after, [], true));
+});
+
+test("changedModels names the changed keys, prefixes as written; repricedBy tells which names they re-price", () => {
+  const before = configured({ "acme-*": { inputPerMTok: 1, outputPerMTok: 0 }, "acme-1": { inputPerMTok: 3, outputPerMTok: 0 }, keep: { inputPerMTok: 1, outputPerMTok: 1 } });
+  const after = configured({ "acme-*": { inputPerMTok: 1, outputPerMTok: 0, cacheWritePerMTok: 2 }, keep: { inputPerMTok: 1, outputPerMTok: 1 }, "gpt-5*": { inputPerMTok: 1, outputPerMTok: 1 } });
+  assert.deepEqual(changedModels(before, after), ["acme-*", "acme-1", "gpt-5*"]);
+  const repriced = repricedBy(before, after);
+  assert.deepEqual(["acme-x", "acme-1", "gpt-5-mini-2025-08-07", "gpt-5", "keep", "gpt-4o", "other"].filter(repriced), ["acme-x", "acme-1", "gpt-5-mini-2025-08-07", "gpt-5"]);
+  // Removing a prefix re-prices the names it matched, back to the defaults.
+  assert.deepEqual(changedModels(after, before), ["acme-*", "acme-1", "gpt-5*"]);
+  assert.equal(repricedBy(after, before)("gpt-5-2025-08-07"), true);
+  assert.deepEqual(changedModels(before, configured({ keep: { inputPerMTok: 1, outputPerMTok: 1 }, "acme-1": { inputPerMTok: 3, outputPerMTok: 0 }, "acme-*": { inputPerMTok: 1, outputPerMTok: 0 } })), []);
+});
+
+test("the schema refuses malformed cache-write rates and tiers", () => {
+  const rate = (extra: object) => ({ models: { m: { inputPerMTok: 1, outputPerMTok: 1, ...extra } } });
+  assert.equal(pricingConfigSchema.safeParse(rate({ cacheWritePerMTok: 1.25, tiers: [{ aboveInputTokens: 0, inputPerMTok: 2, outputPerMTok: 2 }] })).success, true);
+  for (const bad of [
+    { cacheWritePerMTok: -1 },
+    { cacheWritePerMTok: "1" },
+    { tiers: [{ aboveInputTokens: 1.5, inputPerMTok: 2, outputPerMTok: 2 }] },
+    { tiers: [{ aboveInputTokens: -1, inputPerMTok: 2, outputPerMTok: 2 }] },
+    { tiers: [{ aboveInputTokens: 10, inputPerMTok: 2 }] },
+    { tiers: [{ aboveInputTokens: 10, inputPerMTok: 2, outputPerMTok: 2, cacheWritePerMTok: -2 }] },
+    { tiers: [{ aboveInputTokens: 10, inputPerMTok: 2, outputPerMTok: 2 }, { aboveInputTokens: 10, inputPerMTok: 3, outputPerMTok: 3 }] },
+    { tiers: Array.from({ length: 11 }, (_, i) => ({ aboveInputTokens: i, inputPerMTok: 1, outputPerMTok: 1 })) },
+  ]) {
+    assert.equal(pricingConfigSchema.safeParse(rate(bad)).success, false, JSON.stringify(bad));
+  }
 });
