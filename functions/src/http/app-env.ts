@@ -72,5 +72,7 @@ export interface AppEnv {
     abandoned: () => boolean;
     /** What this keyed request costs its user's store budget (caller-limits.ts): 1 unless the route says otherwise. */
     storeRequests: number;
+    /** What it has taken of that budget so far (settled against `storeRequests` once answered). */
+    storeTaken: number;
   };
 }

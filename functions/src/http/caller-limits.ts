@@ -15,8 +15,9 @@
  *    holds up to 50 keys, so without this a `no-cache` read or a series read with a fresh range could
  *    make one account cost about 500,000 reads and signatures a minute. An answer from this instance's
  *    memory (an edge hit, a 304 on one) costs nothing and is not counted; any other answer counts one,
- *    a batchGet one per id it did not find in memory. A request is refused once the budget is spent,
- *    so one batchGet may pass it by at most its own ids.
+ *    a batchGet one per id it did not find in memory. Each request takes a unit before it runs (a
+ *    batchGet one per id it asks for) and settles after it is answered, so concurrent requests cannot
+ *    overrun the budget together.
  * They share the per-key limiter's arithmetic and cross-instance sync (`rate-limiter.ts`), under
  * counter ids that name neither the user nor the address: both are keyed-hashed first.
  */
@@ -58,15 +59,19 @@ export function takeSessionMint(limiter: RateLimiter, addressHash: string | null
   if (!decision.allowed) throw refusal(decision, "sign-ins from this address");
 }
 
-/** Throws 429 when `uid` has spent its budget of requests answered by the store (`limit` a minute, all its keys together). */
-export function refuseStoreRequest(limiter: RateLimiter, uid: string, limit: number, nowMs: number): void {
-  const decision = limiter.check(counterId("store", uid), limit, nowMs);
+/**
+ * Takes `units` of `uid`'s budget of requests answered by the store (`limit` a minute, all its keys
+ * together) before the work they pay for; throws 429 when they do not fit. Taken first, so concurrent
+ * requests cannot all pass a budget that only one of them fits in.
+ */
+export function takeStoreRequests(limiter: RateLimiter, uid: string, limit: number, nowMs: number, units = 1): void {
+  const decision = limiter.take(counterId("store", uid), limit, nowMs, units);
   if (decision.allowed) return;
   const message = `This account's requests answered by the metrics store exceed ${limit} a minute across all its API keys (answers from the edge cache do not count); retry in ${decision.retryAfterSeconds} s.`;
   throw new ApiError("RESOURCE_EXHAUSTED", message, undefined, decision.retryAfterSeconds);
 }
 
-/** Counts `units` requests of `uid` answered by the store. */
-export function countStoreRequests(limiter: RateLimiter, uid: string, units: number, nowMs: number): void {
-  if (units > 0) limiter.count(counterId("store", uid), nowMs, units);
+/** Settles `uid`'s budget once a request is answered: `delta` is what it cost minus what it took (an edge hit gives its unit back). */
+export function settleStoreRequests(limiter: RateLimiter, uid: string, delta: number, nowMs: number): void {
+  if (delta !== 0) limiter.count(counterId("store", uid), nowMs, delta);
 }

@@ -77,11 +77,11 @@ export class RateLimiter {
     return this.keys.size;
   }
 
-  /** Counts one request of `keyId` against `limit` per minute, if it fits. */
-  take(keyId: string, limit: number, nowMs: number): RateDecision {
+  /** Counts `cost` requests (one by default) of `keyId` against `limit` per minute, if they fit. */
+  take(keyId: string, limit: number, nowMs: number, cost = 1): RateDecision {
     const state = this.roll(keyId, nowMs);
-    const decision = decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
-    if (decision.allowed) this.add(keyId, state);
+    const decision = decide(limit, { previous: state.previous, current: countOf(state) }, nowMs, cost);
+    if (decision.allowed) this.add(keyId, state, cost);
     return decision;
   }
 
@@ -91,7 +91,7 @@ export class RateLimiter {
     return decide(limit, { previous: state.previous, current: countOf(state) }, nowMs);
   }
 
-  /** Counts `n` events of `keyId` whether or not they fit (a failure already paid for, a cost already spent). */
+  /** Counts `n` events of `keyId` whether or not they fit (a failure already paid for); a negative `n` gives back what was taken. */
   count(keyId: string, nowMs: number, n = 1): void {
     this.add(keyId, this.roll(keyId, nowMs), n);
   }
@@ -102,7 +102,7 @@ export class RateLimiter {
    * at a time, so a total read back never races an earlier add of the same instance.
    */
   async sync(): Promise<void> {
-    const work = [...this.unsynced].filter(([, state]) => state.inFlight === 0);
+    const work = [...this.unsynced].filter(([, state]) => state.inFlight === 0 && state.pending !== 0);
     for (const [keyId] of work) this.unsynced.delete(keyId);
     await Promise.all(
       work.map(async ([keyId, state]) => {
@@ -132,7 +132,7 @@ export class RateLimiter {
 
   private add(keyId: string, state: KeyState, n = 1): void {
     state.pending += n;
-    if (countOf(state) < SYNC_FROM_COUNT) return; // seen once here: no write until it comes back
+    if (state.pending === 0 || countOf(state) < SYNC_FROM_COUNT) return; // nothing to add, or seen once here: no write until it comes back
     this.unsynced.set(keyId, state);
     this.scheduleSync();
   }

@@ -117,3 +117,19 @@ test("edge hits cost none of the budget; other users have their own", async () =
   assert.equal((await readWith(a, true)).status, 429);
   assert.equal((await readWith(a, false)).status, 429, "once spent, every keyed request waits (it may not know in advance that it is a hit)");
 });
+
+test("concurrent batchGets take their ids from the budget before reading: together they cannot overrun it", async () => {
+  const { world, key } = budgetSetup(5);
+  for (const id of ["agent-2", "agent-3"]) {
+    world.agents.set(id, { name: id, ownerId: "alice", orgId: "acme" });
+    world.views.set(id, storedView(seal(nextRevision("agent", id, null, emptyAgentView(world.deps.now()), world.deps.now()), world.keyring, world.deps.now())));
+  }
+  const app = createCheckedApp({ ...world.deps, keyLimits: { maxActiveKeys: 50, maxRateLimitPerMinute: 10_000, userStoreRequestsPerMinute: 5 } });
+  const k = await key("alice-token");
+  const batch = () => app.request("/v1/agents/metrics:batchGet", { method: "POST", headers: { Authorization: "Bearer alice-token", "X-API-Key": k, "Cache-Control": "no-cache" }, body: JSON.stringify({ agentIds: ["agent-1", "agent-2", "agent-3"] }) });
+  const reads = world.viewReads.flat().length;
+  const statuses = (await Promise.all(Array.from({ length: 4 }, batch))).map((r) => r.status);
+  assert.ok(statuses.filter((s) => s === 200).length <= 1, `at most one fits: ${statuses}`);
+  assert.ok(statuses.filter((s) => s === 429).length >= 3);
+  assert.ok(world.viewReads.flat().length - reads <= 5, "no more view reads than the budget");
+});

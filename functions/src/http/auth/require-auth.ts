@@ -17,7 +17,7 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
 import { clientAddressHash } from "../client-address";
-import { countRefusedKey, countStoreRequests, refuseKeyLookup, refuseStoreRequest, takeAccountRequest, USER_STORE_REQUESTS_PER_MINUTE } from "../caller-limits";
+import { countRefusedKey, refuseKeyLookup, settleStoreRequests, takeAccountRequest, takeStoreRequests, USER_STORE_REQUESTS_PER_MINUTE } from "../caller-limits";
 import { sessionCredential } from "./credentials";
 import { isCrossSite } from "./same-origin";
 import * as logs from "../../config/logs";
@@ -83,6 +83,15 @@ async function findKey(deps: ApiDeps, presented: string, beforeRead: () => void)
   return null;
 }
 
+const storeBudgetOf = (deps: Pick<ApiDeps, "keyLimits">) => deps.keyLimits?.userStoreRequestsPerMinute ?? USER_STORE_REQUESTS_PER_MINUTE;
+
+/** Takes `units` more of the caller's store budget for work about to start (after `requireApiKey`); throws 429 when they do not fit. */
+export function takeMoreStoreRequests(c: Context<AppEnv>, deps: Pick<ApiDeps, "rateLimiter" | "keyLimits" | "now">, units: number): void {
+  if (units <= 0) return;
+  takeStoreRequests(deps.rateLimiter, c.get("session").uid, storeBudgetOf(deps), deps.now().getTime(), units);
+  c.set("storeTaken", c.get("storeTaken") + units);
+}
+
 /**
  * Requires an API key of the session's user holding `permission`; sets `apiKey`. Use after
  * `requireSession`. Once the key is known, the request counts against its rate limit (refused ones
@@ -119,13 +128,13 @@ export function requireApiKey(deps: ApiDeps, permission: Permission) {
       if (!permits(record.permissions, permission, c.get("session").operator)) {
         throw new ApiError("PERMISSION_DENIED", OPERATOR_PERMISSIONS.includes(permission) && !c.get("session").operator ? `"${permission}" is for operators of this deployment.` : `The API key lacks the "${permission}" permission.`);
       }
-      const budget = deps.keyLimits?.userStoreRequestsPerMinute ?? USER_STORE_REQUESTS_PER_MINUTE;
-      refuseStoreRequest(deps.rateLimiter, uid, budget, now.getTime());
+      takeStoreRequests(deps.rateLimiter, uid, storeBudgetOf(deps), now.getTime());
       c.set("storeRequests", 1);
+      c.set("storeTaken", 1);
       try {
         await next();
       } finally {
-        countStoreRequests(deps.rateLimiter, uid, c.get("storeRequests"), now.getTime());
+        settleStoreRequests(deps.rateLimiter, uid, c.get("storeRequests") - c.get("storeTaken"), now.getTime());
       }
       status = c.res.status;
     } catch (error) {

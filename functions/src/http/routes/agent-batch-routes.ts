@@ -10,7 +10,7 @@
 import { Hono } from "hono";
 import { batchGetBody } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { requireApiKey, requireSession, takeMoreStoreRequests } from "../auth/require-auth";
 import { agentViewsFor } from "../agent-view-access";
 import { readOptionsOf, servedView, viewBody } from "../metrics-response";
 import { jsonBody } from "../request-body";
@@ -18,8 +18,10 @@ import { jsonBody } from "../request-body";
 export function agentBatchRoutes(deps: ApiDeps) {
   return new Hono<AppEnv>().post("/:action{metrics:batchGet}", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
     const agentIds = [...new Set((await jsonBody(c, batchGetBody)).agentIds)];
+    // Up to one store read per id: taken from the user's budget before any is read, settled once answered.
+    takeMoreStoreRequests(c, deps, agentIds.length - 1);
     const { readable, forbidden } = await agentViewsFor(deps, c.get("session").uid, agentIds, readOptionsOf(c));
-    // Against the user's store budget: every id not answered from memory (refusals decide from the store too).
+    // What it cost: every id not answered from memory (refusals decide from the store too).
     c.set("storeRequests", [...readable.values()].filter((served) => !served.fromMemory).length + forbidden.length);
     const data = [...readable].map(([id, served]) => `${JSON.stringify(id)}:${viewBody(servedView(served))}`).join(",");
     c.header("Content-Type", "application/json; charset=UTF-8");
