@@ -65,12 +65,14 @@ function figureTable(r: ReadResult): string[] {
   ];
 }
 
-function abuseSection({ forbiddenBatch: f, forgedKeys: k }: AbuseFigures): string[] {
+function abuseSection({ forbiddenBatch: f, forgedKeys: k, userBudget: u, refreshes: r }: AbuseFigures): string[] {
   return [
     `## What an attacker can make it read (fresh instance each)`,
     ``,
     `- A signed-in user of another organization, with a key of their own, sends \`POST /v1/agents/metrics:batchGet\` of ${int(f.ids)} agents they may not read with \`Cache-Control: no-cache\`, ${int(f.requests)} times: **${int(f.reads)} reads** (${f.readsPerRequest.toFixed(2)} a request, session and key included); statuses ${Object.entries(f.statuses).map(([s, n]) => `${n} × ${s}`).join(", ")}; ${f.served} answers served an agent or missed an id in \`forbidden\`.`,
     `- One signed-in user sends forged well-formed keys at ${k.perSecond} a second for ${k.statusesBySecond.length} s: ${k.first429 ? `first 429 at request ${k.first429.index + 1}, ${ms(k.first429.afterMs)} after the first` : "no 429"}; **${int(k.reads)} reads** for ${int(k.requests)} requests; by second: ${k.statusesBySecond.map((s, i) => `${i + 1}: ${Object.entries(s).map(([st, n]) => `${n} × ${st}`).join(", ")}`).join("; ")}.`,
+    `- One user with ${u.keys} keys (each at the deployment's ceiling) sends \`no-cache\` reads and batchGets of 100 agents for ${u.seconds} s under the default store budget: ${int(u.requests)} requests (${Object.entries(u.statuses).map(([s, n]) => `${n} × ${s}`).join(", ")}); **${int(u.requestReads + u.backgroundReads)} reads in the minute** (${int(u.requestReads)} charged to requests, ${int(u.backgroundReads)} outside them)${Object.keys(u.errors).length ? `; logged: ${JSON.stringify(u.errors)}` : ""}.`,
+    `- ${int(r.requests)} \`metrics:refresh\` of one agent of ${int(r.documents)} documents in ${r.seconds} s through ${r.instances} instances: **${r.scans} scan(s)** (requests charged ≥ ${int(r.documents)} reads; answers by \`meta.cache\`: ${Object.entries(r.byCache).map(([c, n]) => `${n} × ${c}`).join(", ")}; statuses ${Object.entries(r.statuses).map(([s, n]) => `${n} × ${s}`).join(", ")}); ${int(r.reads)} reads in all.`,
   ];
 }
 

@@ -9,7 +9,7 @@ import type { AbuseFigures } from "./phases/read-abuse";
 import type { BatchGetFigures } from "./phases/read-batch-get";
 import type { CacheHeap } from "./phases/read-cache-heap";
 import type { ReadFigure } from "./read-figure";
-import { BAD_KEYS_PER_MINUTE } from "../../functions/src/http/caller-limits";
+import { BAD_KEYS_PER_MINUTE, USER_STORE_REQUESTS_PER_MINUTE } from "../../functions/src/http/caller-limits";
 import { ms, times } from "./stats";
 
 export interface TargetCheck {
@@ -99,9 +99,21 @@ export function checkTargets(r: TargetInputs): TargetCheck[] {
 }
 
 /** Issue #13: what a caller who may read nothing, or who forges keys, costs. */
-function abuseChecks({ forbiddenBatch: f, forgedKeys: k }: AbuseFigures): TargetCheck[] {
+function abuseChecks({ forbiddenBatch: f, forgedKeys: k, userBudget: u, refreshes: r }: AbuseFigures): TargetCheck[] {
   const forgedLimited = k.first429 !== null && k.first429.afterMs <= 1_000;
+  // Requests' reads: the budget (taken before the reads it pays for), and each key's lookups (a first read, then a revalidation every 5 s).
+  const budgetBound = USER_STORE_REQUESTS_PER_MINUTE + u.keys * (1 + u.seconds / 5);
   return [
+    {
+      target: `one user with ${u.keys} keys, no-cache reads and batchGets for ${u.seconds} s: reads charged to requests ≤ ${budgetBound} (the user's store budget and each key's lookups)`,
+      pass: u.requestReads <= budgetBound,
+      detail: `${u.requestReads} reads charged to ${u.requests} requests, ${u.backgroundReads} outside them; statuses ${JSON.stringify(u.statuses)}`,
+    },
+    {
+      target: `refreshes of one agent for ${r.seconds} s through ${r.instances} instances: at most one scan a minute per instance`,
+      pass: r.scans <= r.instances * Math.ceil(r.seconds / 60),
+      detail: `${r.scans} scans for ${r.requests} refreshes; ${r.reads} reads; answers ${JSON.stringify(r.byCache)}; statuses ${JSON.stringify(r.statuses)}`,
+    },
     {
       target: `no-cache batchGet of ${f.ids} forbidden ids, ${f.requests} times: ≤ 1 read per request amortized, nothing served`,
       pass: f.readsPerRequest <= 1 && f.served === 0 && (f.statuses["200"] ?? 0) === f.requests,

@@ -4,7 +4,8 @@
  *  - a signed-in user of another organization repeats a no-cache `batchGet` of 100 agents they may
  *    not read, 100 times: reads per request, amortized over the run;
  *  - one signed-in user sends forged well-formed keys (the checksum is public) at 100 a second for
- *    three seconds: when the refusals turn from 401 to 429, and the reads all of them cost.
+ *    three seconds: when the refusals turn from 401 to 429, and the reads all of them cost;
+ *  - one user with 50 keys, and refreshes of one agent: a minute each (phases/user-budget, #26).
  */
 import { generateApiKey } from "../../../functions/src/api-keys/api-key-format";
 import { COLLECTIONS } from "../../../functions/src/documents/collections";
@@ -14,6 +15,7 @@ import { startProductInstance } from "../product-instance";
 import type { LoopbackServer } from "../loopback-server";
 import type { ReadWorld } from "../read-world";
 import { MAX_BATCH_IDS } from "../../../functions/src/contract/limits";
+import { measureRefreshes, measureUserBudget, type RefreshFigure, type UserBudgetFigure } from "./user-budget";
 
 const FORBIDDEN_REPEATS = 100;
 const FORGED_PER_SECOND = 100;
@@ -41,6 +43,8 @@ export interface ForgedKeysFigure {
 export interface AbuseFigures {
   forbiddenBatch: ForbiddenBatchFigure;
   forgedKeys: ForgedKeysFigure;
+  userBudget: UserBudgetFigure;
+  refreshes: RefreshFigure;
 }
 
 const tally = (into: Record<string, number>, status: number) => void (into[status] = (into[status] ?? 0) + 1);
@@ -120,5 +124,10 @@ async function measureForgedKeys(world: ReadWorld, agentId: string): Promise<For
 /** Both abuse figures, against agents of the world's user that the attackers may not read. */
 export async function measureAbuse(world: ReadWorld, victims: readonly string[]): Promise<AbuseFigures> {
   if (victims.length < MAX_BATCH_IDS) throw new Error(`the abuse figures need at least ${MAX_BATCH_IDS} agents (--agents)`);
-  return { forbiddenBatch: await measureForbiddenBatch(world, victims), forgedKeys: await measureForgedKeys(world, victims[0]) };
+  return {
+    forbiddenBatch: await measureForbiddenBatch(world, victims),
+    forgedKeys: await measureForgedKeys(world, victims[0]),
+    userBudget: await measureUserBudget(world, victims),
+    refreshes: await measureRefreshes(world),
+  };
 }
