@@ -2,7 +2,8 @@
  * Analytics through the real function and triggers: series after a shuffled, duplicated history
  * equal a full recompute bucket by bucket (and the documents' own sums), and a price change dated in
  * the past re-prices exactly the interactions it covers, in every view that has them, with no new
- * interaction written.
+ * interaction written; a change of a `prefix*` price re-prices the views holding a model it matches,
+ * and only those.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +15,7 @@ const DAY = 24 * HOUR;
 let base = "";
 let token = "";
 let key = "";
-const ids = { org: unique("org"), alice: unique("alice"), series: unique("agent"), priced: unique("agent"), other: unique("agent") };
+const ids = { org: unique("org"), alice: unique("alice"), series: unique("agent"), priced: unique("agent"), other: unique("agent"), prefixed: unique("agent"), longer: unique("agent") };
 const MODEL_PRICED = unique("model-priced");
 const MODEL_OTHER = unique("model-other");
 
@@ -38,7 +39,7 @@ before(async () => {
   const db = adminDb();
   await db.doc(`users/${ids.alice}`).set({ orgId: ids.org, role: "owner" });
   await db.doc(`organizations/${ids.org}`).set({ name: "Analytics" });
-  for (const agent of [ids.series, ids.priced, ids.other]) await db.doc(`agents/${agent}`).set({ name: agent, ownerId: ids.alice, orgId: ids.org });
+  for (const agent of [ids.series, ids.priced, ids.other, ids.prefixed, ids.longer]) await db.doc(`agents/${agent}`).set({ name: agent, ownerId: ids.alice, orgId: ids.org });
   const res = await fetch(`${base}/v1/api-keys`, {
     method: "POST",
     headers: { Authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -177,4 +178,36 @@ test("a price change dated in the past re-prices exactly the interactions it cov
   assert.equal(costOf(otherAfter), costOf(otherBefore));
   // No interaction was written to get there.
   assert.equal((await db.collection("agent_interactions").where("agentId", "==", ids.priced).count().get()).data().count, interactionsBefore);
+});
+
+test("a changed prefix price re-prices the views holding a model it matches, and leaves the others' revisions", async () => {
+  const db = adminDb();
+  const stem = `${unique("acme")}-`;
+  const current = ((await db.doc("metrics_config/pricing").get()).data()?.models ?? {}) as Record<string, unknown>;
+  const withPrefix = (inputPerMTok: number) => ({ ...current, [`${stem}*`]: { inputPerMTok, outputPerMTok: 0 }, [`${stem}1*`]: { inputPerMTok: 3, outputPerMTok: 0 } });
+  await db.doc("metrics_config/pricing").set({ models: withPrefix(1) });
+  const item = (id: string, model: string) => ({ id, model, inputTokens: 1_000_000, outputTokens: 0, latencyMs: 50, status: "success", occurredAt: new Date(Date.now() - HOUR).toISOString() });
+  for (const [agent, interactions] of [[ids.prefixed, [item("p-1", `${stem}large-2026-01-01`), item("p-2", `${stem}small`)]], [ids.longer, [item("l-1", `${stem}1-turbo`)]]] as const) {
+    const answer = await call(`/v1/agents/${agent}/interactions`, { method: "POST", body: { interactions } });
+    assert.equal(answer.body.accepted, interactions.length, answer.text);
+  }
+  const costOf = (r: { body: { data: { interactions: { costUsd: number } } } }) => r.body.data.interactions.costUsd;
+  const view = (agent: string) => call(`/v1/agents/${agent}/metrics`, { fresh: true });
+  // Snapshot names priced by the prefixes: 2 × 1 M × $1, and 1 M × $3 by the longer prefix.
+  await eventually(() => view(ids.prefixed), (r) => r.body?.data?.interactions?.count === 2 && costOf(r) === 2, 30_000);
+  const longerBefore = await eventually(() => view(ids.longer), (r) => r.body?.data?.interactions?.count === 1 && costOf(r) === 3, 30_000);
+  const otherBefore = await view(ids.other);
+
+  const changedAt = Date.now();
+  await db.doc("metrics_config/pricing").set({ models: withPrefix(4) });
+  const repriced = await eventually(() => view(ids.prefixed), (r) => costOf(r) === 8, 60_000);
+  assert.ok(Date.now() - changedAt < 5 * 60_000);
+  assert.equal(repriced.body.data.interactions.byModel[`${stem}small`].costUsd, 4);
+  // The trigger asked for its folds together; a view it wrongly chose would have moved by now.
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  for (const [agent, was] of [[ids.longer, longerBefore], [ids.other, otherBefore]] as const) {
+    const now = await view(agent);
+    assert.equal(now.body.data.version, was.body.data.version, `${agent}: no new revision`);
+    assert.equal(costOf(now), costOf(was));
+  }
 });
