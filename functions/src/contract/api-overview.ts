@@ -56,8 +56,13 @@ the logs, never to the client).
 
 ## Prices (\`metrics_config/pricing\`)
 
-Each model's rates are a dated schedule: \`{ "models": { "<model>": [{ "effectiveFrom": "<ISO 8601 or
-timestamp>", "inputPerMTok", "outputPerMTok", "cacheReadPerMTok"? }, …] } }\` (a single rate without
-\`effectiveFrom\` applies from the beginning of time). Each interaction is priced at the rate in effect
-at its \`occurredAt\`. A change, even one dated in the past, re-prices the affected agents (those whose
-views name a changed model) within about two seconds of the write, with no new interaction.`;
+Each model's rates are a dated schedule: \`{ "models": { "<model or prefix*>": [{ "effectiveFrom": "<ISO 8601 or
+timestamp>", "inputPerMTok", "outputPerMTok", "cacheReadPerMTok"?, "cacheWritePerMTok"?, "tiers"? }, …] } }\`
+(a single rate without \`effectiveFrom\` applies from the beginning of time; an omitted cache rate is the
+input rate; a tier \`{ "aboveInputTokens", "inputPerMTok", "outputPerMTok", … }\` prices every token of an
+interaction whose whole prompt is above it, the highest such tier winning). A model is priced by its
+exact key, else the longest \`prefix*\` key (\`"gpt-4o-2024*"\` matches \`gpt-4o-2024-08-06\`), else the
+shipped defaults matched the same way, else a fallback of $3 / $15 per million tokens. Each interaction
+is priced at the rate in effect at its \`occurredAt\`. A change, even one dated in the past, re-prices the
+affected agents (those whose views hold a model that now costs differently) within seconds of the write,
+with no new interaction.`;
