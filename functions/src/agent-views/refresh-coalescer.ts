@@ -3,29 +3,26 @@
  * Bounds what `POST /v1/agents/{agentId}/metrics:refresh` costs: a refresh is a full scan of the
  * agent's documents, so one recompute serves every refresh of the agent within a cooldown.
  *  - Concurrent refreshes of one agent on one instance share one recompute in flight.
- *  - A refresh within `REFRESH_COOLDOWN_MS` (60 s) of the agent's last full recompute scans nothing and
- *    answers "recent": the view as it stands, which is that recompute plus every fold since. This
- *    instance remembers its own recomputes; otherwise the stored view says when the last one read the
- *    documents (its watermark, written by every full recompute: a refresh on any instance, the fold's
- *    own, the hourly audit), so every instance honours the cooldown for one view read.
- * Bound: at most one full scan per agent per cooldown on each instance, and across instances one per
- * cooldown, except for recomputes that start on several instances within one recompute's duration
- * of each other (none of them has stored its watermark yet).
+ *  - A refresh within `REFRESH_COOLDOWN_MS` (60 s) of this instance's last recompute of the agent
+ *    scans nothing and answers "recent": the caller serves the stored view as it stands, which is
+ *    that recompute plus every fold since.
+ * Bound: at most one full scan per agent per cooldown on each instance (N instances: N a minute).
+ * The cooldown is not shared through the stored view's watermark: folds recompute in full on their
+ * own (a first view, new prices, an unsure delta), and a refresh is how a caller compares the folded
+ * view with its documents, so only refreshes hold refreshes back.
  */
 import { LRUCache } from "lru-cache";
 import type { ComputedView } from "./agent-fold";
 
 /** How long after a full recompute of an agent a refresh answers with it instead of scanning again. */
 export const REFRESH_COOLDOWN_MS = 60_000;
-/** Agents whose last recompute one instance remembers (beyond them, the stored watermark decides). */
+/** Agents whose last refresh one instance remembers (beyond them, an evicted agent may be scanned again). */
 const REMEMBERED_AGENTS = 10_000;
 
 /** What a refresh did: recomputed the view now, or found a recompute recent enough; null when the agent does not exist. */
 export type Refreshed = { kind: "recomputed"; view: ComputedView } | { kind: "recent"; recomputedAt: Date } | null;
 
 export interface RefreshPorts {
-  /** When the stored view was last fully recomputed (null: never, or no view). */
-  lastRecomputedAt(agentId: string): Promise<Date | null>;
   now(): number;
 }
 
@@ -43,11 +40,6 @@ export function refreshCoalescer(ports: RefreshPorts, cooldownMs = REFRESH_COOLD
   async function run(agentId: string, recompute: () => Promise<ComputedView | null>): Promise<Refreshed> {
     const known = recent.get(agentId);
     if (isRecent(known)) return { kind: "recent", recomputedAt: new Date(known as number) };
-    const stored = (await ports.lastRecomputedAt(agentId))?.getTime();
-    if (isRecent(stored)) {
-      recent.set(agentId, stored as number);
-      return { kind: "recent", recomputedAt: new Date(stored as number) };
-    }
     const startedAt = ports.now();
     const view = await recompute();
     if (!view) return null;

@@ -15,7 +15,7 @@
  *    holds up to 50 keys, so without this a `no-cache` read or a series read with a fresh range could
  *    make one account cost about 500,000 reads and signatures a minute. An answer from this instance's
  *    memory (an edge hit, a 304 on one) costs nothing and is not counted; any other answer counts one,
- *    a batchGet one per id it did not find in memory. Each request takes a unit before it runs (a
+ *    a batchGet one per view it did not find in memory, and one for any refusals. Each request takes a unit before it runs (a
  *    batchGet one per id it asks for) and settles after it is answered, so concurrent requests cannot
  *    overrun the budget together.
  * They share the per-key limiter's arithmetic and cross-instance sync (`rate-limiter.ts`), under

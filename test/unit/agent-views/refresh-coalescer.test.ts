@@ -1,7 +1,7 @@
 /**
  * Issue #26, finding 3 ("every metrics:refresh queues its own full scan of the agent"): refreshes of
- * one agent share one recompute, and a refresh within the cooldown of the last full recompute, made
- * here or on another instance (the stored watermark), scans nothing.
+ * one agent share one recompute, and a refresh within the cooldown of this instance's last one scans
+ * nothing.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -19,10 +19,9 @@ function countingRecompute() {
   return { scans, release, recompute: async () => (scans.count++, await gate, view) };
 }
 
-function ports(lastRecomputedAt: Date | null = null) {
+function ports() {
   let clock = 1_800_000_000_000;
-  const reads = { count: 0 };
-  return { reads, advance: (ms: number) => void (clock += ms), ports: { now: () => clock, lastRecomputedAt: async () => (reads.count++, lastRecomputedAt) } };
+  return { advance: (ms: number) => void (clock += ms), ports: { now: () => clock } };
 }
 
 test("concurrent refreshes of one agent share one recompute", async () => {
@@ -36,40 +35,25 @@ test("concurrent refreshes of one agent share one recompute", async () => {
   assert.ok(results.every((r) => r?.kind === "recomputed"));
 });
 
-test("a refresh within the cooldown scans nothing and reads nothing; after it, one scan again", async () => {
-  const { ports: p, advance, reads } = ports();
+test("a refresh within the cooldown scans nothing; after it, one scan again", async () => {
+  const { ports: p, advance } = ports();
   const coalescer = refreshCoalescer(p);
   const { scans, release, recompute } = countingRecompute();
   release();
   await coalescer.refresh("a1", recompute);
-  const readsAfterFirst = reads.count;
   for (let i = 0; i < 100; i++) {
     advance(500);
     assert.equal((await coalescer.refresh("a1", recompute))?.kind, "recent");
   }
   assert.equal(scans.count, 1, "100 refreshes in 50 s: one scan");
-  assert.equal(reads.count, readsAfterFirst, "this instance remembers its own recompute");
   advance(REFRESH_COOLDOWN_MS);
   assert.equal((await coalescer.refresh("a1", recompute))?.kind, "recomputed");
   assert.equal(scans.count, 2);
   assert.equal((await coalescer.refresh("a2", recompute))?.kind, "recomputed", "per agent");
 });
 
-test("another instance's recent recompute, as the stored watermark says, is honoured", async () => {
-  const { ports: p, reads } = ports(new Date(1_800_000_000_000 - 10_000));
-  const coalescer = refreshCoalescer(p);
-  const { scans, release, recompute } = countingRecompute();
-  release();
-  const refreshed = await coalescer.refresh("a1", recompute);
-  assert.deepEqual(refreshed, { kind: "recent", recomputedAt: new Date(1_800_000_000_000 - 10_000) });
-  assert.equal(scans.count, 0);
-  await coalescer.refresh("a1", recompute);
-  assert.equal(reads.count, 1, "then remembered here");
-});
-
-test("an old watermark does not hold a refresh back; a missing agent answers null and is not remembered", async () => {
-  const { ports: p } = ports(new Date(1_800_000_000_000 - REFRESH_COOLDOWN_MS - 1));
-  const coalescer = refreshCoalescer(p);
+test("a missing agent answers null and is not remembered", async () => {
+  const coalescer = refreshCoalescer(ports().ports);
   assert.equal(await coalescer.refresh("gone", async () => null), null);
   const { scans, release, recompute } = countingRecompute();
   release();

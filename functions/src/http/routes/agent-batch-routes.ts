@@ -21,8 +21,8 @@ export function agentBatchRoutes(deps: ApiDeps) {
     // Up to one store read per id: taken from the user's budget before any is read, settled once answered.
     takeMoreStoreRequests(c, deps, agentIds.length - 1);
     const { readable, forbidden } = await agentViewsFor(deps, c.get("session").uid, agentIds, readOptionsOf(c));
-    // What it cost: every id not answered from memory (refusals decide from the store too).
-    c.set("storeRequests", [...readable.values()].filter((served) => !served.fromMemory).length + forbidden.length);
+    // What it cost: every view not answered from memory, and one for the refusals' decisions (held for 15 s).
+    c.set("storeRequests", [...readable.values()].filter((served) => !served.fromMemory).length + (forbidden.length > 0 ? 1 : 0));
     const data = [...readable].map(([id, served]) => `${JSON.stringify(id)}:${viewBody(servedView(served))}`).join(",");
     c.header("Content-Type", "application/json; charset=UTF-8");
     c.header("Cache-Control", "no-store");

@@ -10,8 +10,8 @@
  * without contending. The view shows them after the next fold (at most about a second later).
  * Refresh recomputes the view from source in the request and keeps the result in this instance's edge
  * (a refresh that finds what the view already says writes no new revision); refreshes of one agent
- * coalesce (`agent-views/refresh-coalescer`): within 60 s of its last full recompute a refresh answers
- * with the stored view as it stands (`meta.cache` "store") instead of scanning again.
+ * coalesce (`agent-views/refresh-coalescer`): within 60 s of this instance's last refresh of it, a
+ * refresh answers with the stored view as it stands (`meta.cache` "store") instead of scanning again.
  * Both check the caller's right to write the agent before reading any body.
  */
 import { Hono } from "hono";
@@ -39,7 +39,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
     const { viewer, agent } = await deps.directory.viewerAndAgent(uid, agentId);
     if (!agent || !canWriteAgent(viewer, agent)) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
   };
-  const refreshes = refreshCoalescer({ now: () => deps.now().getTime(), lastRecomputedAt: async (agentId) => (await deps.agentViews.read(agentId))?.watermark ?? null });
+  const refreshes = refreshCoalescer({ now: () => deps.now().getTime() });
 
   /** The ingest, or, when only some chunks were stored, an error that lists the items they hold (the fold still runs for those). */
   const ingestOrExplain = async (agentId: string, items: AcceptedItem[], abandoned: () => boolean) => {
