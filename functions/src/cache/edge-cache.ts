@@ -86,14 +86,30 @@ export class EdgeCache<V> {
    * `revalidate` never serves the held copy: it waits for a load (joining one already in flight).
    */
   async get(key: string, { revalidate = false }: GetOptions = {}): Promise<Served<V>> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= MAX_LOAD_ATTEMPTS; attempt++) {
       try {
         return await this.getOnce(key, revalidate);
       } catch (error) {
         // lru-cache aborts a load in flight when its key is deleted or set meanwhile (an ingestion on this
         // instance forgets the view it is loading): that copy may predate the write, so load again.
-        if (attempt >= MAX_LOAD_ATTEMPTS || !isAbortedLoad(error)) throw error;
+        if (!isAbortedLoad(error)) throw error;
       }
+    }
+    // A key set or deleted again and again while it loads (many concurrent no-cache reads and writes of
+    // one view): load once outside the cache's coalescing, which nothing can abort, rather than fail.
+    const value = await this.loadDirectly(key);
+    this.counts.misses++;
+    this.lru.set(key, { value, loadedAt: this.now() });
+    return { value, fromMemory: false, stale: false, ageMs: 0 };
+  }
+
+  private async loadDirectly(key: string): Promise<V> {
+    try {
+      return await this.options.load(key);
+    } catch (error) {
+      this.counts.loadFailures++;
+      this.options.onLoadError?.(key, error);
+      throw error;
     }
   }
 

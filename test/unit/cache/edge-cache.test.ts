@@ -161,3 +161,19 @@ test("a revalidating read that fails is not answered with the held copy", async 
   await assert.rejects(cache.get("a", { revalidate: true }), /backend down/);
   assert.equal((await cache.get("a")).value, "a@1", "plain reads still have it");
 });
+
+test("a key forgotten again and again while it loads (concurrent no-cache reads and writes) is still answered, never failed", async () => {
+  const { cache, loads, hold } = setup();
+  const release = hold();
+  const read = cache.get("a1", { revalidate: true });
+  // Each load the read starts is aborted by a write that forgets the key, more often than it retries.
+  for (let i = 0; i < 5; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    cache.delete("a1");
+  }
+  release();
+  const served = await read;
+  assert.match(served.value, /^a1@\d+$/);
+  assert.equal(served.fromMemory, false);
+  assert.ok(loads.length >= 4, `loads: ${loads.length}`);
+});
