@@ -61,7 +61,7 @@ export function renderBoundsBlock(): string {
     `    function interactionFields() { return ${list(fieldsOf(interactionDocumentSchema).all)}; }`,
     `    function requiredInteractionFields() { return ${list(fieldsOf(interactionDocumentSchema).required)}; }`,
     "    // Not more than the API's clock-skew allowance in the future (MAX_FUTURE_SKEW_MS).",
-    `    function isPastTime(v) { return v is timestamp && v <= request.time + duration.value(${MAX_FUTURE_SKEW_MS}, 'ms'); }`,
+    `    function isWithinSkew(v) { return v is timestamp && v <= request.time + duration.value(${MAX_FUTURE_SKEW_MS}, 'ms'); }`,
     END,
   ];
   return lines.join("\n");

@@ -56,6 +56,10 @@ async function firstValid<T>(ordered: Query, parse: (data: unknown) => { success
   return "unknown";
 }
 
+/** The field of what a search found, `none` when it found nothing, `known` when it gave up at its bound. */
+const valueOf = <T, V>(result: SearchResult<T>, field: (found: T) => V, known: V, none: V): V =>
+  result === "unknown" ? known : result.found === null ? none : field(result.found);
+
 export class LatestFinder {
   constructor(private readonly db: Firestore) {}
 
@@ -78,7 +82,7 @@ export class LatestFinder {
   /** The newest `createdAt` among the agent's valid sources, or `known` past the search's bound. */
   async lastAddedAt(agentId: string, known: Date | null): Promise<{ lastAddedAt: Date | null; bounded: boolean }> {
     const newest = await firstValid(this.sources(agentId).where("createdAt", "<=", FAR_FUTURE).orderBy("createdAt", "desc"), parseSource);
-    return { lastAddedAt: newest === "unknown" ? known : (newest.found?.createdAt ?? null), bounded: newest === "unknown" };
+    return { lastAddedAt: valueOf(newest, (source) => source.createdAt, known, null), bounded: newest === "unknown" };
   }
 
   /** The newest `occurredAt` and the largest latency among the agent's valid interactions, each `known`'s past the search's bound. */
@@ -88,10 +92,7 @@ export class LatestFinder {
       firstValid(this.interactions(agentId).where("latencyMs", "<=", MAX_LATENCY_MS).orderBy("latencyMs", "desc"), parseInteraction),
     ]);
     return {
-      extremes: {
-        lastAt: newest === "unknown" ? known.lastAt : (newest.found?.occurredAt ?? null),
-        maxLatencyMs: slowest === "unknown" ? known.maxLatencyMs : (slowest.found?.latencyMs ?? 0),
-      },
+      extremes: { lastAt: valueOf(newest, (i) => i.occurredAt, known.lastAt, null), maxLatencyMs: valueOf(slowest, (i) => i.latencyMs, known.maxLatencyMs, 0) },
       bounded: newest === "unknown" || slowest === "unknown",
     };
   }

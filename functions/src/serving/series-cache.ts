@@ -95,8 +95,9 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
   // The state each recent load of a scope and id brought in, for the ranges not held yet.
   const freshMs = (options.policy ?? VIEW_POLICY).freshMs;
   const recentStates = new LRUCache<string, { state: AgentState; origin: ViewOrigin; access: AgentOwnership | null }>({ max: RECENT_STATES, ttl: freshMs, ttlResolution: 0, perf: { now } });
+  const stateKey = (scope: Scope, id: string) => JSON.stringify([scope, id]);
   const remember = (scope: Scope, id: string, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null) => {
-    recentStates.set(JSON.stringify([scope, id]), { state, origin, access });
+    recentStates.set(stateKey(scope, id), { state, origin, access });
   };
   const rendered = (scope: Scope, id: string, range: SeriesRange, state: AgentState, origin: ViewOrigin, access: AgentOwnership | null) => {
     remember(scope, id, state, origin, access);
@@ -109,7 +110,7 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
     stored !== null && stored.state !== null && check.servable(scope, id, stored);
 
   async function load(scope: Scope, id: string, range: SeriesRange): Promise<ViewEntry | null> {
-    const recent = recentStates.get(JSON.stringify([scope, id]));
+    const recent = recentStates.get(stateKey(scope, id));
     if (recent) return entryOf(scope, id, range, recent.state, recent.origin, recent.access);
     if (scope === "agent") {
       const stored = await source.readAgentState(id);
@@ -143,7 +144,7 @@ export function seriesCache(source: SeriesSource, options: SeriesCacheOptions): 
   return {
     async get(scope, id, range, getOptions) {
       // Validated at the origin means read from the store, not rendered from a state read earlier.
-      if (getOptions?.revalidate) recentStates.delete(JSON.stringify([scope, id]));
+      if (getOptions?.revalidate) recentStates.delete(stateKey(scope, id));
       const served = await edge.get(keyOf(scope, id, range), getOptions);
       return served.value ? (served as Served<ViewEntry>) : null;
     },
