@@ -11,8 +11,6 @@
 
 /** Newest-first candidates `LatestFinder.lastAddedAt` reads (`CANDIDATES` in latest-finder.ts). */
 const LAST_ADDED_CANDIDATES = 5;
-/** `DirectoryStore.viewerAndAgent` (the write routes' access check): the caller's user document and the agent, in one getAll. */
-const DIRECTORY_READS = 2;
 /** `DirectoryStore.viewer` (a read's access check): the caller's user document; the agent's owner comes with its view. */
 const PROFILE_READS = 1;
 const queryReads = (returned: number) => Math.max(1, returned);
@@ -24,17 +22,6 @@ export interface ReadCost {
 
 /** `GET /v1/agents/{id}/metrics` on a stored, authentic view, cold (agent-metrics-routes.ts, agent-view-access.ts). */
 export const apiReadCost = (): ReadCost => ({ reads: PROFILE_READS + 1, how: "user, view (which names the agent's owner)" });
-
-/**
- * `POST /v1/agents/{id}/metrics:refresh`: the access check, then `recompute` reads the agent and view,
- * the server's time (one read of the agent), then every source and interaction as of that time.
- */
-export function fullRecomputeCost(sources: number, interactions: number): ReadCost {
-  return {
-    reads: DIRECTORY_READS + 3 + queryReads(sources) + queryReads(interactions),
-    how: `user + agent, agent + view, server time, ${sources.toLocaleString("en-US")} sources, ${interactions ? `${interactions} interactions` : "interaction query (empty: 1)"}`,
-  };
-}
 
 /**
  * One change alone in its fold slot: the trigger reads nothing (it creates the delta); the fold reads

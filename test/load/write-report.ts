@@ -71,7 +71,7 @@ function sizeSection(r: BenchResult): string[] {
     lines.push(
       timedRow(s.size, "naive read: query every source + sum (baseline)", "firebase-admin, in-process", s.naive, s.naive),
       timedRow(s.size, "API read: `GET …/metrics` (stored view)", "HTTP", s.apiRead, s.naive),
-      timedRow(s.size, "full recompute: `POST …/metrics:refresh`", "HTTP", s.fullRecompute, s.naive),
+      timedRow(s.size, "full recompute: what `POST …/metrics:refresh` runs", "`recompute`, in-process", s.fullRecompute, s.naive),
       timedRow(s.size, "incremental: one more source → visible", "trigger, then HTTP polls", s.incremental, s.naive),
     );
   }
@@ -128,8 +128,8 @@ const NOTES = [
   `## Measured and derived`,
   ``,
   `- Measured: every time; the naive read's document count (documents its query returned).`,
-  `- Derived from the code path (\`read-costs.ts\`): the other read counts. API read = user + view (the view names its agent's owner); full recompute = user + agent (access check) + agent + view (its transaction) + the server's time (one read) + every source + the interaction query (an empty query bills one read); incremental = the fold's agent + view + prices, its pending-delta query and the newest-5 \`lastAddedAt\` query, shared by every change of the fold's one-second slot, and 3 writes (the delta, the view, the delta marked applied). Amortized reads (API key cached 5 s, rate counter ≤ 1/s per key) are left out.`,
-  `- The incremental time is write start → visible (trigger dispatch, its transaction, and up to one poll cycle); the full recompute time is one HTTP request. Both run on emulators: see docs/PERFORMANCE.md for what limits each figure.`,
+  `- Derived from the code path (\`read-costs.ts\`): the other read counts. API read = user + view (the view names its agent's owner); the full recompute's are counted in process (the store's \`recompute\`, which the refresh route runs once a minute per agent and instance: refreshes coalesce); incremental = the fold's agent + view + prices, its pending-delta query and the newest-5 \`lastAddedAt\` query, shared by every change of the fold's one-second slot, and 3 writes (the delta, the view, the delta marked applied). Amortized reads (API key cached 5 s, rate counter ≤ 1/s per key) are left out.`,
+  `- The incremental time is write start → visible (trigger dispatch, its transaction, and up to one poll cycle); the full recompute time is the store's recompute, in process. Both run on emulators: see docs/PERFORMANCE.md for what limits each figure.`,
 ];
 
 export function renderMarkdown(r: BenchResult): string {
