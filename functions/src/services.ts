@@ -9,7 +9,7 @@ import { getAuth } from "firebase-admin/auth";
 import { getFirestore, type Firestore } from "firebase-admin/firestore";
 import { functionsLogger } from "./config/functions-logger";
 import type { Logger } from "./config/logger";
-import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, deployedRevision, isEmulator, signingKeyringSecret } from "./config/params";
+import { allowedOrigins, apiKeyPepperSecret, clientAddressTrustedHops, deployedRevision, isEmulator, signingKeyringSecret, userStoreRequestsPerMinute } from "./config/params";
 import { parseAllowedOrigins } from "./http/auth/same-origin";
 import { parseKeyring, type Keyring } from "./signing/signing";
 import { parsePepperRing } from "./signing/keyed-hash";
@@ -191,6 +191,7 @@ export function apiServices(): RuntimeServices {
       folds: () => taskQueueFoldScheduler(firebaseApp()),
       allowedOrigins: parseAllowedOrigins(allowedOrigins()),
       trustedHops: clientAddressTrustedHops(),
+      keyLimits: { ...DEFAULT_KEY_LIMITS, userStoreRequestsPerMinute: userStoreRequestsPerMinute() },
     });
     deps.cacheStats.startLogging(deps.log);
     api = { deps, app: createApp(deps) };

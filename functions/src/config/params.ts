@@ -45,3 +45,14 @@ export function clientAddressTrustedHops(): number {
   const hops = Number(process.env.CLIENT_ADDRESS_TRUSTED_HOPS ?? 0);
   return Number.isInteger(hops) && hops >= 0 && hops <= 5 ? hops : 0;
 }
+
+/**
+ * Requests a minute one user may have answered by the store across all their keys
+ * (`USER_STORE_REQUESTS_PER_MINUTE`; absent or invalid: the default of `http/caller-limits.ts`). A
+ * deployment whose users run heavy dashboards raises it; the benchmarks raise it for their one user.
+ * From the environment, for the same reason as `allowedOrigins`.
+ */
+export function userStoreRequestsPerMinute(): number | undefined {
+  const limit = Number(process.env.USER_STORE_REQUESTS_PER_MINUTE);
+  return Number.isSafeInteger(limit) && limit > 0 ? limit : undefined;
+}
