@@ -143,8 +143,15 @@ describe("dashboard", () => {
   it("reads at phone width", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForSelector(card("agent", agent.id));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    const { overflow, widest } = await page.evaluate(() => {
+      // The innermost elements reaching past the viewport, so a failure names what widened the page.
+      const past = Array.from(document.body.querySelectorAll("*")).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5);
+      const innermost = past.filter((e) => !past.some((other) => other !== e && e.contains(other)));
+      // No named functions in here: the test's transpiler would wrap them in a helper the page lacks.
+      const widest = innermost.slice(0, 5).map((e) => `<${e.tagName.toLowerCase()} class="${e.className}">${(e.textContent ?? "").trim().slice(0, 80)}`);
+      return { overflow: document.documentElement.scrollWidth - window.innerWidth, widest };
+    });
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone: ${widest.join(" | ")}`);
     await screenshot(page, "dashboard-phone");
   });
 
