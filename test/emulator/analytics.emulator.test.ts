@@ -9,6 +9,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Timestamp } from "firebase-admin/firestore";
 import { adminDb, apiBaseUrl, eventually, keyedCaller, signUp, unique } from "../support/emulators";
+import { SERIES_CSV_COLUMNS, type SeriesPoint } from "../../functions/src/contract/schemas/series";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -61,6 +62,10 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
     inputTokens: 100 + i,
     outputTokens: 10 + (i % 17),
     ...(i % 4 === 0 && { cacheReadTokens: 5 }),
+    // The newer fields on some items only: the others count them as zeros.
+    ...(i % 5 === 0 && { cacheWriteTokens: 200 + i }),
+    ...(i % 3 === 0 && { reasoningTokens: i % 7 }),
+    ...(i % 2 === 0 && { timeToFirstTokenMs: 20 + ((i * 13) % 40) }),
     latencyMs: 50 + ((i * 37) % 900),
     status: i % 11 === 0 ? "error" : "success",
     occurredAt: new Date(now - ((i * 6_037_000) % (30 * HOUR))).toISOString(),
@@ -86,7 +91,17 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
   assert.ok(answers.reduce((sum, a) => sum + a.body.accepted, 0) <= items.length, "no interaction accepted twice");
   // A few written straight to Firestore too, through the trigger.
   const db = adminDb();
-  const direct = Array.from({ length: 6 }, (_, i) => ({ agentId: ids.series, userId: ids.alice, model: "claude-sonnet-4", inputTokens: 1000 + i, outputTokens: 1, latencyMs: 10 + i, status: "success", occurredAt: Timestamp.fromMillis(now - i * 2 * HOUR) }));
+  const direct = Array.from({ length: 6 }, (_, i) => ({
+    agentId: ids.series,
+    userId: ids.alice,
+    model: "claude-sonnet-4",
+    inputTokens: 1000 + i,
+    outputTokens: 1,
+    ...(i % 2 === 0 && { cacheWriteTokens: 5000, reasoningTokens: 1, timeToFirstTokenMs: 9 }),
+    latencyMs: 10 + i,
+    status: "success",
+    occurredAt: Timestamp.fromMillis(now - i * 2 * HOUR),
+  }));
   await Promise.all(direct.map((doc) => db.collection("agent_interactions").add(doc)));
   const total = items.length + direct.length;
 
@@ -96,7 +111,7 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
   const counted = (r: Awaited<ReturnType<typeof call>>) => r.status === 200 && r.body.data.points.reduce((sum: number, p: { count: number }) => sum + p.count, 0) === total;
   const incremental = await eventually(() => call(path, { fresh: true }), (r) => counted(r) && r.body.meta.cache === "store", 30_000);
   assert.equal(incremental.body.meta.cache, "store", "a stored, authentic view is served from its state, not recomputed");
-  const points = incremental.body.data.points as Array<{ start: string; count: number; errorCount: number; inputTokens: number; outputTokens: number; cacheReadTokens: number; p95LatencyMs: number }>;
+  const points = incremental.body.data.points as SeriesPoint[];
   // From the hour of `from` to the hour the server answered in (the test may cross an hour boundary).
   const firstHour = Math.floor((now - 30 * HOUR) / HOUR) * HOUR;
   const lastHour = Date.parse(points[points.length - 1].start);
@@ -116,12 +131,33 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
     assert.equal(point.inputTokens, inHour.reduce((sum, d) => sum + d.inputTokens, 0), `input tokens at ${point.start}`);
     assert.equal(point.outputTokens, inHour.reduce((sum, d) => sum + d.outputTokens, 0));
     assert.equal(point.cacheReadTokens, inHour.reduce((sum, d) => sum + (d.cacheReadTokens ?? 0), 0));
+    assert.equal(point.cacheWriteTokens, inHour.reduce((sum, d) => sum + (d.cacheWriteTokens ?? 0), 0), `cache writes at ${point.start}`);
+    assert.equal(point.reasoningTokens, inHour.reduce((sum, d) => sum + (d.reasoningTokens ?? 0), 0), `reasoning at ${point.start}`);
     if (inHour.length > 0) {
       const sorted = inHour.map((d) => d.latencyMs).sort((a, b) => a - b);
       const trueP95 = sorted[Math.max(0, Math.ceil(0.95 * sorted.length) - 1)];
       assert.ok(Math.abs(point.p95LatencyMs - trueP95) <= Math.max(0.02 * trueP95, 0.0011), `p95 at ${point.start}: ${point.p95LatencyMs} vs ${trueP95}`);
     }
+    const firstTokens = inHour.flatMap((d) => (d.timeToFirstTokenMs === undefined ? [] : [d.timeToFirstTokenMs as number])).sort((a, b) => a - b);
+    const trueP50 = firstTokens.length ? firstTokens[Math.max(0, Math.ceil(0.5 * firstTokens.length) - 1)] : 0;
+    assert.ok(Math.abs(point.p50TimeToFirstTokenMs - trueP50) <= 0.02 * trueP50, `TTFT p50 at ${point.start}: ${point.p50TimeToFirstTokenMs} vs ${trueP50}`);
   }
+  // The view's totals hold the same new fields, over every document.
+  const view = (await call(`/v1/agents/${ids.series}/metrics`, { fresh: true })).body.data.interactions;
+  const sum = (field: string) => docs.reduce((total, d) => total + (d[field] ?? 0), 0);
+  assert.deepEqual([view.cacheWriteTokens, view.reasoningTokens, view.timeToFirstTokenMs.count], [sum("cacheWriteTokens"), sum("reasoningTokens"), docs.filter((d) => d.timeToFirstTokenMs !== undefined).length]);
+  assert.equal(Object.values(view.byModel as Record<string, { inputTokens: number }>).reduce((total, m) => total + m.inputTokens, 0), sum("inputTokens"), "byModel carries every input token");
+
+  // As CSV: the same ETag, one row per JSON point with the same numbers, and a 304 for that ETag.
+  const csv = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, Accept: "text/csv", "Cache-Control": "no-cache" } });
+  assert.equal(csv.status, 200);
+  assert.match(csv.headers.get("content-type") ?? "", /^text\/csv/);
+  assert.equal(csv.headers.get("etag"), incremental.headers.get("etag"), "the CSV names the revision the JSON does");
+  const [header, ...rows] = (await csv.text()).split("\r\n").filter(Boolean);
+  assert.deepEqual(header.split(","), [...SERIES_CSV_COLUMNS]);
+  assert.deepEqual(rows.map((row) => row.split(",")), points.map((p) => SERIES_CSV_COLUMNS.map((column) => String(p[column]))));
+  const revalidated = await fetch(`${base}${path}&format=csv`, { headers: { Authorization: `Bearer ${token}`, "X-API-Key": key, "If-None-Match": csv.headers.get("etag") ?? "" } });
+  assert.equal(revalidated.status, 304);
 
   // A full recompute from the documents gives the same series, bucket by bucket (costs included).
   const refreshed = await call(`/v1/agents/${ids.series}/metrics:refresh`, { method: "POST" });

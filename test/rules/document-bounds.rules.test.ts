@@ -73,10 +73,12 @@ beforeEach(async () => {
 describe("agent_interactions bounds", () => {
   const I = "agent_interactions";
   const schema = interactionDocumentSchema;
-  for (const field of ["inputTokens", "outputTokens", "cacheReadTokens"]) {
+  for (const field of ["inputTokens", "outputTokens", "cacheReadTokens", "cacheWriteTokens", "reasoningTokens"]) {
     test(`${field}: 0 and ${MAX_TOKENS_PER_INTERACTION} admitted; -1, ${MAX_TOKENS_PER_INTERACTION + 1} and 1.5 refused`, async () => {
+      // Reasoning is part of the output: at its bound the output is at it too.
+      const output = field === "reasoningTokens" ? { outputTokens: MAX_TOKENS_PER_INTERACTION } : {};
       await admitted(I, interaction({ [field]: 0 }), schema);
-      await admitted(I, interaction({ [field]: MAX_TOKENS_PER_INTERACTION }), schema);
+      await admitted(I, interaction({ ...output, [field]: MAX_TOKENS_PER_INTERACTION }), schema);
       await refused(I, interaction({ [field]: MAX_TOKENS_PER_INTERACTION + 1 }), schema);
       await refused(I, interaction({ [field]: -1 }), schema);
       await refused(I, interaction({ [field]: 1.5 }), schema);
@@ -88,6 +90,19 @@ describe("agent_interactions bounds", () => {
     await admitted(I, interaction({ latencyMs: MAX_LATENCY_MS }), schema);
     await refused(I, interaction({ latencyMs: MAX_LATENCY_MS + 0.5 }), schema);
     await refused(I, interaction({ latencyMs: -0.5 }), schema);
+  });
+  test(`timeToFirstTokenMs: 0, 0.5 and ${MAX_LATENCY_MS} (with that latency) admitted; ${MAX_LATENCY_MS + 0.5} and -0.5 refused`, async () => {
+    await admitted(I, interaction({ timeToFirstTokenMs: 0 }), schema);
+    await admitted(I, interaction({ timeToFirstTokenMs: 0.5 }), schema);
+    await admitted(I, interaction({ latencyMs: MAX_LATENCY_MS, timeToFirstTokenMs: MAX_LATENCY_MS }), schema);
+    await refused(I, interaction({ latencyMs: MAX_LATENCY_MS, timeToFirstTokenMs: MAX_LATENCY_MS + 0.5 }), schema);
+    await refused(I, interaction({ timeToFirstTokenMs: -0.5 }), schema);
+  });
+  test("between fields: reasoning up to the output and a first token up to the latency admitted; one past either refused", async () => {
+    await admitted(I, interaction({ outputTokens: 5, reasoningTokens: 5 }), schema);
+    await refused(I, interaction({ outputTokens: 5, reasoningTokens: 6 }), schema);
+    await admitted(I, interaction({ latencyMs: 120, timeToFirstTokenMs: 120 }), schema);
+    await refused(I, interaction({ latencyMs: 120, timeToFirstTokenMs: 120.5 }), schema);
   });
   test(`model: 1 and ${MODEL_MAX_LENGTH} characters admitted; empty and ${MODEL_MAX_LENGTH + 1} refused, counted as the schema counts (UTF-16 units)`, async () => {
     await admitted(I, interaction({ model: "m" }), schema);

@@ -88,6 +88,7 @@ export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-
 /** What a keyed call answers: the status, the raw text and the parsed body (null when empty). */
 export interface KeyedAnswer {
   status: number;
+  headers: Headers;
   text: string;
   body: any;
 }
@@ -106,6 +107,6 @@ export function keyedCaller(credentials: () => { base: string; token: string; ke
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await res.text();
-    return { status: res.status, text, body: text ? JSON.parse(text) : null };
+    return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : null };
   };
 }

@@ -15,12 +15,40 @@ import type { StoredDelta } from "./view-transaction";
 
 /** How long a delta is kept: an event's, once applied, is its event's marker, and no redelivery is expected later than this. */
 
-type Interaction = [model: string, input: number, output: number, cacheRead: number | null, latencyMs: number, status: InteractionStatus, occurredAtMs: number];
+// Fields added later are appended (null when the interaction has none), so older deltas still decode.
+type Interaction = [
+  model: string,
+  input: number,
+  output: number,
+  cacheRead: number | null,
+  latencyMs: number,
+  status: InteractionStatus,
+  occurredAtMs: number,
+  cacheWrite?: number | null,
+  reasoning?: number | null,
+  timeToFirstTokenMs?: number | null,
+];
 type Source = [agentId: string, type: ContextSource["type"], status: ContextSource["status"], sizeBytes: number, tokenCount: number, createdAtMs: number, updatedAtMs: number];
 
-const encodeInteraction = (i: InteractionContribution): Interaction => [i.model, i.inputTokens, i.outputTokens, i.cacheReadTokens ?? null, i.latencyMs, i.status, i.occurredAt.getTime()];
-function decodeInteraction([model, inputTokens, outputTokens, cacheRead, latencyMs, status, at]: Interaction): InteractionContribution {
-  return { model, inputTokens, outputTokens, ...(cacheRead !== null && { cacheReadTokens: cacheRead }), latencyMs, status, occurredAt: new Date(at) };
+function encodeInteraction(i: InteractionContribution): Interaction {
+  const at = i.occurredAt.getTime();
+  const cacheRead = i.cacheReadTokens ?? null;
+  if (i.cacheWriteTokens === undefined && i.reasoningTokens === undefined && i.timeToFirstTokenMs === undefined) return [i.model, i.inputTokens, i.outputTokens, cacheRead, i.latencyMs, i.status, at];
+  return [i.model, i.inputTokens, i.outputTokens, cacheRead, i.latencyMs, i.status, at, i.cacheWriteTokens ?? null, i.reasoningTokens ?? null, i.timeToFirstTokenMs ?? null];
+}
+function decodeInteraction([model, inputTokens, outputTokens, cacheRead, latencyMs, status, at, cacheWrite = null, reasoning = null, firstToken = null]: Interaction): InteractionContribution {
+  return {
+    model,
+    inputTokens,
+    outputTokens,
+    ...(cacheRead !== null && { cacheReadTokens: cacheRead }),
+    ...(cacheWrite !== null && { cacheWriteTokens: cacheWrite }),
+    ...(reasoning !== null && { reasoningTokens: reasoning }),
+    latencyMs,
+    ...(firstToken !== null && { timeToFirstTokenMs: firstToken }),
+    status,
+    occurredAt: new Date(at),
+  };
 }
 const encodeSource = (s: ContextSource): Source => [s.agentId, s.type, s.status, s.sizeBytes, s.tokenCount, s.createdAt.getTime(), s.updatedAt.getTime()];
 function decodeSource([agentId, type, status, sizeBytes, tokenCount, createdAt, updatedAt]: Source): ContextSource {

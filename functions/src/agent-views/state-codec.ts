@@ -18,12 +18,16 @@ import type { TimeBuckets } from "../metrics/time-buckets";
 
 const VERSION = 3;
 
-type Model = [name: string, count: number, input: number, output: number, cacheRead: number, costFemto: string];
+// Fields added later are appended and optional, so a state stored before them decodes with zeros:
+// no interaction it counted could carry them (the rules and schemas refused unknown fields).
+type Model = [name: string, count: number, input: number, output: number, cacheRead: number, costFemto: string, cacheWrite?: number, reasoning?: number];
 interface Interactions {
   m: Model[];
   e: number;
   l: string;
   h: Histogram;
+  /** Time to first token; absent when empty. */
+  t?: Histogram;
 }
 
 /**
@@ -53,11 +57,36 @@ function decodeHistogram([zero, first, ...counts]: Histogram): LatencyHistogram 
   return histogram;
 }
 
-const encodeModel = (t: ModelTotals): Model => [t.model, t.count, t.inputTokens, t.outputTokens, t.cacheReadTokens, t.costFemto.toString()];
-const decodeModel = ([model, count, inputTokens, outputTokens, cacheReadTokens, cost]: Model): ModelTotals => ({ model, count, inputTokens, outputTokens, cacheReadTokens, costFemto: BigInt(cost) });
+function encodeModel(t: ModelTotals): Model {
+  const cost = t.costFemto.toString();
+  if (t.cacheWriteTokens === 0 && t.reasoningTokens === 0) return [t.model, t.count, t.inputTokens, t.outputTokens, t.cacheReadTokens, cost];
+  return [t.model, t.count, t.inputTokens, t.outputTokens, t.cacheReadTokens, cost, t.cacheWriteTokens, t.reasoningTokens];
+}
+const decodeModel = ([model, count, inputTokens, outputTokens, cacheReadTokens, cost, cacheWriteTokens = 0, reasoningTokens = 0]: Model): ModelTotals => ({
+  model,
+  count,
+  inputTokens,
+  outputTokens,
+  cacheReadTokens,
+  cacheWriteTokens,
+  reasoningTokens,
+  costFemto: BigInt(cost),
+});
 
-const encodeInteractions = (s: InteractionsState): Interactions => ({ m: s.models.map(encodeModel), e: s.errorCount, l: s.latencySumMicros.toString(), h: encodeHistogram(s.latency) });
-const decodeInteractions = (s: Interactions): InteractionsState => ({ models: s.m.map(decodeModel), errorCount: s.e, latencySumMicros: BigInt(s.l), latency: decodeHistogram(s.h) });
+const encodeInteractions = (s: InteractionsState): Interactions => ({
+  m: s.models.map(encodeModel),
+  e: s.errorCount,
+  l: s.latencySumMicros.toString(),
+  h: encodeHistogram(s.latency),
+  ...(Object.keys(s.firstToken).length > 0 && { t: encodeHistogram(s.firstToken) }),
+});
+const decodeInteractions = (s: Interactions): InteractionsState => ({
+  models: s.m.map(decodeModel),
+  errorCount: s.e,
+  latencySumMicros: BigInt(s.l),
+  latency: decodeHistogram(s.h),
+  firstToken: s.t ? decodeHistogram(s.t) : {},
+});
 
 const encodeBuckets = (b: TimeBuckets): Array<[number, Interactions]> => b.buckets.map((x) => [x.startMs, encodeInteractions(x.interactions)]);
 const decodeBuckets = (b: Array<[number, Interactions]>): TimeBuckets => ({ buckets: b.map(([startMs, i]) => ({ startMs, interactions: decodeInteractions(i) })) });

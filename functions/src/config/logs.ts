@@ -18,6 +18,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 // Views and their caches
 export const viewSignatureInvalid = (log: Logger, f: { scope: Scope; id: string; keyId: string | null }) => log.warn("view.signature-invalid", f);
 export const viewRevisionRegressed = (log: Logger, f: { scope: Scope; id: string; version: number; seen: number | null }) => log.warn("view.revision-regressed", f);
+export const viewLayoutOutdated = (log: Logger, f: { scope: Scope; id: string; version: number }) => log.info("view.layout-outdated", f);
 export const viewAccessUnverified = (log: Logger, f: { id: string; keyId: string | null }) => log.warn("view.access-unverified", f);
 export const viewRefreshed = (log: Logger, f: { scope: Scope; id: string; version: number }) => log.info("view.refreshed", f);
 export const viewRefreshRecent = (log: Logger, f: { id: string; recomputedAt: string }) => log.info("view.refresh-recent", f);

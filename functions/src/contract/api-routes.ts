@@ -11,7 +11,7 @@ import { apiKeyPage, createdApiKey, keyUsage, revokedApiKey } from "./schemas/ap
 import { ingestBody, ingestResult } from "./schemas/interactions";
 import { batchGetResponse, metricsResponse } from "./schemas/metrics";
 import { agentPath, batchGetBody, createApiKeyBody, createSessionBody, keyPath, listApiKeysQuery, orgPath, seriesQuery, usageQuery, userPath } from "./schemas/requests";
-import { seriesResponse } from "./schemas/series";
+import { SERIES_CSV_COLUMNS, seriesResponse } from "./schemas/series";
 import { cacheStats, healthReport, sessionCreated } from "./schemas/service";
 import { signingKeys } from "./schemas/signatures";
 
@@ -25,6 +25,8 @@ export interface RouteResponse {
   description: string;
   /** The body's schema; none for an answer without a body (204, 304). */
   body?: z.ZodType;
+  /** Other media types the same answer may come in (negotiated), each a text body described in prose. */
+  alsoAs?: Readonly<Record<string, string>>;
   headers?: readonly ResponseHeader[];
 }
 
@@ -54,7 +56,14 @@ const viewRead = (description: string): ApiRoute["responses"] => ({
 });
 
 const seriesRead: ApiRoute["responses"] = {
-  200: { description: "The signed series.", body: seriesResponse, headers: VIEW_HEADERS },
+  200: {
+    description: "The signed series; with `Accept: text/csv` or `format=csv`, its points as CSV with the same ETag.",
+    body: seriesResponse,
+    alsoAs: {
+      "text/csv": `RFC 4180, a header row of the point's field names (${SERIES_CSV_COLUMNS.join(", ")}; no byModel), one row per point, \`start\` as ISO 8601. Not signed: the ETag names the signed revision it was rendered from.`,
+    },
+    headers: VIEW_HEADERS,
+  },
   304: { description: "`If-None-Match` named the current series' ETag: no body.", headers: VIEW_HEADERS },
 };
 

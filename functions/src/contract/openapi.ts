@@ -77,7 +77,11 @@ function operation(route: ApiRoute): JsonSchema {
     responses[status] = {
       description: answer.description,
       ...(answer.headers?.length ? { headers: Object.fromEntries(answer.headers.map((h) => [h, { $ref: `#/components/headers/${h}` }])) } : {}),
-      ...(answer.body ? { content: { "application/json": { schema: outputSchema(answer.body) } } } : route.path === "/v1/openapi.json" ? { content: { "application/json": { schema: { type: "object" } } } } : {}),
+      ...(answer.body
+        ? { content: { "application/json": { schema: outputSchema(answer.body) }, ...Object.fromEntries(Object.entries(answer.alsoAs ?? {}).map(([type, description]) => [type, { schema: { type: "string", description } }])) } }
+        : route.path === "/v1/openapi.json"
+          ? { content: { "application/json": { schema: { type: "object" } } } }
+          : {}),
     };
   }
   responses["4XX"] = { $ref: "#/components/responses/Error" };

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { documentId } from "../contract/schemas/ids";
-import { interactionMeasures } from "../contract/schemas/interactions";
+import { checkMeasures, interactionMeasures } from "../contract/schemas/interactions";
 import { instant } from "./source-documents";
 
 export const interactionDocumentSchema = z.object({
@@ -15,4 +15,4 @@ export const interactionDocumentSchema = z.object({
   occurredAt: instant,
   /** Set only by the ingestion route, whose transaction already counted the document. */
   ingested: z.literal(true).optional(),
-});
+}).superRefine(checkMeasures);

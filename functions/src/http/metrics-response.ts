@@ -38,16 +38,26 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 /** The body of one view (also the value of each id in a batch read). */
 export const viewBody = (view: ServedView): string => bodyOf(view.entry, view.meta);
 
-/** Answers 200 with the view, or 304 when the client already holds this revision. */
-export function respondWithView(c: Context, view: ServedView) {
+/** Another form of a view's data than the JSON answer (a series as CSV). */
+export interface ViewRendering {
+  contentType: string;
+  render(entry: ViewEntry): string;
+}
+
+/**
+ * Answers 200 with the view (as JSON, or in `rendering`), or 304 when the client already holds this
+ * revision. Every form of a revision carries the revision's ETag, so a client revalidates a CSV download
+ * as it does the JSON; `Vary: Accept` keeps shared caches from handing one form out for the other.
+ */
+export function respondWithView(c: Context, view: ServedView, rendering?: ViewRendering) {
   c.header("ETag", view.entry.etag);
   c.header("Cache-Control", cacheControlOf(VIEW_POLICY));
-  c.header("Vary", "Authorization, Cookie, X-API-Key");
+  c.header("Vary", "Authorization, Cookie, X-API-Key, Accept");
   if (view.meta.cache === "edge") {
     c.header("Age", String(ageSecondsOf(view.meta.ageMs)));
     c.set("storeRequests", 0); // answered from memory: nothing against the user's store budget
   }
   if (matches(requestHeader(c, "if-none-match"), view.entry.etag)) return c.body(null, 304);
-  c.header("Content-Type", "application/json; charset=UTF-8");
-  return c.body(viewBody(view), 200);
+  c.header("Content-Type", rendering ? rendering.contentType : "application/json; charset=UTF-8");
+  return c.body(rendering ? rendering.render(view.entry) : viewBody(view), 200);
 }

@@ -42,7 +42,7 @@ export function emptyAgentState(): AgentState {
  */
 export function countInteraction(registry: ModelRegistry, pricing: Pricing, interaction: InteractionContribution): { registry: ModelRegistry; counted: CountedInteraction } {
   const { registry: next, name } = canonicalModel(registry, interaction.model);
-  const tokens = { inputTokens: interaction.inputTokens, outputTokens: interaction.outputTokens, cacheReadTokens: interaction.cacheReadTokens ?? 0 };
+  const tokens = { inputTokens: interaction.inputTokens, outputTokens: interaction.outputTokens, cacheReadTokens: interaction.cacheReadTokens ?? 0, cacheWriteTokens: interaction.cacheWriteTokens ?? 0 };
   return { registry: next, counted: { ...interaction, model: name, costFemto: costFemtoUsd(pricing, interaction.model, tokens, interaction.occurredAt) } };
 }
 

@@ -36,7 +36,11 @@ export interface TokenTotals {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
+
+/** Totals of an agent with nothing counted yet. */
+export const NO_TOKENS: Readonly<TokenTotals> = Object.freeze({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
 
 /**
  * How far below `Number.MAX_SAFE_INTEGER` a total must stay when a request is accepted: room for the
@@ -46,7 +50,7 @@ export interface TokenTotals {
 export const TOTALS_RESERVE = 2 ** 47;
 
 /** Validates every item against the schema and `totals` (the agent's totals as last seen); never throws. */
-export function sortBatch(agentId: string, items: readonly unknown[], sessionUid: string, now: Date, totals: TokenTotals = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 }): SortedBatch {
+export function sortBatch(agentId: string, items: readonly unknown[], sessionUid: string, now: Date, totals: TokenTotals = NO_TOKENS): SortedBatch {
   const seen = new Set<string>();
   const running = { ...totals };
   const limit = Number.MAX_SAFE_INTEGER - TOTALS_RESERVE;
@@ -68,7 +72,8 @@ export function sortBatch(agentId: string, items: readonly unknown[], sessionUid
       batch.repeated += 1;
       return;
     }
-    const adds: TokenTotals = { inputTokens: fields.inputTokens, outputTokens: fields.outputTokens, cacheReadTokens: fields.cacheReadTokens ?? 0 };
+    // Reasoning is part of the output, so the output total bounds it too.
+    const adds: TokenTotals = { inputTokens: fields.inputTokens, outputTokens: fields.outputTokens, cacheReadTokens: fields.cacheReadTokens ?? 0, cacheWriteTokens: fields.cacheWriteTokens ?? 0 };
     const over = (Object.keys(adds) as Array<keyof TokenTotals>).find((field) => running[field] + adds[field] > limit);
     if (over) {
       batch.rejected.push({ index, reason: `${over}: the agent's total would pass the largest exact integer` });

@@ -5,8 +5,8 @@
  * A view is updated on every create, update (remove old + add new) and delete of an interaction, in
  * whatever order the events arrive, so everything stored is a sum of integers that a remove cancels
  * exactly: per-model counts, token sums and costs, the error count, the latency sum in whole
- * microseconds (rounded per interaction, so the average is exact to 1 µs; BigInt, like the costs) and
- * a latency histogram.
+ * microseconds (rounded per interaction, so the average is exact to 1 µs; BigInt, like the costs), a
+ * latency histogram and a time-to-first-token histogram (over the interactions that report one).
  * The state is canonical, so however it was reached it deep-equals the state recomputed from the
  * same interactions.
  *
@@ -19,8 +19,11 @@
  * in source-metrics, callers pass them in, read from source.
  */
 import { emptyHistogram, histogramOf, histogramQuantile, isEmptyHistogram, mergeHistograms, shiftHistogram, type LatencyHistogram } from "./latency-histogram";
-import { renderByModel, shiftModels, sumModels, type ModelTotals, type ModelUsage } from "./model-breakdown";
+import { renderByModel, shiftModels, sumModels, type ModelTotals } from "./model-breakdown";
 import { femtoToUsd } from "../pricing/pricing";
+import type { InteractionsBlock } from "../contract/schemas/metrics";
+
+export type { InteractionsBlock };
 
 /** An interaction's outcome; every status but `success` counts as an error. */
 export type InteractionStatus = "success" | "error" | "timeout" | "cancelled";
@@ -31,7 +34,10 @@ export interface InteractionContribution {
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  reasoningTokens?: number;
   latencyMs: number;
+  timeToFirstTokenMs?: number;
   status: InteractionStatus;
   occurredAt: Date;
 }
@@ -49,6 +55,8 @@ export interface InteractionsState {
   /** BigInt, so no number of latencies can overflow it. */
   latencySumMicros: bigint;
   latency: LatencyHistogram;
+  /** Times to first token, of the interactions that carry one (same buckets and accuracy as `latency`). */
+  firstToken: LatencyHistogram;
 }
 
 /** The maxima a caller reads from source: the newest `occurredAt` and the largest latency (0 when none). */
@@ -57,35 +65,34 @@ export interface InteractionExtremes {
   maxLatencyMs: number;
 }
 
-/** The `interactions` block of the contract. */
-export interface InteractionsBlock {
-  count: number;
-  errorCount: number;
-  errorRate: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  latencyMs: { avg: number; p50: number; p95: number; p99: number; max: number };
-  byModel: Record<string, ModelUsage>;
-  lastAt: string | null;
+function totalsOf(i: CountedInteraction): ModelTotals {
+  return {
+    model: i.model,
+    count: 1,
+    inputTokens: i.inputTokens,
+    outputTokens: i.outputTokens,
+    cacheReadTokens: i.cacheReadTokens ?? 0,
+    cacheWriteTokens: i.cacheWriteTokens ?? 0,
+    reasoningTokens: i.reasoningTokens ?? 0,
+    costFemto: i.costFemto,
+  };
 }
 
-function totalsOf(i: CountedInteraction): ModelTotals {
-  return { model: i.model, count: 1, inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0, costFemto: i.costFemto };
-}
+/** The histogram with `i`'s time to first token shifted in, when it has one. */
+const shiftFirstToken = (histogram: LatencyHistogram, i: InteractionContribution, sign: 1 | -1): LatencyHistogram =>
+  i.timeToFirstTokenMs === undefined ? histogram : shiftHistogram(histogram, i.timeToFirstTokenMs, sign);
 
 const isError = (i: InteractionContribution): boolean => i.status !== "success";
 const micros = (latencyMs: number): bigint => BigInt(Math.round(latencyMs * 1000));
 
 /** The state of a scope with no interactions. */
 export function emptyInteractionsState(): InteractionsState {
-  return { models: [], errorCount: 0, latencySumMicros: 0n, latency: emptyHistogram() };
+  return { models: [], errorCount: 0, latencySumMicros: 0n, latency: emptyHistogram(), firstToken: emptyHistogram() };
 }
 
 /** True when the state holds nothing at all (not even a pending remove). */
 export function isEmptyInteractionsState(state: InteractionsState): boolean {
-  return state.models.length === 0 && state.errorCount === 0 && state.latencySumMicros === 0n && isEmptyHistogram(state.latency);
+  return state.models.length === 0 && state.errorCount === 0 && state.latencySumMicros === 0n && isEmptyHistogram(state.latency) && isEmptyHistogram(state.firstToken);
 }
 
 function shift(state: InteractionsState, i: CountedInteraction, sign: 1 | -1): InteractionsState {
@@ -94,6 +101,7 @@ function shift(state: InteractionsState, i: CountedInteraction, sign: 1 | -1): I
     errorCount: state.errorCount + (isError(i) ? sign : 0),
     latencySumMicros: state.latencySumMicros + BigInt(sign) * micros(i.latencyMs),
     latency: shiftHistogram(state.latency, i.latencyMs, sign),
+    firstToken: shiftFirstToken(state.firstToken, i, sign),
   };
 }
 
@@ -115,6 +123,7 @@ export function mergeInteractionsStates(a: InteractionsState, b: InteractionsSta
     errorCount: a.errorCount + b.errorCount,
     latencySumMicros: a.latencySumMicros + b.latencySumMicros,
     latency: mergeHistograms(a.latency, b.latency),
+    firstToken: mergeHistograms(a.firstToken, b.firstToken),
   };
 }
 
@@ -131,6 +140,7 @@ export function summarizeInteractions(list: readonly CountedInteraction[]): { st
     errorCount: list.filter(isError).length,
     latencySumMicros: list.reduce((sum, i) => sum + micros(i.latencyMs), 0n),
     latency: histogramOf(list.map((i) => i.latencyMs)),
+    firstToken: histogramOf(list.flatMap((i) => (i.timeToFirstTokenMs === undefined ? [] : [i.timeToFirstTokenMs]))),
   };
   return { state, extremes: { lastAt, maxLatencyMs } };
 }
@@ -144,6 +154,9 @@ export function renderInteractions(state: InteractionsState, extremes: Interacti
   // windows know no maximum (they pass 0, which a non-empty histogram never has as its true max).
   const ceiling = extremes.maxLatencyMs > 0 ? extremes.maxLatencyMs : Number.POSITIVE_INFINITY;
   const quantile = (q: number): number => Math.min(histogramQuantile(state.latency, q) ?? 0, ceiling);
+  const firstTokenCount = Object.values(state.firstToken).reduce((total, n) => total + n, 0);
+  // A time to first token is never above its latency, so the latency ceiling bounds these too.
+  const firstToken = (q: number): number => Math.min(histogramQuantile(state.firstToken, q) ?? 0, ceiling);
   return {
     count,
     errorCount: state.errorCount,
@@ -151,6 +164,8 @@ export function renderInteractions(state: InteractionsState, extremes: Interacti
     inputTokens: sum((t) => t.inputTokens),
     outputTokens: sum((t) => t.outputTokens),
     cacheReadTokens: sum((t) => t.cacheReadTokens),
+    cacheWriteTokens: sum((t) => t.cacheWriteTokens),
+    reasoningTokens: sum((t) => t.reasoningTokens),
     costUsd: femtoToUsd(femto),
     latencyMs: {
       avg: count > 0 ? Math.round(Number(state.latencySumMicros) / count) / 1000 : 0,
@@ -159,6 +174,7 @@ export function renderInteractions(state: InteractionsState, extremes: Interacti
       p99: quantile(0.99),
       max: extremes.maxLatencyMs,
     },
+    timeToFirstTokenMs: { count: firstTokenCount, p50: firstToken(0.5), p95: firstToken(0.95) },
     byModel: renderByModel(state.models),
     lastAt: extremes.lastAt ? extremes.lastAt.toISOString() : null,
   };

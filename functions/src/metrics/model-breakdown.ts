@@ -9,20 +9,23 @@
  * rendering, the 50 most used names are kept (count, then name) and the rest summed into "other";
  * `Object.fromEntries` builds the map, so even a key such as `constructor` is an ordinary property.
  */
-import { femtoToUsd, type TokenCounts } from "../pricing/pricing";
+import { femtoToUsd } from "../pricing/pricing";
+import type { ModelUsage } from "../contract/schemas/metrics";
+
+export type { ModelUsage };
 
 /** What a set of interactions of one model adds up to. */
-export interface ModelTotals extends TokenCounts {
+export interface ModelTotals {
   model: string;
   count: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Part of `outputTokens`. */
+  reasoningTokens: number;
   /** Their exact cost in femto-USD, each interaction priced at the rate in effect when it occurred. */
   costFemto: bigint;
-}
-
-/** One entry of the rendered `byModel` map. */
-export interface ModelUsage {
-  count: number;
-  costUsd: number;
 }
 
 /** The most model names a `byModel` map (and a stored state) holds; the rest fold into `OTHER_MODEL`. */
@@ -40,16 +43,18 @@ function combine(base: ModelTotals, delta: ModelTotals, sign: 1 | -1): ModelTota
     inputTokens: base.inputTokens + sign * delta.inputTokens,
     outputTokens: base.outputTokens + sign * delta.outputTokens,
     cacheReadTokens: base.cacheReadTokens + sign * delta.cacheReadTokens,
+    cacheWriteTokens: base.cacheWriteTokens + sign * delta.cacheWriteTokens,
+    reasoningTokens: base.reasoningTokens + sign * delta.reasoningTokens,
     costFemto: base.costFemto + BigInt(sign) * delta.costFemto,
   };
 }
 
 function zero(model: string): ModelTotals {
-  return { model, count: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costFemto: 0n };
+  return { model, count: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costFemto: 0n };
 }
 
 function isZero(t: ModelTotals): boolean {
-  return t.count === 0 && t.inputTokens === 0 && t.outputTokens === 0 && t.cacheReadTokens === 0 && t.costFemto === 0n;
+  return t.count === 0 && t.inputTokens === 0 && t.outputTokens === 0 && t.cacheReadTokens === 0 && t.cacheWriteTokens === 0 && t.reasoningTokens === 0 && t.costFemto === 0n;
 }
 
 /** Position of `model` in the sorted list, or where it would be inserted. */
@@ -90,9 +95,16 @@ export function isNameable(model: string): boolean {
   return model.length > 0 && model.length <= 500 && !/^__[\s\S]*__$/.test(model) && model !== OTHER_MODEL;
 }
 
+/** One `byModel` entry: the sums of the totals of one or more models. */
+function usageOf(totals: readonly ModelTotals[]): ModelUsage {
+  const sum = (pick: (t: ModelTotals) => number) => totals.reduce((total, t) => total + pick(t), 0);
+  const femto = totals.reduce((total, t) => total + t.costFemto, 0n);
+  return { count: sum((t) => t.count), inputTokens: sum((t) => t.inputTokens), outputTokens: sum((t) => t.outputTokens), costUsd: femtoToUsd(femto) };
+}
+
 /**
- * The contract's `byModel`: the 50 most used models by count (ties by name), each with its cost,
- * and every other model summed into "other" (absent when nothing is folded).
+ * The contract's `byModel`: the 50 most used models by count (ties by name), each with its calls,
+ * tokens and cost, and every other model summed into "other" (absent when nothing is folded).
  */
 export function renderByModel(models: readonly ModelTotals[]): Record<string, ModelUsage> {
   const kept = models
@@ -100,12 +112,8 @@ export function renderByModel(models: readonly ModelTotals[]): Record<string, Mo
     .sort((a, b) => b.count - a.count || compareNames(a.model, b.model))
     .slice(0, BY_MODEL_LIMIT);
   const keptNames = new Set(kept.map((t) => t.model));
-  const entries: Array<[string, ModelUsage]> = kept.map((t) => [t.model, { count: t.count, costUsd: femtoToUsd(t.costFemto) }]);
+  const entries: Array<[string, ModelUsage]> = kept.map((t) => [t.model, usageOf([t])]);
   const folded = models.filter((t) => !keptNames.has(t.model));
-  if (folded.length > 0) {
-    const count = folded.reduce((sum, t) => sum + t.count, 0);
-    const femto = folded.reduce((sum, t) => sum + t.costFemto, 0n);
-    entries.push([OTHER_MODEL, { count, costUsd: femtoToUsd(femto) }]);
-  }
+  if (folded.length > 0) entries.push([OTHER_MODEL, usageOf(folded)]);
   return Object.fromEntries(entries);
 }

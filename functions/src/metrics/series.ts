@@ -9,22 +9,10 @@
  * bounds, or a range ending more than one bucket ahead of now, is refused with a reason.
  */
 import { renderInteractions } from "./interaction-metrics";
-import type { ModelUsage } from "./model-breakdown";
 import { bucketStart, GRAIN_MS, oldestReachable, stateBetween, type Grain, type TimeBuckets } from "./time-buckets";
+import type { SeriesPoint } from "../contract/schemas/series";
 
-export interface SeriesPoint {
-  start: string;
-  count: number;
-  errorCount: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  costUsd: number;
-  p50LatencyMs: number;
-  p95LatencyMs: number;
-  /** Daily points only (hourly buckets keep no model split): the same cap as the metrics' `byModel`. */
-  byModel?: Record<string, ModelUsage>;
-}
+export type { SeriesPoint };
 
 export interface SeriesRange {
   granularity: Grain;
@@ -63,9 +51,13 @@ export function renderSeries(buckets: TimeBuckets, range: SeriesRange): SeriesPo
       inputTokens: block.inputTokens,
       outputTokens: block.outputTokens,
       cacheReadTokens: block.cacheReadTokens,
+      cacheWriteTokens: block.cacheWriteTokens,
+      reasoningTokens: block.reasoningTokens,
       costUsd: block.costUsd,
       p50LatencyMs: block.latencyMs.p50,
       p95LatencyMs: block.latencyMs.p95,
+      p50TimeToFirstTokenMs: block.timeToFirstTokenMs.p50,
+      // Daily points only (hourly buckets keep no model split): the same cap as the metrics' `byModel`.
       ...(range.granularity === "day" && { byModel: block.byModel }),
     });
   }

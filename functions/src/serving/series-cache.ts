@@ -30,6 +30,7 @@ import { ENTRY_OVERHEAD_BYTES, VIEW_POLICY } from "../cache/cache-policy";
 import type { FreshnessPolicy } from "../contract/freshness";
 import type { Scope } from "../metrics/metrics-view";
 import { renderSeries, type SeriesRange } from "../metrics/series";
+import { NO_TOKENS } from "../metrics/interaction-batch";
 import type { Keyring } from "../signing/signing";
 import type { ReadableViews } from "../directory/readable-agents-query";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../rollups/rollup-store";
@@ -65,7 +66,6 @@ export interface SeriesCache {
   stats(): LayerStats;
 }
 
-const NO_TOKENS = Object.freeze({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 });
 /** Series take less room than views in all but the busiest agents; the edge keeps up to 16 MiB of them. */
 const SERIES_CACHE_MAX_BYTES = 16 * 1024 * 1024;
 /** Scopes and ids whose last loaded state this instance keeps for `freshMs` (a state is a few KB to a few hundred). */

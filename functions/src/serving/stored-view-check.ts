@@ -2,8 +2,10 @@
  * @module stored-view-check
  * The one check an edge cache makes before it serves a stored view, or renders a series from one:
  * authentic for the scope and id asked for (`isAuthentic`), and not older than a revision this
- * instance has already seen (`RevisionFloor`). A view that fails is logged (`view.signature-invalid`
- * or `view.revision-regressed`) and the caller rebuilds it from source; one that passes raises the floor.
+ * instance has already seen (`RevisionFloor`), and of the layout the contract serves now (a view written
+ * before a field was added lacks it: `view.layout-outdated`, rebuilt once, which is how views gain new
+ * fields with no migration). A view that fails is logged (`view.signature-invalid` or
+ * `view.revision-regressed`) and the caller rebuilds it from source; one that passes raises the floor.
  */
 import type { Logger } from "../config/logger";
 import { isAuthentic, type Scope } from "../metrics/metrics-view";
@@ -11,6 +13,7 @@ import type { Keyring } from "../signing/signing";
 import type { StoredView } from "../agent-views/stored-view";
 import type { RevisionFloor } from "../cache/revision-floor";
 import * as logs from "../config/logs";
+import { metricsData } from "../contract/schemas/metrics";
 
 export interface StoredViewCheck {
   /** True when `stored` may be served as the view of `scope`/`id`; false (and logged) otherwise. */
@@ -28,6 +31,10 @@ export function storedViewCheck({ keyring, log, revisions }: { keyring: Keyring;
         return false;
       }
       const { version } = stored.sealed.data;
+      if (!metricsData.safeParse(stored.sealed.data).success) {
+        logs.viewLayoutOutdated(log, { scope, id, version });
+        return false;
+      }
       if (!revisions.admits(scope, id, version)) {
         logs.viewRevisionRegressed(log, { scope, id, version, seen: revisions.highest(scope, id) ?? null });
         return false;

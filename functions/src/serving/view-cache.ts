@@ -29,7 +29,7 @@ import type { Keyring } from "../signing/signing";
 import type { AgentViewReader } from "../agent-views/agent-view-reader";
 import type { ReadableViews } from "../directory/readable-agents-query";
 import { ROLLUP_MAX_LAG_MS, type RollupScope } from "../rollups/rollup-store";
-import type { TokenTotals } from "../metrics/interaction-batch";
+import { NO_TOKENS, type TokenTotals } from "../metrics/interaction-batch";
 import type { ComputedView } from "../agent-views/agent-fold";
 import type { StoredView } from "../agent-views/stored-view";
 import { batchLoader } from "../cache/batch-loader";
@@ -175,7 +175,7 @@ export function viewCache(source: ViewSource, options: ViewCacheOptions): ViewCa
       if (held) return held.tokens;
       // null: an agent remembered as absent; its request is refused before it gets here.
       const stored = await readAgent(id);
-      return stored && isAuthentic(stored.sealed, options.keyring, "agent", id) ? viewEntryOf(stored.sealed, "store").tokens : { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0 };
+      return stored && isAuthentic(stored.sealed, options.keyring, "agent", id) ? viewEntryOf(stored.sealed, "store").tokens : NO_TOKENS;
     },
     stats: () => edge.stats(),
   };

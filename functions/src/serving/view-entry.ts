@@ -47,8 +47,8 @@ function etagOf(sealed: SealedView): string {
 export function viewEntryOf(sealed: SealedView, origin: ViewOrigin, access: AgentOwnership | null = null): ViewEntry {
   const payload = JSON.stringify({ data: sealed.data, signature: sealed.signature }).slice(0, -1);
   const owned = access ? Object.freeze({ ownerId: access.ownerId, orgId: access.orgId }) : null;
-  const { inputTokens, outputTokens, cacheReadTokens } = sealed.data.interactions;
-  const tokens = Object.freeze({ inputTokens, outputTokens, cacheReadTokens });
+  const { inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens } = sealed.data.interactions;
+  const tokens = Object.freeze({ inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens });
   return Object.freeze({ scope: sealed.data.scope, id: sealed.data.id, etag: etagOf(sealed), origin, payload, access: owned, tokens });
 }
 

@@ -49,9 +49,33 @@ test("an item that would take a token total past the largest exact integer is re
   const { sortBatch, TOTALS_RESERVE } = await import("../../../functions/src/metrics/interaction-batch");
   const item = (id: string, inputTokens: number) => ({ id, model: "gpt-4o", inputTokens, outputTokens: 1, latencyMs: 5, status: "success", occurredAt: "2026-11-23T09:59:00Z" });
   const limit = Number.MAX_SAFE_INTEGER - TOTALS_RESERVE;
-  const totals = { inputTokens: limit - 150, outputTokens: 0, cacheReadTokens: 0 };
+  const totals = { inputTokens: limit - 150, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   const batch = sortBatch("agent-1", [item("a", 100), item("b", 100), item("c", 50)], "alice", new Date("2026-11-23T10:00:00Z"), totals);
   assert.deepEqual(batch.accepted.map((a) => a.index), [0, 2], "the first fits, the second would pass the limit, the third fits after it");
   assert.deepEqual(batch.rejected, [{ index: 1, reason: "inputTokens: the agent's total would pass the largest exact integer" }]);
   assert.equal(sortBatch("agent-1", [item("d", 1_000_000_001)], "alice", new Date("2026-11-23T10:00:00Z")).rejected.length, 1, "a billion tokens is the most one call may claim");
+});
+
+test("an item whose reasoning is above its output, or whose first token comes after its last, is rejected with its reason; the new fields pass through", async () => {
+  const { sortBatch } = await import("../../../functions/src/metrics/interaction-batch");
+  const item = (id: string, fields: object) => ({ id, model: "claude-sonnet-4-5", inputTokens: 10, outputTokens: 100, latencyMs: 900, status: "success", occurredAt: "2026-11-23T09:59:00Z", ...fields });
+  const batch = sortBatch(
+    "agent-1",
+    [
+      item("ok", { cacheWriteTokens: 2000, reasoningTokens: 100, timeToFirstTokenMs: 900 }),
+      item("reasoning", { reasoningTokens: 101 }),
+      item("first-token", { timeToFirstTokenMs: 900.5 }),
+      item("negative", { cacheWriteTokens: -1 }),
+    ],
+    "alice",
+    new Date("2026-11-23T10:00:00Z"),
+  );
+  assert.deepEqual(batch.rejected, [
+    { index: 1, reason: "reasoningTokens: must not be above outputTokens (reasoning is part of the output)" },
+    { index: 2, reason: "timeToFirstTokenMs: must not be above latencyMs" },
+    { index: 3, reason: "cacheWriteTokens: Too small: expected number to be >=0" },
+  ]);
+  assert.deepEqual(batch.accepted.map((a) => a.interaction), [
+    { model: "claude-sonnet-4-5", inputTokens: 10, outputTokens: 100, cacheWriteTokens: 2000, reasoningTokens: 100, latencyMs: 900, timeToFirstTokenMs: 900, status: "success", occurredAt: new Date("2026-11-23T09:59:00Z") },
+  ]);
 });

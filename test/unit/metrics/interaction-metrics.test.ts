@@ -20,20 +20,21 @@ const ODD_NAMES = ["__proto__", "constructor", "toString", "a.b", "x/y", "other"
 const MODELS = [...ODD_NAMES, "gpt-4o", "gpt-4o-mini", ...Array.from({ length: 60 }, (_, i) => `model-${i}`)];
 const STATUSES: InteractionStatus[] = ["success", "success", "success", "error", "timeout", "cancelled"];
 const pricing = pricingFromConfig(
-  pricingConfigSchema.parse({ models: { "a.b": { inputPerMTok: 0.25, outputPerMTok: 1.25 }, "model-3": { inputPerMTok: 0.05, outputPerMTok: 0.2, cacheReadPerMTok: 0.01 } } }),
+  pricingConfigSchema.parse({ models: { "a.b": { inputPerMTok: 0.25, outputPerMTok: 1.25 }, "model-3": { inputPerMTok: 0.05, outputPerMTok: 0.2, cacheReadPerMTok: 0.01, cacheWritePerMTok: 0.0625 } } }),
 );
-/** The USD per million tokens that `pricing` applies, written out independently as an oracle. */
-function rateOf(model: string): [number, number, number] {
-  if (model === "a.b") return [0.25, 1.25, 0.25];
-  if (model === "model-3") return [0.05, 0.2, 0.01];
-  if (model === "gpt-4o") return [2.5, 10, 1.25];
-  if (model === "gpt-4o-mini") return [0.15, 0.6, 0.075];
-  return [3, 15, 0.3];
+/** The USD per million tokens (input, output, cache read, cache write) that `pricing` applies, written out independently as an oracle. */
+function rateOf(model: string): [number, number, number, number] {
+  if (model === "a.b") return [0.25, 1.25, 0.25, 0.25];
+  if (model === "model-3") return [0.05, 0.2, 0.01, 0.0625];
+  if (model === "gpt-4o") return [2.5, 10, 1.25, 2.5];
+  if (model === "gpt-4o-mini") return [0.15, 0.6, 0.075, 0.15];
+  return [3, 15, 0.3, 3];
 }
 
 /** An interaction as a state counts it, under its own name, priced with `pricing`. */
 function counted(i: InteractionContribution): CountedInteraction {
-  return { ...i, costFemto: costFemtoUsd(pricing, i.model, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0 }, i.occurredAt) };
+  const tokens = { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0, cacheWriteTokens: i.cacheWriteTokens ?? 0 };
+  return { ...i, costFemto: costFemtoUsd(pricing, i.model, tokens, i.occurredAt) };
 }
 
 function interaction(model: string, overrides: Partial<InteractionContribution> = {}): CountedInteraction {
@@ -42,11 +43,15 @@ function interaction(model: string, overrides: Partial<InteractionContribution> 
 
 function randomInteraction(rand: () => number): CountedInteraction {
   const latencyMs = rand() < 0.05 ? 0 : Math.exp(Math.log(5) + rand() * Math.log(20_000));
+  const outputTokens = Math.floor(rand() * 20_000);
   return counted({
     model: MODELS[Math.floor(rand() ** 1.3 * MODELS.length)], // skewed, so counts differ
     inputTokens: Math.floor(rand() * 200_000),
-    outputTokens: Math.floor(rand() * 20_000),
+    outputTokens,
     ...(rand() < 0.7 ? { cacheReadTokens: Math.floor(rand() * 50_000) } : {}),
+    ...(rand() < 0.4 ? { cacheWriteTokens: Math.floor(rand() * 50_000) } : {}),
+    ...(rand() < 0.5 ? { reasoningTokens: Math.floor(rand() * outputTokens) } : {}),
+    ...(rand() < 0.6 ? { timeToFirstTokenMs: latencyMs * rand() } : {}),
     latencyMs,
     status: STATUSES[Math.floor(rand() * STATUSES.length)],
     occurredAt: new Date(1_767_000_000_000 + Math.floor(rand() * 1e9)),
@@ -91,9 +96,11 @@ test("deltas applied once each in any order equal a full recompute (random histo
     assert.equal(block.errorCount, list.filter((i) => i.status !== "success").length, `seed ${seed}`);
     assert.equal(block.inputTokens, list.reduce((s, i) => s + i.inputTokens, 0), `seed ${seed}`);
     assert.equal(block.cacheReadTokens, list.reduce((s, i) => s + (i.cacheReadTokens ?? 0), 0), `seed ${seed}`);
+    assert.equal(block.cacheWriteTokens, list.reduce((s, i) => s + (i.cacheWriteTokens ?? 0), 0), `seed ${seed}`);
+    assert.equal(block.reasoningTokens, list.reduce((s, i) => s + (i.reasoningTokens ?? 0), 0), `seed ${seed}`);
     const cost = list.reduce((s, i) => {
-      const [inRate, outRate, cacheRate] = rateOf(i.model);
-      return s + (i.inputTokens * inRate + i.outputTokens * outRate + (i.cacheReadTokens ?? 0) * cacheRate) / 1e6;
+      const [inRate, outRate, readRate, writeRate] = rateOf(i.model);
+      return s + (i.inputTokens * inRate + i.outputTokens * outRate + (i.cacheReadTokens ?? 0) * readRate + (i.cacheWriteTokens ?? 0) * writeRate) / 1e6;
     }, 0);
     assert.ok(Math.abs(block.costUsd - cost) <= 5e-7 + 1e-12 * cost, `seed ${seed}: cost ${block.costUsd} vs ${cost}`);
     if (list.length > 0) {
@@ -105,6 +112,12 @@ test("deltas applied once each in any order equal a full recompute (random histo
       }
       assert.ok(Math.abs(block.latencyMs.avg - latencies.reduce((a, b) => a + b, 0) / list.length) <= 0.001, `seed ${seed}: avg`);
     }
+    const firstTokens = list.flatMap((i) => (i.timeToFirstTokenMs === undefined ? [] : [i.timeToFirstTokenMs]));
+    assert.equal(block.timeToFirstTokenMs.count, firstTokens.length, `seed ${seed}: interactions with a time to first token`);
+    for (const [q, got] of firstTokens.length > 0 ? ([[0.5, block.timeToFirstTokenMs.p50], [0.95, block.timeToFirstTokenMs.p95]] as const) : []) {
+      const exact = nearestRank(firstTokens, q);
+      assert.ok(exact === 0 ? got === 0 : Math.abs(got - exact) / exact <= 0.02, `seed ${seed}: TTFT p${q * 100} ${got} vs ${exact}`);
+    }
     // byModel: the top 50 field-safe names by count (ties by name), the rest in "other".
     const counts = new Map<string, number>();
     for (const i of list) counts.set(i.model, (counts.get(i.model) ?? 0) + 1);
@@ -114,6 +127,8 @@ test("deltas applied once each in any order equal a full recompute (random histo
     const names = Object.keys(block.byModel).filter((k) => k !== "other");
     assert.deepEqual(names.sort(), [...top].sort(), `seed ${seed}: byModel names`);
     assert.equal(Object.values(block.byModel).reduce((s, u) => s + u.count, 0), list.length, `seed ${seed}: byModel total`);
+    assert.equal(Object.values(block.byModel).reduce((s, u) => s + u.inputTokens, 0), block.inputTokens, `seed ${seed}: byModel input tokens`);
+    assert.equal(Object.values(block.byModel).reduce((s, u) => s + u.outputTokens, 0), block.outputTokens, `seed ${seed}: byModel output tokens`);
     if (eligible.length > 50) seedsWithOther++;
   }
   assert.ok(seedsWithOther >= 40, `only ${seedsWithOther} seeds exercised the 50-name cap`);
@@ -128,8 +143,8 @@ test("errorRate counts every status but success as an error, and an empty scope 
   assert.equal(block.lastAt, "2026-01-01T00:00:00.000Z");
   const empty = renderInteractions(emptyInteractionsState(), { lastAt: null, maxLatencyMs: 0 });
   assert.deepEqual(empty, {
-    count: 0, errorCount: 0, errorRate: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, costUsd: 0,
-    latencyMs: { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 }, byModel: {}, lastAt: null,
+    count: 0, errorCount: 0, errorRate: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd: 0,
+    latencyMs: { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 }, timeToFirstTokenMs: { count: 0, p50: 0, p95: 0 }, byModel: {}, lastAt: null,
   });
 });
 

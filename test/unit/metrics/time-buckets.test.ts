@@ -26,7 +26,7 @@ const ago = (ms: number) => new Date(now.getTime() - ms);
 function at(occurredAt: Date, overrides: Partial<InteractionContribution> = {}): CountedInteraction {
   // 1e6 input tokens of gpt-4o-mini: 0.15 USD each, so costs are easy to read.
   const i: InteractionContribution = { model: "gpt-4o-mini", inputTokens: 1_000_000, outputTokens: 0, latencyMs: 1000, status: "success", occurredAt, ...overrides };
-  return { ...i, costFemto: costFemtoUsd(pricing, i.model, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0 }, occurredAt) };
+  return { ...i, costFemto: costFemtoUsd(pricing, i.model, { inputTokens: i.inputTokens, outputTokens: i.outputTokens, cacheReadTokens: i.cacheReadTokens ?? 0, cacheWriteTokens: i.cacheWriteTokens ?? 0 }, occurredAt) };
 }
 
 function build(list: CountedInteraction[], when = now, grain: "hour" | "day" = "hour"): TimeBuckets {
@@ -141,19 +141,26 @@ test("windows roll at the next hour while any bucket is within 7 days, and never
 });
 
 test("series: one point per bucket, ascending, zeros where nothing happened, each point exact", () => {
-  const list = [at(ago(10 * MINUTE), { latencyMs: 200 }), at(ago(50 * MINUTE), { status: "error", latencyMs: 300 }), at(ago(3 * HOUR), { model: "gpt-4o", outputTokens: 10 })];
+  const list = [
+    at(ago(10 * MINUTE), { latencyMs: 200, timeToFirstTokenMs: 80, cacheWriteTokens: 1000, reasoningTokens: 0 }),
+    at(ago(50 * MINUTE), { status: "error", latencyMs: 300 }),
+    at(ago(3 * HOUR), { model: "gpt-4o", outputTokens: 10, reasoningTokens: 7 }),
+  ];
   const found = seriesRange("hour", undefined, undefined, now);
   assert.ok("range" in found);
   const points = renderSeries(build(list), found.range);
   assert.equal(points.length, 24);
   assert.deepEqual(points.map((p) => p.start).slice(-4), ["2026-03-10T09:00:00.000Z", "2026-03-10T10:00:00.000Z", "2026-03-10T11:00:00.000Z", "2026-03-10T12:00:00.000Z"]);
   const [nine, , eleven, twelve] = points.slice(-4);
-  assert.deepEqual({ count: twelve.count, errorCount: twelve.errorCount, costUsd: twelve.costUsd }, { count: 1, errorCount: 0, costUsd: 0.15 });
+  assert.deepEqual({ count: twelve.count, errorCount: twelve.errorCount, costUsd: twelve.costUsd }, { count: 1, errorCount: 0, costUsd: 0.15015 }, "1,000 cache-write tokens at gpt-4o-mini's input rate on top");
   assert.deepEqual({ count: eleven.count, errorCount: eleven.errorCount }, { count: 1, errorCount: 1 });
   assert.equal(nine.count, 1);
   assert.equal(nine.costUsd, 2.5001, "priced at gpt-4o's rate: 1e6 input and 10 output tokens");
   assert.equal(nine.byModel, undefined, "hourly points have no model split");
   assert.ok(Math.abs(eleven.p95LatencyMs - 300) / 300 <= 0.02 && Math.abs(twelve.p50LatencyMs - 200) / 200 <= 0.02);
+  assert.deepEqual([twelve.cacheWriteTokens, nine.reasoningTokens], [1000, 7]);
+  assert.ok(Math.abs(twelve.p50TimeToFirstTokenMs - 80) / 80 <= 0.02, "the hour's time to first token");
+  assert.equal(eleven.p50TimeToFirstTokenMs, 0, "an hour whose calls report none has 0");
   assert.ok(points.slice(0, -4).every((p) => p.count === 0 && p.costUsd === 0 && p.p95LatencyMs === 0));
   const days = seriesRange("day", undefined, undefined, now);
   assert.ok("range" in days);
@@ -161,7 +168,7 @@ test("series: one point per bucket, ascending, zeros where nothing happened, eac
   assert.equal(daily.length, 30);
   assert.equal(daily[29].start, "2026-03-10T00:00:00.000Z");
   assert.equal(daily[29].count, 3);
-  assert.deepEqual(daily[29].byModel, { "gpt-4o-mini": { count: 2, costUsd: 0.3 }, "gpt-4o": { count: 1, costUsd: 2.5001 } });
+  assert.deepEqual(daily[29].byModel, { "gpt-4o-mini": { count: 2, inputTokens: 2_000_000, outputTokens: 0, costUsd: 0.30015 }, "gpt-4o": { count: 1, inputTokens: 1_000_000, outputTokens: 10, costUsd: 2.5001 } });
   assert.deepEqual(daily[0].byModel, {});
 });
 

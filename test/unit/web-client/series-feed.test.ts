@@ -26,9 +26,12 @@ function seriesOf(ref: SeriesRef, counts: number[]): SeriesData {
     inputTokens: count * 10,
     outputTokens: count,
     cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
     costUsd: count / 1000,
     p50LatencyMs: 100,
     p95LatencyMs: 200,
+    p50TimeToFirstTokenMs: 40,
   }));
   return { scope: ref.scope, id: ref.id, granularity: ref.granularity, from: points[0].start, to: new Date(start + counts.length * step).toISOString(), points };
 }

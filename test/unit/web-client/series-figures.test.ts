@@ -16,9 +16,12 @@ const point = (start: string, count: number, byModel?: SeriesPoint["byModel"]): 
   inputTokens: count * 100,
   outputTokens: count * 10,
   cacheReadTokens: count,
+  cacheWriteTokens: 2 * count,
+  reasoningTokens: count,
   costUsd: count * 0.001,
   p50LatencyMs: 100 * count,
   p95LatencyMs: 200 * count,
+  p50TimeToFirstTokenMs: 20 * count,
   ...(byModel && { byModel }),
 });
 
@@ -43,8 +46,8 @@ describe("seriesFigures", () => {
   });
 
   it("daily points get cost by model, the costliest kept apart and the rest summed into other", () => {
-    const models = Object.fromEntries(Array.from({ length: MODELS_SHOWN + 2 }, (_, i) => [`m${i}`, { count: 1, costUsd: (i + 1) / 100 }]));
-    models.other = { count: 1, costUsd: 0.5 };
+    const models = Object.fromEntries(Array.from({ length: MODELS_SHOWN + 2 }, (_, i) => [`m${i}`, { count: 1, inputTokens: 10, outputTokens: 1, costUsd: (i + 1) / 100 }]));
+    models.other = { count: 1, inputTokens: 10, outputTokens: 1, costUsd: 0.5 };
     const data = series("day", [point("2026-01-01T00:00:00Z", 1, models), point("2026-01-02T00:00:00Z", 0, {})]);
     const figure = seriesFigures(data).find((f) => f.id === "models")!;
     const labels = figure.columns.map((c) => c.label);

@@ -26,9 +26,30 @@ export const interactionMeasures = {
   inputTokens: tokenCount,
   outputTokens: tokenCount,
   cacheReadTokens: tokenCount.optional(),
+  cacheWriteTokens: tokenCount.optional(),
+  reasoningTokens: tokenCount.optional().meta({ description: "The part of outputTokens spent reasoning (never above it)." }),
   latencyMs,
+  timeToFirstTokenMs: latencyMs.optional().meta({ description: "From the request to the first streamed token (never above latencyMs)." }),
   status: z.enum(INTERACTION_STATUSES),
 };
+
+/** The measures as parsed (the optional fields as the schema types them). */
+interface Measures {
+  outputTokens: number;
+  reasoningTokens?: number;
+  latencyMs: number;
+  timeToFirstTokenMs?: number;
+}
+
+/**
+ * The checks between fields: reasoning is part of the output, and the first token comes before the
+ * last. The same two lines are in firestore.rules' `validInteraction`, so a document either path
+ * admits is one the views count.
+ */
+export function checkMeasures(m: Measures, ctx: z.RefinementCtx): void {
+  if (m.reasoningTokens !== undefined && m.reasoningTokens > m.outputTokens) ctx.addIssue({ code: "custom", path: ["reasoningTokens"], message: "must not be above outputTokens (reasoning is part of the output)" });
+  if (m.timeToFirstTokenMs !== undefined && m.timeToFirstTokenMs > m.latencyMs) ctx.addIssue({ code: "custom", path: ["timeToFirstTokenMs"], message: "must not be above latencyMs" });
+}
 
 /** One item of an ingest: the `agent_interactions` fields but `agentId` (the route's), with a client `id`. */
 export const interactionItemSchema = z
@@ -39,6 +60,7 @@ export const interactionItemSchema = z
     // An offset can carry a valid text past Firestore's range ("0001-01-01T00:30:00+01:00" is year 0 in UTC).
     occurredAt: z.iso.datetime({ offset: true }).refine((text) => isStorableTime(Date.parse(text)), "is outside the times Firestore can store (0001-01-01 to 9999-12-31 UTC)"),
   })
+  .superRefine(checkMeasures)
   .meta({ id: "InteractionItem" });
 export type InteractionItem = z.infer<typeof interactionItemSchema>;
 

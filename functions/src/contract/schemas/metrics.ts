@@ -25,7 +25,8 @@ export const sourcesBlock = z
   })
   .meta({ id: "SourcesBlock" });
 
-export const modelUsage = z.strictObject({ count, costUsd: usd }).meta({ id: "ModelUsage" });
+export const modelUsage = z.strictObject({ count, inputTokens: count, outputTokens: count, costUsd: usd }).meta({ id: "ModelUsage" });
+export type ModelUsage = z.infer<typeof modelUsage>;
 
 export const interactionsBlock = z
   .strictObject({
@@ -35,8 +36,11 @@ export const interactionsBlock = z
     inputTokens: count,
     outputTokens: count,
     cacheReadTokens: count,
+    cacheWriteTokens: count,
+    reasoningTokens: count.meta({ description: "The part of outputTokens spent reasoning." }),
     costUsd: usd,
     latencyMs: z.strictObject({ avg: millis, p50: millis, p95: millis, p99: millis, max: millis }),
+    timeToFirstTokenMs: z.strictObject({ count, p50: millis, p95: millis }).meta({ description: "Over the interactions that report a time to first token (count of them); zeros when none do." }),
     byModel: z.record(z.string(), modelUsage).meta({ description: 'At most 50 model names; the rest are summed under "other".' }),
     lastAt: instant.nullable(),
   })

@@ -61,4 +61,5 @@ export const seriesQuery = z.strictObject({
   granularity: z.enum(["hour", "day"]).default("hour"),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  format: z.enum(["json", "csv"]).optional().meta({ description: "`csv` answers the points as CSV (as `Accept: text/csv` does); JSON is the default." }),
 });

@@ -20,13 +20,32 @@ export const seriesPoint = z
     inputTokens: count,
     outputTokens: count,
     cacheReadTokens: count,
+    cacheWriteTokens: count,
+    reasoningTokens: count,
     costUsd: z.number().nonnegative(),
     p50LatencyMs: millis,
     p95LatencyMs: millis,
+    p50TimeToFirstTokenMs: millis.meta({ description: "Over the bucket's interactions that report one; 0 when none does." }),
     byModel: z.record(z.string(), modelUsage).optional().meta({ description: 'Daily points only: calls and cost per model (at most 50 names, the rest in "other").' }),
   })
   .meta({ id: "SeriesPoint" });
 export type SeriesPoint = z.infer<typeof seriesPoint>;
+
+/** The columns of a series as CSV: the point's fields in order, but `byModel` (a map, no column). */
+export const SERIES_CSV_COLUMNS = [
+  "start",
+  "count",
+  "errorCount",
+  "inputTokens",
+  "outputTokens",
+  "cacheReadTokens",
+  "cacheWriteTokens",
+  "reasoningTokens",
+  "costUsd",
+  "p50LatencyMs",
+  "p95LatencyMs",
+  "p50TimeToFirstTokenMs",
+] as const satisfies ReadonlyArray<Exclude<keyof SeriesPoint, "byModel">>;
 
 export const seriesData = z
   .strictObject({

@@ -4,6 +4,7 @@
  * `GET /v1/orgs/{orgId}/metrics/series`: hourly or daily points rendered from the stored state
  * (serving/series-cache), with the same authentication, permissions, access rules, ETag and caching as
  * the metrics reads of the same scope. A range the series cannot serve is a 400 naming the parameter.
+ * `format=csv` or `Accept: text/csv` answers the same points as CSV (metrics/series-csv), same ETag.
  */
 import { Hono, type Context } from "hono";
 import { canReadAgent, canReadOrg, canReadUser } from "../../directory/access-policy";
@@ -12,11 +13,15 @@ import type { ViewEntry } from "../../serving/view-entry";
 import { readableIds } from "../agent-view-access";
 import type { Scope } from "../../metrics/metrics-view";
 import { seriesRange, type SeriesRange } from "../../metrics/series";
+import { CSV_MEDIA_TYPE, seriesCsv } from "../../metrics/series-csv";
+import type { SeriesData } from "../../contract/schemas/series";
+import { seriesFormatOf } from "../series-format";
+import { requestHeader } from "../request-headers";
 import { agentPath, orgPath, seriesQuery, userPath } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { requireApiKey, requireSession } from "../auth/require-auth";
 import { ApiError } from "../errors";
-import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
+import { readOptionsOf, respondWithView, servedView, type ServedView, type ViewRendering } from "../metrics-response";
 import { pathParams, queryParams } from "../request-body";
 
 /** The range the query asks for, or a 400. */
@@ -27,10 +32,32 @@ function rangeOf(c: Context, deps: ApiDeps): SeriesRange {
   return found.range;
 }
 
+/** CSV of each served series entry, made once per entry (entries are immutable, one per signed revision and range). */
+const csvOfEntry = new WeakMap<ViewEntry, string>();
+const CSV: ViewRendering = {
+  contentType: CSV_MEDIA_TYPE,
+  render(entry) {
+    let text = csvOfEntry.get(entry);
+    if (text === undefined) {
+      // The entry holds `{"data":…,"signature":…` without its closing brace (view-entry).
+      const { data } = JSON.parse(`${entry.payload}}`) as { data: SeriesData };
+      text = seriesCsv(data.points);
+      csvOfEntry.set(entry, text);
+    }
+    return text;
+  },
+};
+
+/** Answers with the series in the form the request asks for. */
+function respondWithSeries(c: Context, view: ServedView) {
+  const format = seriesFormatOf(queryParams(c, seriesQuery).format, requestHeader(c, "accept"));
+  return respondWithView(c, view, format === "csv" ? CSV : undefined);
+}
+
 async function serveSeries(c: Context, deps: ApiDeps, scope: Exclude<Scope, "agent">, id: string) {
   const served = await deps.series.get(scope, id, rangeOf(c, deps), readOptionsOf(c));
   if (!served) throw new Error(`no ${scope} series of ${id}`);
-  return respondWithView(c, servedView(served));
+  return respondWithSeries(c, servedView(served));
 }
 
 export function agentSeriesRoutes(deps: ApiDeps) {
@@ -49,7 +76,7 @@ export function agentSeriesRoutes(deps: ApiDeps) {
     const served = loaded.series ?? (await deps.series.get("agent", agentId, range, readOptionsOf(c)));
     // Deleted, or moved away from the caller, as the series just read says.
     if (!served || (served.value.access !== null && !canReadAgent(viewer, served.value.access))) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-    return respondWithView(c, servedView(served));
+    return respondWithSeries(c, servedView(served));
   });
 }
 
