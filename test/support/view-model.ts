@@ -75,7 +75,7 @@ function fastKeyring(keyId: string): Keyring {
 
 /** Ways a document written straight into a collection can be malformed (each must count as absent). */
 const BAD_SOURCE: RawDocument[] = [{ sizeBytes: -1 }, { status: "archived" }, { createdAt: "2026-03-01T00:00:00Z" }, { tokenCount: 1.5 }, { type: "__proto__" }, { agentId: 42 }];
-const BAD_INTERACTION: RawDocument[] = [{ latencyMs: -5 }, { status: "weird" }, { inputTokens: "12" }, { occurredAt: "2026-03-01T00:00:00Z" }, { userId: "" }, { model: "" }, { ingested: false }];
+const BAD_INTERACTION: RawDocument[] = [{ latencyMs: -5 }, { status: "weird" }, { inputTokens: "12" }, { occurredAt: "2026-03-01T00:00:00Z" }, { userId: "" }, { model: "" }, { ingested: false }, { outputTokens: 0, reasoningTokens: 5 }, { latencyMs: 1, timeToFirstTokenMs: 2 }];
 
 /** A trigger event for a committed write, shaped as Cloud Functions delivers it. */
 export function eventFor(write: DocumentWrite, id: string): DocumentWrittenEvent {
@@ -137,15 +137,22 @@ export async function runModel(options: ModelOptions): Promise<ModelResult> {
     const doc = { agentId, type: pick(SOURCE_TYPES), sizeBytes: int(5e7), tokenCount: int(1e6), status: pick(SOURCE_STATUSES), createdAt, updatedAt: new Date(now) };
     return malformed(doc, BAD_SOURCE);
   };
-  const interactionFields = () => ({
-    model: pick(MODELS),
-    inputTokens: int(100_000),
-    outputTokens: int(10_000),
-    ...(chance(0.5) ? { cacheReadTokens: int(50_000) } : {}),
-    latencyMs: Math.round(rand() * 8_000_000) / 1000,
-    status: chance(0.7) ? "success" : pick(INTERACTION_STATUSES),
-    occurredAt: new Date(db.now().getTime() - pick(HOURS_AGO) * HOUR - int(HOUR)),
-  });
+  const interactionFields = () => {
+    const outputTokens = int(10_000);
+    const latencyMs = Math.round(rand() * 8_000_000) / 1000;
+    return {
+      model: pick(MODELS),
+      inputTokens: int(100_000),
+      outputTokens,
+      ...(chance(0.5) ? { cacheReadTokens: int(50_000) } : {}),
+      ...(chance(0.3) ? { cacheWriteTokens: int(50_000) } : {}),
+      ...(chance(0.3) ? { reasoningTokens: int(outputTokens + 1) } : {}),
+      latencyMs,
+      ...(chance(0.5) ? { timeToFirstTokenMs: Math.round(rand() * latencyMs * 1000) / 1000 } : {}),
+      status: chance(0.7) ? "success" : pick(INTERACTION_STATUSES),
+      occurredAt: new Date(db.now().getTime() - pick(HOURS_AGO) * HOUR - int(HOUR)),
+    };
+  };
   const interactionDoc = (agentId: string): RawDocument => malformed({ agentId, userId: pick(USERS), ...interactionFields() }, BAD_INTERACTION);
 
   const existing = (kind: ChangeKind) => [...db.documents[kind].keys()];

@@ -116,6 +116,21 @@ test("a view signed for another agent and stored under this id is refused like a
   assert.ok(log.entries.some((e) => e.event === "view.signature-invalid" && e.fields?.id === "a"));
 });
 
+test("a view stored before a field was added (signed, but of the older layout) is rebuilt once from source, never served without it", async () => {
+  const { cache, stored, recomputes, log, sealAgent } = setup();
+  const content = emptyAgentView(new Date("2026-11-23T10:00:00Z"));
+  // What a view written before #27 held: no cache writes, reasoning or time to first token.
+  const { cacheWriteTokens: _w, reasoningTokens: _r, timeToFirstTokenMs: _t, ...older } = content.interactions;
+  const sealed = sealAgent("a", 3, 5);
+  stored.set("a", storedView(seal({ ...sealed.data, interactions: older as never }, keyring, new Date("2026-11-23T10:00:00Z"))));
+  const served = await agentView(cache, "a");
+  assert.equal(served.value.origin, "computed");
+  assert.deepEqual(dataOf(served.value.payload).interactions.timeToFirstTokenMs, { count: 0, p50: 0, p95: 0 });
+  assert.deepEqual(recomputes, ["a"]);
+  assert.ok(log.entries.some((e) => e.event === "view.layout-outdated" && e.fields?.id === "a"));
+  assert.equal((await agentView(cache, "a")).fromMemory, true, "rebuilt once, then served as any view");
+});
+
 test("versions only grow: an older copy put back in the store, signature and all, is not served once a later one was", async () => {
   const { cache, stored, recomputes, log, sealAgent, advance } = setup();
   const older = storedView(sealAgent("a", 3, 3));
