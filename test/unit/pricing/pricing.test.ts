@@ -260,3 +260,23 @@ test("the schema refuses malformed cache-write rates and tiers", () => {
     assert.equal(pricingConfigSchema.safeParse(rate(bad)).success, false, JSON.stringify(bad));
   }
 });
+
+test("a `*` in a model name as sent is a character, never a wildcard", () => {
+  const input = (model: string, p = defaults) => Number(costFemtoUsd(p, model, counts(M, 0, 0), AT) / 1_000_000_000n) / 1e6;
+  // No shipped key is `gpt-4o*` and no shipped stem starts it: the name is unknown, not gpt-4o and not "every gpt-4o".
+  assert.equal(input("gpt-4o*"), UNKNOWN_MODEL_RATE.inputPerMTok);
+  assert.equal(input("*"), UNKNOWN_MODEL_RATE.inputPerMTok);
+  assert.equal(input("__proto__*"), UNKNOWN_MODEL_RATE.inputPerMTok);
+  // A name that a shipped stem starts is priced by that prefix, `*` and all.
+  assert.equal(input("gpt-4.1*"), 2);
+  assert.equal(input("claude-opus-4-1*"), 15);
+  const pricing = configured({ "a*b": { inputPerMTok: 5, outputPerMTok: 0 }, "gpt-4o*": { inputPerMTok: 7, outputPerMTok: 0 } });
+  assert.equal(input("axb", pricing), UNKNOWN_MODEL_RATE.inputPerMTok, "a `*` inside a key matches only itself");
+  assert.equal(input("a*b", pricing), 5);
+  // A stored key ending in `*` is a prefix: it prices the name sent with the star and the names it starts.
+  assert.equal(input("gpt-4o*", pricing), 7);
+  assert.equal(input("gpt-4o-mini", pricing), 7);
+  // A stored `*` alone is a prefix of every name: it prices what no longer stored key names, defaults included.
+  const everything = configured({ "*": { inputPerMTok: 9, outputPerMTok: 0 }, "acme*": { inputPerMTok: 1, outputPerMTok: 0 } });
+  assert.deepEqual(["gpt-4o", "no-such-model", "", "acme-1", "*"].map((model) => input(model, everything)), [9, 9, 9, 1, 9]);
+});
