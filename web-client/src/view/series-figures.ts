@@ -1,25 +1,32 @@
 /**
  * @module series-figures
  * What each chart of a series shows, as plain columns of numbers: calls and errors, cost, latency,
- * tokens and (daily points only) cost by model. The chart and its text alternative are both drawn
- * from these columns, so the table a screen reader reads holds exactly the numbers the lines plot.
+ * time to first token, tokens (cache writes and reasoning among them) and (daily points only) cost
+ * by model. The chart and its text alternative are both drawn from these columns, so the table a
+ * screen reader reads holds exactly the numbers the lines plot.
+ *
+ * A point's `p50TimeToFirstTokenMs` is 0 when none of its calls streamed: that is "no value", not
+ * "instant", so the column holds `null` there and the chart leaves a gap where the table says "—".
  */
 import type { SeriesData, SeriesPoint } from "metrics-functions/contract";
 import { formatNumber, formatUsd } from "./format-value";
 
 export interface FigureColumn {
   label: string;
-  values: number[];
+  /** One per point; `null` where the point has no such value (a gap in the line). */
+  values: Array<number | null>;
   /** How one value reads, e.g. "$0.001234" or "812 ms". */
   format: (value: number) => string;
 }
 
 export interface SeriesFigure {
-  id: "calls" | "cost" | "latency" | "tokens" | "models";
+  id: "calls" | "cost" | "latency" | "ttft" | "tokens" | "models";
   title: string;
   /** Counts, costs and tokens add up over the range; percentiles do not. */
   additive: boolean;
   columns: FigureColumn[];
+  /** A line under the heading, for a figure whose gaps need saying why. */
+  note?: string;
 }
 
 /** A chart keeps this many models apart; the rest (with the server's own "other") are summed. */
@@ -29,7 +36,7 @@ const OTHER = "other";
 const count = (value: number) => formatNumber(value, 0);
 const usd = (value: number) => formatUsd(value, 6);
 const ms = (value: number) => `${formatNumber(value, 1)} ms`;
-const column = (label: string, points: readonly SeriesPoint[], pick: (p: SeriesPoint) => number, format: FigureColumn["format"]): FigureColumn => ({
+const column = (label: string, points: readonly SeriesPoint[], pick: (p: SeriesPoint) => number | null, format: FigureColumn["format"]): FigureColumn => ({
   label,
   values: points.map(pick),
   format,
@@ -50,7 +57,8 @@ function modelColumns(points: readonly SeriesPoint[]): FigureColumn[] {
 }
 
 /**
- * The figures of one series, in page order; the model figure only for daily points.
+ * The figures of one series, in page order (time to first token right after latency, so the two
+ * sit side by side in the two-column grid); the model figure only for daily points.
  * @example seriesFigures(response.data).map((f) => f.title) // ["Calls and errors", "Cost", ...]
  */
 export function seriesFigures(data: SeriesData): SeriesFigure[] {
@@ -64,6 +72,14 @@ export function seriesFigures(data: SeriesData): SeriesFigure[] {
       additive: false,
       columns: [column("p50", points, (p) => p.p50LatencyMs, ms), column("p95", points, (p) => p.p95LatencyMs, ms)],
     },
+    // Beside latency: how long a streamed answer kept the user waiting before its first token.
+    {
+      id: "ttft",
+      title: "Time to first token",
+      additive: false,
+      columns: [column("p50", points, (p) => p.p50TimeToFirstTokenMs || null, ms)],
+      note: "Over the calls that stream; a gap (— in the numbers) where none did.",
+    },
     {
       id: "tokens",
       title: "Tokens",
@@ -72,12 +88,21 @@ export function seriesFigures(data: SeriesData): SeriesFigure[] {
         column("Input", points, (p) => p.inputTokens, count),
         column("Output", points, (p) => p.outputTokens, count),
         column("Cache read", points, (p) => p.cacheReadTokens, count),
+        column("Cache write", points, (p) => p.cacheWriteTokens, count),
+        // Part of Output, drawn as its own line so the share spent reasoning shows.
+        column("Reasoning", points, (p) => p.reasoningTokens, count),
       ],
     },
   ];
   if (data.granularity === "day") figures.push({ id: "models", title: "Cost by model", additive: true, columns: modelColumns(points) });
   return figures;
 }
+
+/** How the value of `column` at point `i` reads: a dash where the point has none. */
+export const shownValue = (column: FigureColumn, i: number): string => {
+  const value = column.values[i];
+  return value === null || value === undefined ? "—" : column.format(value);
+};
 
 /** The start of every point, epoch ms. */
 export const pointTimes = (data: SeriesData): number[] => data.points.map((p) => Date.parse(p.start));
@@ -100,12 +125,13 @@ export function bucketLabel(startMs: number, granularity: SeriesData["granularit
  */
 export function figureSummary(figure: SeriesFigure, times: readonly number[], granularity: SeriesData["granularity"]): string {
   const parts = figure.columns.map((c) => {
-    if (c.values.length === 0) return `${c.label}: none`;
-    const peak = c.values.reduce((best, v, i) => (v > c.values[best] ? i : best), 0);
+    const peak = c.values.reduce<number>((best, v, i) => (v !== null && (best < 0 || v > c.values[best]!) ? i : best), -1);
+    if (peak < 0) return `${c.label}: none`;
+    const highest = c.values[peak]!;
     const at = `at ${bucketLabel(times[peak], granularity)}`;
-    if (!figure.additive) return `${c.label} highest ${c.format(c.values[peak])} ${at}`;
-    const total = c.values.reduce((sum, v) => sum + v, 0);
-    return `${c.label} ${c.format(total)} in all, most ${c.format(c.values[peak])} ${at}`;
+    if (!figure.additive) return `${c.label} highest ${c.format(highest)} ${at}`;
+    const total = c.values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    return `${c.label} ${c.format(total)} in all, most ${c.format(highest)} ${at}`;
   });
   return `${figure.title} per ${granularity}, ${times.length} points: ${parts.join("; ")}.`;
 }

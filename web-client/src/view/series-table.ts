@@ -5,7 +5,7 @@
  */
 import type { SeriesGranularity } from "metrics-functions/contract";
 import { el } from "./element";
-import { bucketLabel, type SeriesFigure } from "./series-figures";
+import { bucketLabel, shownValue, type SeriesFigure } from "./series-figures";
 
 /**
  * The figure's numbers as a table; each row's header carries the bucket's ISO start in `data-start`.
@@ -17,7 +17,7 @@ export function seriesTable(figure: SeriesFigure, times: readonly number[], gran
   const rows = times.map((time, i) => {
     const label = Object.assign(el("th", { text: bucketLabel(time, granularity) }), { scope: "row" });
     label.dataset.start = new Date(time).toISOString();
-    return el("tr", {}, label, ...figure.columns.map((c) => el("td", { text: c.format(c.values[i]) })));
+    return el("tr", {}, label, ...figure.columns.map((c) => el("td", { text: shownValue(c, i) })));
   });
   const table = el("table", { className: "series-numbers" }, el("caption", { text: `${figure.title}, per ${granularity}` }), el("thead", {}, head), el("tbody", {}, ...rows));
   table.dataset.figure = figure.id;

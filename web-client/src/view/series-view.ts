@@ -53,7 +53,9 @@ export function seriesView(container: HTMLElement): SeriesView {
     const holder = el("div", { className: "chart" });
     holder.setAttribute("role", "img");
     const details = el("details", {}, el("summary", { text: "Show the numbers" }));
-    const node = el("figure", { className: "series-figure" }, el("figcaption", {}, el("h3", { text: figure.title })), holder, details);
+    const caption = el("figcaption", {}, el("h3", { text: figure.title }));
+    if (figure.note) caption.append(el("p", { className: "muted figure-note", text: figure.note }));
+    const node = el("figure", { className: "series-figure" }, caption, holder, details);
     node.dataset.figure = figure.id;
     // Drawn once the holder is in the page, so the chart takes its width.
     container.append(node);
