@@ -1,14 +1,17 @@
 /**
  * @module metrics-card
  * One metrics view drawn as a card: its provenance badge first (every number below is only as good
- * as it), the headline facts, then charts of sources by type and status, cost by model, latency
- * percentiles and the 1h/24h/7d windows. Blocks a view does not carry are left out.
+ * as it), the headline facts (tokens with cache reads and writes and the reasoning share among
+ * them), then charts of sources by type and status, cost by model, latency percentiles, time to
+ * first token (when some call streamed) and the 1h/24h/7d windows. Blocks a view does not carry are
+ * left out.
  */
 import type { InteractionsBlock, MetricsData } from "metrics-functions/contract";
 import type { MetricsResult } from "metrics-web-client";
 import { barChart, countBars, factList } from "./data-blocks";
 import { el } from "./element";
 import { formatBytes, formatNumber, formatTime, formatUsd } from "./format-value";
+import { interactionFacts, ttftRows } from "./interaction-facts";
 import { sourceBadge } from "./source-badge";
 
 const WINDOWS = ["1h", "24h", "7d"] as const;
@@ -23,12 +26,7 @@ function headline(data: MetricsData): HTMLDListElement {
     ["Source tokens", formatNumber(sources?.totalTokens)],
   );
   if (interactions) {
-    rows.push(
-      ["Calls", `${formatNumber(interactions.count)} (${formatNumber((interactions.errorRate ?? NaN) * 100, 1)} % errors)`],
-      ["Tokens in / out", `${formatNumber(interactions.inputTokens)} / ${formatNumber(interactions.outputTokens)}`],
-      ["Cache-read tokens", formatNumber(interactions.cacheReadTokens)],
-      ["Cost", formatUsd(interactions.costUsd)],
-    );
+    rows.push(...interactionFacts(interactions), ["Cost", formatUsd(interactions.costUsd)]);
   }
   rows.push(["Version", `${formatNumber(data.version)}, computed ${formatTime(data.computedAt)}`]);
   return factList(rows);
@@ -37,13 +35,20 @@ function headline(data: MetricsData): HTMLDListElement {
 function interactionCharts(block: InteractionsBlock): HTMLElement[] {
   const latency = block.latencyMs ?? { avg: 0, p50: 0, p95: 0, p99: 0, max: 0 };
   const models = Object.entries(block.byModel ?? {}).sort(([, a], [, b]) => b.costUsd - a.costUsd);
-  return [
+  const charts = [
     barChart("Cost by model", models.map(([label, m]) => ({ label, value: m.costUsd, text: `${formatUsd(m.costUsd, 4)} · ${formatNumber(m.count)} calls` }))),
     barChart(
       "Latency percentiles",
       (["p50", "p95", "p99", "max"] as const).map((p) => ({ label: p, value: latency[p], text: `${formatNumber(latency[p], 0)} ms` })),
     ),
   ];
+  const ttft = ttftRows(block);
+  if (ttft) {
+    const chart = barChart(`Time to first token (${formatNumber(block.timeToFirstTokenMs.count)} streamed calls)`, ttft);
+    chart.dataset.chart = "ttft";
+    charts.push(chart);
+  }
+  return charts;
 }
 
 function windowChart(windows: NonNullable<MetricsData["windows"]>): HTMLElement {
