@@ -54,9 +54,18 @@ test("every document the rules admit, written through the web SDK at the bounds,
 
   const now = WebTimestamp.now();
   const interactions = [
-    { inputTokens: MAX_TOKENS_PER_INTERACTION, outputTokens: MAX_TOKENS_PER_INTERACTION, cacheReadTokens: MAX_TOKENS_PER_INTERACTION, latencyMs: MAX_LATENCY_MS, model: "m".repeat(MODEL_MAX_LENGTH) },
+    {
+      inputTokens: MAX_TOKENS_PER_INTERACTION,
+      outputTokens: MAX_TOKENS_PER_INTERACTION,
+      cacheReadTokens: MAX_TOKENS_PER_INTERACTION,
+      cacheWriteTokens: MAX_TOKENS_PER_INTERACTION,
+      reasoningTokens: MAX_TOKENS_PER_INTERACTION,
+      latencyMs: MAX_LATENCY_MS,
+      timeToFirstTokenMs: MAX_LATENCY_MS,
+      model: "m".repeat(MODEL_MAX_LENGTH),
+    },
     { inputTokens: 0, outputTokens: 0, latencyMs: 0, model: "😀".repeat(MODEL_MAX_LENGTH / 2), occurredAt: WebTimestamp.fromDate(new Date("0001-01-01T00:00:00Z")) },
-    { inputTokens: 7, outputTokens: 3, latencyMs: 0.25, model: "gpt-4o", status: "timeout" },
+    { inputTokens: 7, outputTokens: 3, cacheWriteTokens: 0, reasoningTokens: 3, latencyMs: 0.25, timeToFirstTokenMs: 0, model: "gpt-4o", status: "timeout" },
   ];
   const batch = writeBatch(client);
   interactions.forEach((changes, i) =>
@@ -77,6 +86,10 @@ test("every document the rules admit, written through the web SDK at the bounds,
   assert.equal(view.interactions.inputTokens, MAX_TOKENS_PER_INTERACTION + 0 + 7 + 1);
   assert.equal(view.interactions.outputTokens, MAX_TOKENS_PER_INTERACTION + 0 + 3 + 1);
   assert.equal(view.interactions.cacheReadTokens, MAX_TOKENS_PER_INTERACTION);
+  assert.equal(view.interactions.cacheWriteTokens, MAX_TOKENS_PER_INTERACTION);
+  assert.equal(view.interactions.reasoningTokens, MAX_TOKENS_PER_INTERACTION + 3);
+  assert.equal(view.interactions.timeToFirstTokenMs.count, 2, "the two calls that report a time to first token");
+  assert.ok(Math.abs(view.interactions.timeToFirstTokenMs.p95 - MAX_LATENCY_MS) / MAX_LATENCY_MS <= 0.02);
   assert.equal(view.interactions.errorCount, 2);
   assert.equal(view.interactions.latencyMs.max, MAX_LATENCY_MS);
   assert.equal(view.sources.totalBytes, MAX_SOURCE_BYTES);
