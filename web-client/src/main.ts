@@ -61,7 +61,7 @@ function mountFor(signedIn: SignedInUser) {
     if (document.visibilityState === "visible" && !views.dashboard.hidden) void feed.poll();
   };
   document.addEventListener("visibilitychange", onVisible);
-  const dashboard = mountDashboard({ db, cache, user: signedIn, key, feed });
+  const dashboard = mountDashboard({ db, cache, user: signedIn, key, feed, api });
   const keys = mountKeysPage({
     api,
     useForDashboard: (chosen) => storeApiKey(signedIn.uid, chosen),

@@ -69,9 +69,23 @@ export interface SeriesQuery {
   to?: string;
 }
 
+/** A series as CSV: the text and the ETag of the signed revision it was rendered from. */
+export interface SeriesCsv {
+  text: string;
+  etag: string | null;
+}
+
 /** The scopes of a metrics read, and the route of each. */
 export type MetricsScope = "agent" | "user" | "org";
 const SCOPE_ROUTES: Record<MetricsScope, string> = { agent: "/v1/agents", user: "/v1/users", org: "/v1/orgs" };
+
+/** The series route of a scope with its query, e.g. `/v1/users/u1/metrics/series?granularity=hour`. */
+function seriesPath(scope: MetricsScope, id: string, query: SeriesQuery): string {
+  const params = new URLSearchParams({ granularity: query.granularity });
+  if (query.from) params.set("from", query.from);
+  if (query.to) params.set("to", query.to);
+  return `${SCOPE_ROUTES[scope]}/${encodeURIComponent(id)}/metrics/series?${params}`;
+}
 
 type Credentials = "none" | "session" | "session+key";
 
@@ -142,13 +156,23 @@ export class ApiClient {
    * @example const result = await api.series("user", uid, { granularity: "day" }, previousEtag);
    */
   async series(scope: MetricsScope, id: string, query: SeriesQuery, etag?: string | null): Promise<ConditionalSeries> {
-    const params = new URLSearchParams({ granularity: query.granularity });
-    if (query.from) params.set("from", query.from);
-    if (query.to) params.set("to", query.to);
-    const path = `${SCOPE_ROUTES[scope]}/${encodeURIComponent(id)}/metrics/series?${params}`;
-    const response = await this.send("GET", path, "session+key", undefined, etag ? { "If-None-Match": etag } : {});
+    const response = await this.send("GET", seriesPath(scope, id, query), "session+key", undefined, etag ? { "If-None-Match": etag } : {});
     if (response.status === 304) return { notModified: true };
     return { notModified: false, response: await bodyOf<SeriesResponse>(response), etag: response.headers.get("ETag") };
+  }
+
+  /**
+   * The same series read answered as CSV (`format=csv`): a header row of the point's fields, one row
+   * per point. Not signed: its ETag names the signed revision it was rendered from, as the JSON's does.
+   * @example const { text } = await api.seriesCsv("agent", "support-bot", { granularity: "day", from, to });
+   */
+  async seriesCsv(scope: MetricsScope, id: string, query: SeriesQuery): Promise<SeriesCsv> {
+    // `format=csv` rather than Accept alone: the URL names the form, whatever a proxy does with Accept.
+    const response = await this.send("GET", `${seriesPath(scope, id, query)}&format=csv`, "session+key", undefined, { Accept: "text/csv" });
+    if (!(response.headers.get("Content-Type") ?? "").toLowerCase().startsWith("text/csv")) {
+      throw new ApiRequestError(response.status, "BAD_RESPONSE", `HTTP ${response.status} with a body that is not CSV`);
+    }
+    return { text: await response.text(), etag: response.headers.get("ETag") };
   }
 
   /** `POST /v1/agents/metrics:batchGet` with 1..100 ids: every readable view in one request. */

@@ -6,7 +6,7 @@
  * types and the contract's constants come from `metrics-functions/contract`, re-exported here so an
  * app needs one import.
  */
-export { ApiClient, ApiRequestError, type ApiClientOptions, type ApiErrorCode, type ConditionalMetrics, type ConditionalSeries, type FetchLike, type MetricsScope, type ReadOptions, type SeriesQuery } from "./api-client";
+export { ApiClient, ApiRequestError, type ApiClientOptions, type ApiErrorCode, type ConditionalMetrics, type ConditionalSeries, type FetchLike, type MetricsScope, type ReadOptions, type SeriesCsv, type SeriesQuery } from "./api-client";
 export { BackoffGate, DEFAULT_BACKOFF, isRetryable, retryDelayMs, type BackoffOptions } from "./backoff";
 export { readAgentsInBatches, type BatchOutcome } from "./batch-read";
 export type { CacheEntry, StorageLike } from "./entry-store";

@@ -10,7 +10,7 @@
 import { describeError, errorState } from "../describe-error";
 import { listOwnedAgents, readProfile, type AgentSummary } from "../firebase/directory";
 import type { Firestore } from "firebase/firestore";
-import { refKey, type MetricsCache, type MetricsRef, type MetricsResult, type SeriesFeed } from "metrics-web-client";
+import { refKey, type ApiClient, type MetricsCache, type MetricsRef, type MetricsResult, type SeriesFeed } from "metrics-web-client";
 import type { SignedInUser } from "../firebase/session";
 import type { KeyInUse } from "../dashboard-key";
 import { byId, el } from "../view/element";
@@ -27,6 +27,8 @@ export interface DashboardDeps {
   /** The key metrics are read with: made by the page when there is none. */
   key: { ensure(): Promise<string>; inUse(): KeyInUse | null };
   feed: SeriesFeed;
+  /** The series panel's CSV download reads through it, with the same credentials as the feed. */
+  api: Pick<ApiClient, "seriesCsv">;
 }
 
 const TOTALS_POLL_MS = 3000;
@@ -136,6 +138,7 @@ export function mountDashboard(deps: DashboardDeps): { load: (options?: { force?
 
   const series = mountSeriesPanel({
     feed: deps.feed,
+    api: deps.api,
     onChanged: (ref) => {
       if (!slots.has(refKey(ref))) return;
       deps.cache.read(ref, { force: true }).then((result) => draw(ref, result), () => undefined);

@@ -2,7 +2,8 @@
  * @module series-panel
  * The "Over time" section: pick a scope (your totals, your organization, one of your agents) and a
  * range (24 hours of hourly points, or 30 days of daily ones), and see its calls and errors, cost,
- * latency, tokens and cost by model as charts, each with its numbers in a table. The series feed
+ * latency, time to first token, tokens and cost by model as charts, each with its numbers in a
+ * table, and download the shown range as CSV (series-download). The series feed
  * polls the shown series, so an ingest shows here without a reload; when new points arrive,
  * `onChanged` lets the page reread the matching card too.
  *
@@ -10,12 +11,13 @@
  * tables and uPlot come in one chunk loaded on first use (series-view).
  */
 import { describeError, errorState } from "../describe-error";
-import type { MetricsRef, SeriesFeed, SeriesRef, SeriesUpdate } from "metrics-web-client";
+import type { ApiClient, MetricsRef, SeriesFeed, SeriesRef, SeriesUpdate } from "metrics-web-client";
 import type { SeriesGranularity } from "metrics-functions/contract";
 import { byId, el } from "../view/element";
 import { formatTime } from "../view/format-value";
 import type { SeriesView } from "../view/series-view";
 import { stateMessage } from "../view/state-message";
+import { mountSeriesDownload } from "./series-download";
 
 export interface ScopeChoice {
   ref: MetricsRef;
@@ -24,6 +26,8 @@ export interface ScopeChoice {
 
 export interface SeriesPanelDeps {
   feed: SeriesFeed;
+  /** Reads the shown range as CSV for "Download CSV". */
+  api: Pick<ApiClient, "seriesCsv">;
   /** New points arrived for `ref` after the first ones: the page may reread its card. */
   onChanged: (ref: MetricsRef) => void;
 }
@@ -43,6 +47,13 @@ export function mountSeriesPanel(deps: SeriesPanelDeps): { setScopes: (choices: 
   let choices: ScopeChoice[] = [];
   let view: Promise<SeriesView> | null = null;
   const loadView = () => (view ??= import("../view/series-view").then(({ seriesView }) => seriesView(charts)));
+  const download = mountSeriesDownload({
+    api: deps.api,
+    shown: () => {
+      const { scope, id, granularity, from, to } = charts.dataset;
+      return scope && id && (granularity === "hour" || granularity === "day") && from && to ? { scope: scope as SeriesRef["scope"], id, granularity, from, to } : null;
+    },
+  });
 
   const granularity = (): SeriesGranularity => (new FormData(controls).get("range") === "day" ? "day" : "hour");
   const selected = (): SeriesRef | null => {
@@ -71,11 +82,13 @@ export function mountSeriesPanel(deps: SeriesPanelDeps): { setScopes: (choices: 
       if (!response) {
         drawn.clear();
         for (const key of SHOWN) delete charts.dataset[key];
+        download.refresh();
         return;
       }
       const { data } = response;
       drawn.render(data);
       Object.assign(charts.dataset, { scope: data.scope, id: data.id, granularity: data.granularity, from: data.from, to: data.to, signature: response.signature.value });
+      download.refresh();
       if (update.replaced) deps.onChanged({ scope: data.scope, id: data.id });
     } catch (error) {
       view = null; // try the chunk again on the next update
@@ -90,6 +103,7 @@ export function mountSeriesPanel(deps: SeriesPanelDeps): { setScopes: (choices: 
     if (current.scope !== ref.scope || current.id !== ref.id || current.granularity !== ref.granularity) {
       void view?.then((drawn) => drawn.clear(), () => undefined);
       for (const key of SHOWN) delete current[key];
+      download.refresh();
       status.replaceChildren(stateMessage("loading", "Loading the series…"));
     }
     void deps.feed.watch(ref, (update) => void render(update));
