@@ -27,7 +27,9 @@ export const DEMO_AGENTS = [
 
 const TYPES = ["pdf", "docx", "text", "url", "csv", "other"] as const;
 const STATUSES = ["ready", "ready", "ready", "processing", "failed"] as const;
-const MODELS = ["claude-sonnet-4", "claude-haiku-4", "gpt-4.1-mini"] as const;
+const MODELS = ["claude-sonnet-4", "claude-haiku-4", "gpt-4.1-mini", "o4-mini"] as const;
+/** Models that think before they answer: part of their output is reasoning. */
+const REASONING_MODELS: ReadonlySet<string> = new Set(["o4-mini"]);
 const INTERACTION_STATUSES = ["success", "success", "success", "success", "success", "success", "error", "timeout"] as const;
 
 function seeded(seed: number) {
@@ -56,19 +58,42 @@ export function demoSources(agent: (typeof DEMO_AGENTS)[number], agentIndex: num
   });
 }
 
+/**
+ * What an interaction's provider reports beyond the plain counts, as apps send it: Anthropic models
+ * write the agent's context to the prompt cache on some calls (the first of a conversation), reasoning
+ * models spend part of their output thinking, and streamed calls (most successful ones) see a first
+ * token well before the last. Fields a call does not report are absent, as an app would leave them.
+ */
+function reportedExtras(rand: () => number, base: { model: string; outputTokens: number; latencyMs: number; status: string }) {
+  const writesCache = base.model.startsWith("claude-") && rand() < 0.4;
+  const reasons = REASONING_MODELS.has(base.model);
+  const streams = base.status === "success" && rand() < 0.7;
+  return {
+    ...(writesCache && { cacheWriteTokens: 1_000 + Math.floor(rand() * 3_000) }),
+    ...(reasons && { reasoningTokens: Math.floor(base.outputTokens * (0.3 + rand() * 0.5)) }),
+    // The first token comes after the prompt is read: 8-35 % of the whole call, never above it.
+    ...(streams && { timeToFirstTokenMs: Math.max(40, Math.floor(base.latencyMs * (0.08 + rand() * 0.27))) }),
+  };
+}
+
 /** The interactions of one demo agent over the last week before `now`. */
 export function demoInteractions(agent: (typeof DEMO_AGENTS)[number], agentIndex: number, now: Date) {
   const rand = seeded(100 + agentIndex);
-  return Array.from({ length: agent.interactions }, (_, i) => ({
-    id: `int-${String(i + 1).padStart(3, "0")}`,
-    agentId: agent.id,
-    userId: agent.ownerId,
-    model: MODELS[Math.floor(rand() * MODELS.length)],
-    inputTokens: 200 + Math.floor(rand() * 6_000),
-    outputTokens: 50 + Math.floor(rand() * 1_500),
-    cacheReadTokens: Math.floor(rand() * 2_000),
-    latencyMs: 150 + Math.floor(rand() * rand() * 6_000),
-    status: INTERACTION_STATUSES[Math.floor(rand() * INTERACTION_STATUSES.length)],
-    occurredAt: new Date(now.getTime() - Math.floor(rand() * 7 * 86_400_000)),
-  }));
+  // A generator of its own, so the older fields keep the values they always had.
+  const extra = seeded(200 + agentIndex);
+  return Array.from({ length: agent.interactions }, (_, i) => {
+    const base = {
+      id: `int-${String(i + 1).padStart(3, "0")}`,
+      agentId: agent.id,
+      userId: agent.ownerId,
+      model: MODELS[Math.floor(rand() * MODELS.length)],
+      inputTokens: 200 + Math.floor(rand() * 6_000),
+      outputTokens: 50 + Math.floor(rand() * 1_500),
+      cacheReadTokens: Math.floor(rand() * 2_000),
+      latencyMs: 150 + Math.floor(rand() * rand() * 6_000),
+      status: INTERACTION_STATUSES[Math.floor(rand() * INTERACTION_STATUSES.length)],
+      occurredAt: new Date(now.getTime() - Math.floor(rand() * 7 * 86_400_000)),
+    };
+    return { ...base, ...reportedExtras(extra, base) };
+  });
 }
