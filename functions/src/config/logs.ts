@@ -6,8 +6,8 @@
  * message from a client; errors are logged by name unless the text is the server's own.
  */
 import type { Logger } from "./logger";
+import type { Scope } from "../contract/schemas/metrics";
 
-type Scope = "agent" | "user" | "org";
 type ChangeKind = "source" | "interaction";
 
 /** An error as a log field: its class name (a store's message may quote what a client sent). */

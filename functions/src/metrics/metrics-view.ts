@@ -5,24 +5,12 @@
  * What is signed and served is exactly the view without its signature.
  */
 import type { Keyring, ViewSignature } from "../signing/signing";
-import type { InteractionsBlock } from "./interaction-metrics";
-import type { SourcesBlock } from "./source-metrics";
-import type { WindowsBlock } from "./time-buckets";
+import type { MetricsData, Scope } from "../contract/schemas/metrics";
 
-export type Scope = "agent" | "user" | "org";
+export type { Scope };
 
-/** The metrics of one agent, user or organization, as served in `data`. */
-export interface MetricsView {
-  scope: Scope;
-  id: string;
-  sources: SourcesBlock;
-  interactions: InteractionsBlock;
-  windows: WindowsBlock;
-  /** How many agents a user or organization view sums (absent on agent views). */
-  agentCount?: number;
-  computedAt: string;
-  version: number;
-}
+/** The metrics of one agent, user or organization, as served in `data` (the contract's schema). */
+export type MetricsView = MetricsData;
 
 /** The blocks a computation produces; scope, id, version and time are added by `nextRevision`. */
 export type ViewContent = Pick<MetricsView, "sources" | "interactions" | "windows" | "agentCount">;

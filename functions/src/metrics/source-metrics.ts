@@ -8,16 +8,10 @@
  * `lastAddedAt`, is a maximum and cannot be un-applied; callers pass the current maximum in, read
  * from source, rather than deriving it from the event.
  */
-import { SOURCE_STATUSES, SOURCE_TYPES, type ContextSource, type SourceStatus, type SourceType } from "../documents/source-documents";
+import { SOURCE_STATUSES, SOURCE_TYPES, type ContextSource } from "../documents/source-documents";
+import type { SourcesBlock } from "../contract/schemas/metrics";
 
-export interface SourcesBlock {
-  count: number;
-  totalBytes: number;
-  totalTokens: number;
-  byType: Record<SourceType, number>;
-  byStatus: Record<SourceStatus, number>;
-  lastAddedAt: string | null;
-}
+export type { SourcesBlock };
 
 /** The part of a source that the totals depend on. */
 export type SourceContribution = Pick<ContextSource, "type" | "status" | "sizeBytes" | "tokenCount">;

@@ -34,6 +34,7 @@ import {
   type CountedInteraction,
   type InteractionsState,
 } from "./interaction-metrics";
+import type { WINDOW_NAMES, WindowSummary } from "../contract/schemas/metrics";
 
 export type Grain = "hour" | "day";
 
@@ -50,15 +51,7 @@ export interface TimeBuckets {
 }
 
 /** The windows the contract names. */
-export type WindowName = "1h" | "24h" | "7d";
-
-/** One window of the contract's `windows` block. */
-export interface WindowSummary {
-  count: number;
-  errorCount: number;
-  costUsd: number;
-  p95LatencyMs: number;
-}
+export type WindowName = (typeof WINDOW_NAMES)[number];
 
 /** The `windows` block of the contract. */
 export type WindowsBlock = Record<WindowName, WindowSummary>;
