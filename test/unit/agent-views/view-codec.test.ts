@@ -3,6 +3,7 @@
  * must ask for (a field left out of the mask would make every served view fail its signature).
  */
 import assert from "node:assert/strict";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { test } from "node:test";
 import { sealAccess, verifiedAccess } from "../../../functions/src/metrics/access-seal";
 import { emptyAgentState, renderAgent, summarizeAgent } from "../../../functions/src/metrics/agent-view";
@@ -66,4 +67,18 @@ test("the state survives its codec exactly, and a foreign or damaged one reads a
   assert.equal(decodeState(Buffer.from("not deflated")), null);
   assert.equal(decodeState({ interactions: {} }), null, "a map (the layout before the state was one value)");
   assert.equal(decodeState(undefined), null);
+});
+
+test("a state stored before cache writes, reasoning and time to first token decodes with them as zeros, and re-encodes as it was", () => {
+  // Laid out as a fold wrote it before #27: six-field model entries and no first-token histogram.
+  const bucket = { m: [["*", 2, 300, 20, 5, "1500000000"]], e: 1, l: "240000", h: [0, 150, 1, 0, 1] };
+  const stored = { v: 3, sources: emptyAgentState().sources, interactions: { ...bucket, m: [["gpt-4o", 2, 300, 20, 5, "1500000000"]] }, hours: [[1_767_225_600_000, bucket]], days: [], lastAt: 1_767_225_700_000, maxLatencyMs: 130, models: { named: ["gpt-4o"], seen: ["gpt-4o"], seenOverflow: false } };
+  const bytes = deflateRawSync(Buffer.from(JSON.stringify(stored)));
+  const state = decodeState(bytes);
+  assert.ok(state, "an older layout is read, not discarded (which would cost a recompute from source)");
+  assert.deepEqual(state.interactions.models, [{ model: "gpt-4o", count: 2, inputTokens: 300, outputTokens: 20, cacheReadTokens: 5, cacheWriteTokens: 0, reasoningTokens: 0, costFemto: 1_500_000_000n }]);
+  assert.deepEqual(state.interactions.firstToken, {});
+  const block = renderAgent(state, new Date(1_767_225_800_000)).interactions;
+  assert.deepEqual([block.cacheWriteTokens, block.reasoningTokens, block.timeToFirstTokenMs], [0, 0, { count: 0, p50: 0, p95: 0 }]);
+  assert.deepEqual(JSON.parse(inflateRawSync(encodeState(state)).toString("utf8")), stored, "nothing new is written for interactions that carry none of the new fields");
 });
