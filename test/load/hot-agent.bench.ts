@@ -100,7 +100,10 @@ const item = (id: string, i: number) => ({
   model: i % 3 === 0 ? "claude-haiku-4" : "claude-sonnet-4",
   inputTokens: 1000 + (i % 500),
   outputTokens: 100 + (i % 50),
+  ...(i % 4 === 0 && { cacheWriteTokens: 500 + (i % 300) }),
+  ...(i % 3 === 0 && { reasoningTokens: i % 50 }),
   latencyMs: 100 + (i % 900),
+  ...(i % 2 === 0 && { timeToFirstTokenMs: 40 + (i % 60) }),
   status: i % 20 === 0 ? "error" : "success",
   occurredAt: new Date(Date.now() - (i % 3600) * 1000).toISOString(),
 });

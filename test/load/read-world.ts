@@ -63,7 +63,10 @@ export function interactionOf(i: number, now: number): InteractionContribution {
     inputTokens: 800 + (i % 400),
     outputTokens: 100 + (i % 90),
     cacheReadTokens: i % 4 === 0 ? 200 : 0,
+    ...(i % 4 === 1 && { cacheWriteTokens: 600 }),
+    ...(i % 3 === 0 && { reasoningTokens: i % 90 }),
     latencyMs: 120 + ((i * 37) % 2400),
+    ...(i % 2 === 0 && { timeToFirstTokenMs: 30 + ((i * 11) % 90) }),
     status: i % 17 === 0 ? "error" : "success",
     occurredAt: new Date(now - (i % 200) * 45 * 60_000),
   };

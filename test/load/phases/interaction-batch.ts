@@ -30,7 +30,11 @@ function interaction(i: number) {
     model: i % 3 === 0 ? "claude-haiku-4" : "claude-sonnet-4",
     inputTokens: 1000 + i,
     outputTokens: 100 + (i % 50),
+    // The fields of today's bills on some calls, so the fold keeps its first-token histograms too.
+    ...(i % 4 === 0 && { cacheWriteTokens: 500 + (i % 300) }),
+    ...(i % 3 === 0 && { reasoningTokens: i % 50 }),
     latencyMs: 100 + (i % 900),
+    ...(i % 2 === 0 && { timeToFirstTokenMs: 40 + (i % 60) }),
     status: i % 10 === 0 ? "error" : "success",
     occurredAt: new Date(Date.now() - i * 1000).toISOString(),
   };
