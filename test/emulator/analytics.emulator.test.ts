@@ -65,7 +65,7 @@ test("series after a shuffled, duplicated history equal a full recompute, bucket
     // The newer fields on some items only: the others count them as zeros.
     ...(i % 5 === 0 && { cacheWriteTokens: 200 + i }),
     ...(i % 3 === 0 && { reasoningTokens: i % 7 }),
-    ...(i % 2 === 0 && { timeToFirstTokenMs: 20 + ((i * 13) % 40) }),
+    ...(i % 2 === 0 && { timeToFirstTokenMs: 10 + ((i * 13) % 40) }), // below every latency (50 ms or more)
     latencyMs: 50 + ((i * 37) % 900),
     status: i % 11 === 0 ? "error" : "success",
     occurredAt: new Date(now - ((i * 6_037_000) % (30 * HOUR))).toISOString(),
