@@ -58,15 +58,22 @@ export interface ApiDeps {
   requestDeadlineMs?: number;
 }
 
-export interface Session {
+/** Who a request acts for, as the authentication steps (`auth/`) established it. */
+export interface Caller {
   uid: string;
   /** May use and grant the operator permissions (`api-keys/permissions.ts`). */
   operator: boolean;
 }
 
+/**
+ * The typed per-request context. The authentication steps (`auth/authenticated.ts` lists them in
+ * order) each fill their part; routes only read it.
+ */
 export interface AppEnv {
   Variables: {
-    session: Session;
+    /** Who: the session's user. */
+    caller: Caller;
+    /** Which key: the record of the request's API key, once the key step accepted it. */
     apiKey: ApiKeyRecord;
     /** True once the request has answered 503 at its deadline (request-deadline.ts): work it started may stop. */
     abandoned: () => boolean;

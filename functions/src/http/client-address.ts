@@ -12,7 +12,10 @@
  * Hosting says so with `trustedHops = 1` (`CLIENT_ADDRESS_TRUSTED_HOPS`), which takes the entry that
  * many places before the last. Where fewer entries exist than that, the first is used.
  */
+import type { Context } from "hono";
 import { keyedHash, type PepperRing } from "../signing/keyed-hash";
+import type { ApiDeps } from "./app-env";
+import { requestHeader } from "./request-headers";
 
 /** The client address named by `X-Forwarded-For` (see the module comment), or null when there is none. */
 export function clientAddress(forwardedFor: string | undefined, trustedHops = 0): string | null {
@@ -26,3 +29,6 @@ export function clientAddressHash(peppers: PepperRing, forwardedFor: string | un
   const address = clientAddress(forwardedFor, trustedHops);
   return address ? keyedHash(peppers, "client-ip", address) : null;
 }
+
+/** The keyed hash of the address of the client that sent `c` (null when unknown), as `clientAddressHash` finds it. */
+export const requestAddressHash = (c: Context, deps: Pick<ApiDeps, "peppers" | "trustedHops">): string | null => clientAddressHash(deps.peppers, requestHeader(c, "x-forwarded-for"), deps.trustedHops ?? 0);

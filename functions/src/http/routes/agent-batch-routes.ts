@@ -10,17 +10,18 @@
 import { Hono } from "hono";
 import { batchGetBody } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession, takeMoreStoreRequests } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
+import { takeMoreStoreRequests } from "../auth/store-budget";
 import { agentViewsFor } from "../agent-view-access";
 import { readOptionsOf, servedView, viewBody } from "../metrics-response";
 import { jsonBody } from "../request-body";
 
 export function agentBatchRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().post("/:action{metrics:batchGet}", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
+  return new Hono<AppEnv>().post("/:action{metrics:batchGet}", ...authenticated(deps, "read:agent-metrics"), async (c) => {
     const agentIds = [...new Set((await jsonBody(c, batchGetBody)).agentIds)];
     // Up to one store read per id: taken from the user's budget before any is read, settled once answered.
     takeMoreStoreRequests(c, deps, agentIds.length - 1);
-    const { readable, forbidden } = await agentViewsFor(deps, c.get("session").uid, agentIds, readOptionsOf(c));
+    const { readable, forbidden } = await agentViewsFor(deps, c.get("caller").uid, agentIds, readOptionsOf(c));
     // What it cost: every view not answered from memory, and one for the refusals' decisions (held for 15 s).
     c.set("storeRequests", [...readable.values()].filter((served) => !served.fromMemory).length + (forbidden.length > 0 ? 1 : 0));
     const data = [...readable].map(([id, served]) => `${JSON.stringify(id)}:${viewBody(servedView(served))}`).join(",");

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { agentPath } from "../../contract/schemas/requests";
 import { agentViewsFor } from "../agent-view-access";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
 import { ApiError } from "../errors";
 import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
@@ -18,9 +18,9 @@ import { pathParams } from "../request-body";
 const FORBIDDEN = "You may not read this agent's metrics.";
 
 export function agentMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:agentId/metrics", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:agentId/metrics", ...authenticated(deps, "read:agent-metrics"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
-    const { readable } = await agentViewsFor(deps, c.get("session").uid, [agentId], readOptionsOf(c));
+    const { readable } = await agentViewsFor(deps, c.get("caller").uid, [agentId], readOptionsOf(c));
     const served = readable.get(agentId);
     // A missing agent cannot be shown to belong to the caller: 403, like an agent of someone else.
     if (!served) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);

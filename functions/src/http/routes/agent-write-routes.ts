@@ -24,7 +24,7 @@ import { ingestBody } from "../../contract/schemas/interactions";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { viewContext } from "../../agent-views/agent-fold";
 import { refreshCoalescer } from "../../agent-views/refresh-coalescer";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
 import { ApiError } from "../errors";
 import { computedView, respondWithView, servedView } from "../metrics-response";
 import { jsonBody, MAX_INGEST_BODY_BYTES, pathParams } from "../request-body";
@@ -57,9 +57,9 @@ export function agentWriteRoutes(deps: ApiDeps) {
   };
 
   return new Hono<AppEnv>()
-    .post("/:agentId/interactions", requireSession(deps), requireApiKey(deps, "write:interactions"), async (c) => {
+    .post("/:agentId/interactions", ...authenticated(deps, "write:interactions"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
-      const uid = c.get("session").uid;
+      const uid = c.get("caller").uid;
       await requireWriter(uid, agentId);
       const body = await jsonBody(c, ingestBody, MAX_INGEST_BODY_BYTES);
       const batch = sortBatch(agentId, body.interactions, uid, deps.now(), await deps.views.tokens(agentId));
@@ -78,9 +78,9 @@ export function agentWriteRoutes(deps: ApiDeps) {
       logs.interactionsIngested(deps.log, { agentId, accepted, duplicates, rejected: rejected.length });
       return c.json({ accepted, duplicates, rejected }, 202);
     })
-    .post("/:agentId/:action{metrics:refresh}", requireSession(deps), requireApiKey(deps, "write:agent-metrics"), async (c) => {
+    .post("/:agentId/:action{metrics:refresh}", ...authenticated(deps, "write:agent-metrics"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
-      await requireWriter(c.get("session").uid, agentId);
+      await requireWriter(c.get("caller").uid, agentId);
       const refreshed = await refreshes.refresh(agentId, () => deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") }));
       if (refreshed?.kind === "recent") {
         logs.viewRefreshRecent(deps.log, { id: agentId, recomputedAt: refreshed.recomputedAt.toISOString() });

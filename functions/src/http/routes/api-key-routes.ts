@@ -11,7 +11,7 @@ import { operatorOnly } from "../../api-keys/permissions";
 import { decodePageToken, encodePageToken } from "../../api-keys/page-token";
 import { createApiKeyBody, keyPath, listApiKeysQuery, usageQuery } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { limitAccountRequests, requireSession } from "../auth/require-auth";
+import { limitAccountRequests, requireSession } from "../auth/session-steps";
 import { ApiError, invalidArgument } from "../errors";
 import { jsonBody, pathParams } from "../request-body";
 import * as logs from "../../config/logs";
@@ -31,9 +31,9 @@ export function apiKeyRoutes(deps: ApiDeps) {
       if (body.rateLimitPerMinute !== undefined && body.rateLimitPerMinute > limits.maxRateLimitPerMinute) {
         throw new ApiError("INVALID_ARGUMENT", `rateLimitPerMinute: at most ${limits.maxRateLimitPerMinute} on this deployment.`, { field: "rateLimitPerMinute", max: limits.maxRateLimitPerMinute });
       }
-      const reserved = c.get("session").operator ? [] : operatorOnly(body.permissions);
+      const reserved = c.get("caller").operator ? [] : operatorOnly(body.permissions);
       if (reserved.length > 0) throw new ApiError("PERMISSION_DENIED", `Only an operator of this deployment may grant ${reserved.join(", ")}.`, { permissions: reserved });
-      const { key, record } = mintApiKey(body, c.get("session").uid, deps.keyEnvironment, deps.now());
+      const { key, record } = mintApiKey(body, c.get("caller").uid, deps.keyEnvironment, deps.now());
       const created = await deps.apiKeys.create(keyedHash(deps.peppers, "api-key", key), record, limits.maxActiveKeys);
       if (created === "limit-reached") {
         throw new ApiError("RESOURCE_EXHAUSTED", `A user holds at most ${limits.maxActiveKeys} active API keys: revoke one before creating another.`);
@@ -49,7 +49,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       const after = pageToken ? decodePageToken(pageToken) : null;
       if (pageToken && !after) throw new ApiError("INVALID_ARGUMENT", "`pageToken` is not a token this listing gave; start again without it.");
       const now = deps.now();
-      const page = await deps.apiKeys.listByOwner(c.get("session").uid, { size: pageSize, after });
+      const page = await deps.apiKeys.listByOwner(c.get("caller").uid, { size: pageSize, after });
       c.header("Cache-Control", "no-store");
       return c.json({
         apiKeys: page.records.map((r) => ({ ...publicKeyView(r), status: keyStatus(r, now), revokedAt: r.revokedAt?.toISOString() ?? null })),
@@ -58,7 +58,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
     })
     .delete("/:keyId", async (c) => {
       const { keyId } = pathParams(c, keyPath);
-      const { hash } = await ownedKey(c.get("session").uid, keyId);
+      const { hash } = await ownedKey(c.get("caller").uid, keyId);
       const revoked = await deps.apiKeys.revoke(hash, deps.now());
       logs.apiKeyRevoked(deps.log, { keyId, ownerId: revoked.ownerId });
       return c.json({ apiKey: { ...publicKeyView(revoked), status: "revoked", revokedAt: revoked.revokedAt?.toISOString() ?? null } });
@@ -67,7 +67,7 @@ export function apiKeyRoutes(deps: ApiDeps) {
       const { keyId } = pathParams(c, keyPath);
       const query = usageQuery.safeParse(c.req.query());
       if (!query.success) throw new ApiError("INVALID_ARGUMENT", "`days` must be an integer from 1 to 30.");
-      await ownedKey(c.get("session").uid, keyId);
+      await ownedKey(c.get("caller").uid, keyId);
       const report = await deps.usageStore.report(keyId, query.data.days, deps.now());
       c.header("Cache-Control", "no-store");
       return c.json({ keyId, days: report.days, lastUsedAt: report.lastUsedAt?.toISOString() ?? null });

@@ -6,10 +6,10 @@
  */
 import { Hono } from "hono";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
 
 export function cacheStatsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/stats", requireSession(deps), requireApiKey(deps, "read:cache-stats"), (c) => {
+  return new Hono<AppEnv>().get("/stats", ...authenticated(deps, "read:cache-stats"), (c) => {
     c.header("Cache-Control", "no-store");
     return c.json(deps.cacheStats.snapshot());
   });

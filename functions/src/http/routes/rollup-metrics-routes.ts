@@ -11,7 +11,7 @@ import { canReadOrg, canReadUser } from "../../directory/access-policy";
 import { orgPath, userPath } from "../../contract/schemas/requests";
 import type { RollupScope } from "../../rollups/rollup-store";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
 import { ApiError } from "../errors";
 import { readOptionsOf, respondWithView, servedView } from "../metrics-response";
 import { pathParams } from "../request-body";
@@ -20,9 +20,9 @@ import type { Context } from "hono";
 const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.rollup(scope, id, readOptionsOf(c))));
 
 export function userMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:uid/metrics", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:uid/metrics", ...authenticated(deps, "read:user-metrics"), async (c) => {
     const { uid } = pathParams(c, userPath);
-    const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
+    const { viewer, target } = await deps.directory.viewerAndUser(c.get("caller").uid, uid);
     // The caller may always read their own metrics, profile or not.
     const allowed = uid === viewer.uid || (target !== null && canReadUser(viewer, target));
     if (!allowed) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
@@ -31,9 +31,9 @@ export function userMetricsRoutes(deps: ApiDeps) {
 }
 
 export function orgMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:orgId/metrics", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:orgId/metrics", ...authenticated(deps, "read:org-metrics"), async (c) => {
     const { orgId } = pathParams(c, orgPath);
-    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
+    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("caller").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
     if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");
     return serveRollup(c, deps, "org", orgId);

@@ -19,7 +19,7 @@ import { seriesFormatOf } from "../series-format";
 import { requestHeader } from "../request-headers";
 import { agentPath, orgPath, seriesQuery, userPath } from "../../contract/schemas/requests";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { requireApiKey, requireSession } from "../auth/require-auth";
+import { authenticated } from "../auth/authenticated";
 import { ApiError } from "../errors";
 import { readOptionsOf, respondWithView, servedView, type ServedView, type ViewRendering } from "../metrics-response";
 import { pathParams, queryParams } from "../request-body";
@@ -62,11 +62,11 @@ async function serveSeries(c: Context, deps: ApiDeps, scope: Exclude<Scope, "age
 
 export function agentSeriesRoutes(deps: ApiDeps) {
   const FORBIDDEN = "You may not read this agent's metrics.";
-  return new Hono<AppEnv>().get("/:agentId/metrics/series", requireSession(deps), requireApiKey(deps, "read:agent-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:agentId/metrics/series", ...authenticated(deps, "read:agent-metrics"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
     const range = rangeOf(c, deps);
     // Rights first: the series of an agent the caller may not read is never read nor recomputed.
-    const viewer = await deps.directory.viewer(c.get("session").uid);
+    const viewer = await deps.directory.viewer(c.get("caller").uid);
     const loaded: { series: Served<ViewEntry> | null } = { series: null };
     const readable = await readableIds(deps, viewer, [agentId], async () => {
       loaded.series = await deps.series.loadReadable(viewer, agentId, range);
@@ -81,18 +81,18 @@ export function agentSeriesRoutes(deps: ApiDeps) {
 }
 
 export function userSeriesRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:uid/metrics/series", requireSession(deps), requireApiKey(deps, "read:user-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:uid/metrics/series", ...authenticated(deps, "read:user-metrics"), async (c) => {
     const { uid } = pathParams(c, userPath);
-    const { viewer, target } = await deps.directory.viewerAndUser(c.get("session").uid, uid);
+    const { viewer, target } = await deps.directory.viewerAndUser(c.get("caller").uid, uid);
     if (!(uid === viewer.uid || (target !== null && canReadUser(viewer, target)))) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
     return serveSeries(c, deps, "user", uid);
   });
 }
 
 export function orgSeriesRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:orgId/metrics/series", requireSession(deps), requireApiKey(deps, "read:org-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:orgId/metrics/series", ...authenticated(deps, "read:org-metrics"), async (c) => {
     const { orgId } = pathParams(c, orgPath);
-    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("session").uid, orgId);
+    const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("caller").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
     if (!orgExists) throw new ApiError("NOT_FOUND", "No such organization.");
     return serveSeries(c, deps, "org", orgId);

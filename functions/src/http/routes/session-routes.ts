@@ -8,7 +8,8 @@
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { ApiDeps, AppEnv } from "../app-env";
-import { limitAccountRequests, refuseCrossSiteWrite, requestAddressHash, requireSession } from "../auth/require-auth";
+import { limitAccountRequests, refuseCrossSiteWrite, requireSession } from "../auth/session-steps";
+import { requestAddressHash } from "../client-address";
 import { takeSessionMint } from "../caller-limits";
 import { RECENT_SIGN_IN_MS, SESSION_COOKIE_TTL_MS } from "../auth/session-issuer";
 import { ApiError } from "../errors";
@@ -38,7 +39,7 @@ export function sessionRoutes(deps: ApiDeps) {
       return c.json({ uid: token.uid, expiresAt: new Date(deps.now().getTime() + SESSION_COOKIE_TTL_MS).toISOString() });
     })
     .delete("/", requireSession(deps), limitAccountRequests(deps), async (c) => {
-      const { uid } = c.get("session");
+      const { uid } = c.get("caller");
       await deps.sessionIssuer.revokeSessions(uid);
       deps.sessions.forgetUser(uid);
       deleteCookie(c, "__session", COOKIE);

@@ -1,0 +1,24 @@
+/**
+ * @module authenticated
+ * The contract's dual authentication as one chain of small steps, each filling its part of the
+ * request context (`app-env.ts`), in this order:
+ *
+ *  1. `requireSession`    who: the session's user (401 without a valid one)            → `caller`
+ *  2. `recordKeyUsage`    once answered, the request goes into its key's usage
+ *  3. `acceptApiKey`      which key: known, live and the caller's (401 otherwise)      → `apiKey`
+ *  4. `limitKeyRate`      the key's rate limit and RateLimit headers (429 past it)
+ *  5. `requirePermission` the route's permission on the key (403 without it)
+ *  6. `takeStoreBudget`   the user's store budget, taken now and settled once answered → `storeRequests`
+ *
+ * A route declares what it needs in one line: `.get(path, ...authenticated(deps, "read:agent-metrics"), handler)`.
+ */
+import type { Permission } from "../../contract/permissions";
+import type { ApiDeps } from "../app-env";
+import { acceptApiKey, limitKeyRate, recordKeyUsage, requirePermission } from "./key-steps";
+import { requireSession } from "./session-steps";
+import { takeStoreBudget } from "./store-budget";
+
+/** The steps of a route that needs a session and an API key holding `permission`. */
+export function authenticated(deps: ApiDeps, permission: Permission) {
+  return [requireSession(deps), recordKeyUsage(deps), acceptApiKey(deps), limitKeyRate(deps), requirePermission(permission), takeStoreBudget(deps)] as const;
+}
