@@ -2,16 +2,20 @@
  * @module series.browser.test
  * The dashboard's charts and its own key, in Chromium against the emulators through Hosting: signing
  * in is the only step before the charts show, and each chart's text alternative lists the numbers a
- * direct API read of the same series gives; the range and scope switches; an ingest through the API
- * shows in the chart (and its card) without a reload; the page's key is listed on the keys page,
+ * direct API read of the same series gives; "Download CSV" saves the shown range, row for row the
+ * API's JSON points and the page's tables; the cards show cache writes, the reasoning share and time
+ * to first token as the API's views have them; the range and scope switches; an ingest through the
+ * API shows in the chart (and its card) without a reload; the page's key is listed on the keys page,
  * reused across reloads, replaced when revoked, and revoked on sign-out.
  */
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { apiBaseUrl, eventually, unique } from "../support/emulators";
-import type { SeriesData, SeriesPoint } from "metrics-functions/contract";
-import { createKey, forwardPageErrors, hostingUrl, idTokenFor, launchChromium, screenshot, seedWorld, signIn, type SeededWorld } from "../support/browser";
+import { SERIES_CSV_COLUMNS, type InteractionsBlock, type SeriesData, type SeriesPoint } from "metrics-functions/contract";
+import { createKey, forwardPageErrors, hostingUrl, idTokenFor, launchChromium, screenshot, SCREENSHOT_DIR, seedWorld, signIn, type SeededWorld } from "../support/browser";
 
 // The page's own types of the series answer: the test reads the API as the page does.
 type ApiPoint = SeriesPoint;
@@ -35,14 +39,27 @@ const card = (scope: string, id: string) => `article.metrics[data-scope="${scope
 
 /** "$0.001234", "1,234", "812.5 ms" → the number it shows. */
 const shownNumber = (text: string) => Number(text.replace(/[$,]|\s*ms$/g, ""));
+/** The time to first token of a point where no call streamed: the table shows a gap, not 0 ms. */
+const NO_VALUE = "—";
 
 /** The columns of each figure's table, as the API's point fields, with half the shown precision (the model figure is checked apart). */
 const COLUMNS: Record<string, Array<[string, keyof ApiPoint, number]>> = {
   calls: [["Calls", "count", 0], ["Errors", "errorCount", 0]],
   cost: [["Cost", "costUsd", 5e-7]],
   latency: [["p50", "p50LatencyMs", 0.05], ["p95", "p95LatencyMs", 0.05]],
-  tokens: [["Input", "inputTokens", 0], ["Output", "outputTokens", 0], ["Cache read", "cacheReadTokens", 0]],
+  ttft: [["p50", "p50TimeToFirstTokenMs", 0.05]],
+  tokens: [["Input", "inputTokens", 0], ["Output", "outputTokens", 0], ["Cache read", "cacheReadTokens", 0], ["Cache write", "cacheWriteTokens", 0], ["Reasoning", "reasoningTokens", 0]],
 };
+/** Fields whose 0 means "none reported" and shows as a gap. */
+const GAP_WHEN_ZERO = new Set<keyof ApiPoint>(["p50TimeToFirstTokenMs"]);
+
+/** A CSV text (RFC 4180 as the API writes it: CRLF, unquoted numbers and times) as header and rows. */
+function parseCsv(text: string): { header: string[]; rows: string[][] } {
+  assert.ok(text.endsWith("\r\n"), "every line, the last one too, ends with CRLF");
+  assert.doesNotMatch(text.replaceAll("\r\n", ""), /[\r\n]/, "no bare line break");
+  const [header, ...rows] = text.slice(0, -2).split("\r\n").map((line) => line.split(","));
+  return { header, rows };
+}
 
 describe("dashboard charts and the page's own key", () => {
   let browser: Browser;
@@ -114,7 +131,12 @@ describe("dashboard charts and the page's own key", () => {
         const row = table.rows[i];
         if (row?.start !== new Date(point.start).toISOString()) return problems.push(`${figure} row ${i} starts ${row?.start}, the point ${point.start}`);
         for (const [label, field, tolerance] of columns) {
-          const value = shownNumber(row.cells[table.headers.indexOf(label) - 1] ?? "");
+          const cell = row.cells[table.headers.indexOf(label) - 1] ?? "";
+          if (GAP_WHEN_ZERO.has(field) && (point[field] === 0 || cell === NO_VALUE)) {
+            if (!(point[field] === 0 && cell === NO_VALUE)) problems.push(`${figure} ${label} at ${point.start}: shown ${cell}, API ${point[field]} (a gap exactly where it is 0)`);
+            continue;
+          }
+          const value = shownNumber(cell);
           // A value shown rounded is off by at most half its last digit (plus float noise).
           if (!(Math.abs(value - (point[field] as number)) <= tolerance + 1e-9)) problems.push(`${figure} ${label} at ${point.start}: shown ${value}, API ${point[field]}`);
         }
@@ -152,6 +174,93 @@ describe("dashboard charts and the page's own key", () => {
     assert.match((await page.textContent('#series-charts figure[data-figure="models"]')) ?? "", /no split by model/);
     await page.click('#series-charts figure[data-figure="calls"] summary');
     await screenshot(page, "dashboard-charts-hourly");
+  });
+
+  it("Download CSV saves the shown range, row for row the API's JSON points and the page's tables", async () => {
+    await showing("user", world.uid, "hour");
+    await assertMatchesApi("user", world.uid, "hour");
+    const range = await page.$eval("#series-charts", (node) => ({ ...(node as HTMLElement).dataset }));
+    const query = new URLSearchParams({ granularity: "hour", from: range.from!, to: range.to! });
+    const jsonOfRange = async () => {
+      const res = await fetch(`${origin}/api/v1/users/${world.uid}/metrics/series?${query}`, { headers: { ...(await session()), "X-API-Key": reader } });
+      assert.equal(res.status, 200);
+      return { etag: res.headers.get("ETag"), data: ((await res.json()) as { data: ApiSeries }).data };
+    };
+
+    // The CSV and the JSON are compared when they are one revision (same ETag): an ingest may land between two reads.
+    let saved: { name: string; text: string; etag: string | null } | null = null;
+    let json: Awaited<ReturnType<typeof jsonOfRange>> | null = null;
+    for (let attempt = 0; attempt < 3 && !(saved && saved.etag === json?.etag); attempt++) {
+      const isCsvRead = (url: string) => url.includes(`/api/v1/users/${world.uid}/metrics/series?`) && url.includes("format=csv");
+      const [download, response] = await Promise.all([page.waitForEvent("download"), page.waitForResponse((r) => isCsvRead(r.url())), page.click("#series-download")]);
+      assert.ok(new URL(response.url()).searchParams.get("from") === range.from && new URL(response.url()).searchParams.get("to") === range.to, "the CSV read asks for the range on screen");
+      saved = { name: download.suggestedFilename(), text: await readFile((await download.path())!, "utf8"), etag: await response.headerValue("etag") };
+      json = await jsonOfRange();
+    }
+    assert.ok(saved && json && saved.etag === json.etag, `the CSV (${saved?.etag}) and the JSON (${json?.etag}) are one revision`);
+    assert.match(saved.name, new RegExp(`^user-${world.uid}_hourly_\\d{4}-\\d{2}-\\d{2}T\\d{4}Z_\\d{4}-\\d{2}-\\d{2}T\\d{4}Z\\.csv$`));
+    await page.waitForSelector('#series-download-status [data-state="ok"]');
+    assert.equal(await page.textContent("#series-download-status"), `Saved ${saved.name} (${json.data.points.length} rows).`);
+    assert.equal(await page.isEnabled("#series-download"), true, "the button is back once the file is saved");
+
+    const { header, rows } = parseCsv(saved.text);
+    assert.deepEqual(header, [...SERIES_CSV_COLUMNS]);
+    assert.equal(rows.length, json.data.points.length);
+    json.data.points.forEach((point, i) => {
+      const expected = SERIES_CSV_COLUMNS.map((column) => (column === "start" ? point.start : point[column]));
+      const got = rows[i].map((cell, c) => (c === 0 ? cell : Number(cell)));
+      assert.deepEqual(got, expected, `row ${i} is the JSON's point ${point.start}`);
+    });
+    // The rows against the page: the tables of every figure list the file's numbers (as shown, rounded).
+    const fromCsv: ApiPoint[] = rows.map((row) => {
+      const entries = header.map((column, c) => [column, column === "start" ? row[c] : Number(row[c])]);
+      return Object.fromEntries(entries) as ApiPoint;
+    });
+    assert.deepEqual(await mismatches({ ...json.data, points: fromCsv }), [], "the page's tables list the CSV's numbers");
+    assert.ok(json.data.points.some((p) => p.cacheWriteTokens > 0 && p.p50TimeToFirstTokenMs > 0), "the seeded calls of the last 24 hours write caches and stream");
+  });
+
+  it("the cards show cache writes, the reasoning share and time to first token as the API's views have them", async () => {
+    const agent = world.agents[0];
+    for (const [scope, id] of [["user", world.uid], ["agent", agent.id]] as const) {
+      const selector = card(scope, id);
+      // The card may hold an older revision than the API (entries stay fresh for 2 minutes): refresh until both agree.
+      const view = await eventually(
+        async () => {
+          const res = await fetch(`${origin}/api/v1/${scope}s/${id}/metrics`, { headers: { ...(await session()), "X-API-Key": reader } });
+          const { data } = (await res.json()) as { data: { version: number; interactions: InteractionsBlock } };
+          const shown = await page.getAttribute(selector, "data-version");
+          if (shown !== String(data.version)) {
+            await page.click("#refresh-metrics");
+            await page.waitForTimeout(2000);
+          }
+          return { data, shown };
+        },
+        (found) => found.shown === String(found.data.version),
+        60_000,
+      );
+      const block = view.data.interactions;
+      assert.ok(block.cacheWriteTokens > 0 && block.reasoningTokens > 0 && block.timeToFirstTokenMs.count > 0, `the seeded ${scope} has cache writes, reasoning and streamed calls`);
+      const facts = await page.$eval(`${selector} dl.facts`, (list) =>
+        Object.fromEntries(Array.from(list.querySelectorAll("dt")).map((dt) => [dt.textContent ?? "", dt.nextElementSibling?.textContent ?? ""])),
+      );
+      assert.equal(shownNumber(facts["Cache-write tokens"]), block.cacheWriteTokens);
+      const share = /^([\d.]+) % of output \(([\d,]+) tokens\)$/.exec(facts["Reasoning share"]);
+      assert.ok(share, `the reasoning share reads "${facts["Reasoning share"]}"`);
+      assert.ok(Math.abs(Number(share[1]) - (100 * block.reasoningTokens) / block.outputTokens) <= 0.05 + 1e-9, `${share[1]} % of output`);
+      assert.equal(shownNumber(share[2]), block.reasoningTokens);
+      const ttft = await page.$eval(`${selector} table.bars[data-chart="ttft"]`, (table) => ({
+        caption: table.querySelector("caption")?.textContent ?? "",
+        rows: Array.from(table.querySelectorAll("tr")).map((tr) => [tr.querySelector("th")?.textContent ?? "", tr.querySelector("td.value")?.textContent ?? ""]),
+      }));
+      assert.equal(ttft.caption, `Time to first token (${block.timeToFirstTokenMs.count.toLocaleString("en-US")} streamed calls)`);
+      assert.deepEqual(ttft.rows.map(([label]) => label), ["p50", "p95"]);
+      for (const [label, text] of ttft.rows) {
+        const expected = block.timeToFirstTokenMs[label as "p50" | "p95"];
+        assert.ok(Math.abs(shownNumber(text) - expected) <= 0.5, `TTFT ${label}: shown ${text}, API ${expected}`);
+      }
+    }
+    await page.locator(card("agent", agent.id)).screenshot({ path: join(SCREENSHOT_DIR, "dashboard-card-tokens.png") });
   });
 
   it("the range switch shows 30 days of daily points with cost by model, as the API has them", async () => {
