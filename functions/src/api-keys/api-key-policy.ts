@@ -34,6 +34,8 @@ export interface ApiKeyRecord {
   expiresAt: Date | null;
   revokedAt: Date | null;
   rateLimitPerMinute: number;
+  /** The only agents the key may touch; absent for every agent its owner may. */
+  agentIds?: string[];
 }
 
 export type KeyRefusal = "unknown" | "revoked" | "expired" | "not-owner";
@@ -44,6 +46,7 @@ export interface KeyRequest {
   permissions: Permission[];
   expiresInDays?: number;
   rateLimitPerMinute?: number;
+  agentIds?: string[];
 }
 
 /** A new key: the plaintext (to show once) and the record to store under its keyed hash. */
@@ -61,6 +64,7 @@ export function mintApiKey(request: KeyRequest, ownerId: string, env: KeyEnviron
       expiresAt: request.expiresInDays ? new Date(now.getTime() + request.expiresInDays * DAY_MS) : null,
       revokedAt: null,
       rateLimitPerMinute: request.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+      ...(request.agentIds && { agentIds: request.agentIds }),
     },
   };
 }
@@ -84,6 +88,7 @@ export function publicKeyView(record: ApiKeyRecord) {
     createdAt: record.createdAt.toISOString(),
     expiresAt: record.expiresAt ? record.expiresAt.toISOString() : null,
     rateLimitPerMinute: record.rateLimitPerMinute,
+    ...(record.agentIds && { agentIds: record.agentIds }),
   };
 }
 

@@ -45,6 +45,8 @@ function toRecord(d: FirebaseFirestore.DocumentData): ApiKeyRecord {
     expiresAt: toDate(d.expiresAt),
     revokedAt: toDate(d.revokedAt),
     rateLimitPerMinute: Number(d.rateLimitPerMinute),
+    // An unrestricted key has no field (as every key made before restrictions existed).
+    ...(Array.isArray(d.agentIds) && { agentIds: d.agentIds.map(String) }),
   };
 }
 

@@ -75,6 +75,8 @@ export interface AppEnv {
     caller: Caller;
     /** Which key: the record of the request's API key, once the key step accepted it. */
     apiKey: ApiKeyRecord;
+    /** Which agents: the only ones the key may touch, or null for every agent the caller may (`auth/agent-restriction.ts`). */
+    keyAgents: ReadonlySet<string> | null;
     /** True once the request has answered 503 at its deadline (request-deadline.ts): work it started may stop. */
     abandoned: () => boolean;
     /** What this keyed request costs its user's store budget (caller-limits.ts): 1 unless the route says otherwise. */

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { PERMISSIONS } from "../permissions";
+import { MAX_BATCH_IDS } from "../limits";
 
 const instant = z.iso.datetime();
 
@@ -17,6 +18,12 @@ export const apiKeyView = z
     createdAt: instant,
     expiresAt: instant.nullable(),
     rateLimitPerMinute: z.number().int().positive(),
+    agentIds: z
+      .array(z.string())
+      .min(1)
+      .max(MAX_BATCH_IDS)
+      .optional()
+      .meta({ description: "Present when the key is restricted: the only agents it may touch (any other agent is 403, and so are user and organization reads)." }),
   })
   .meta({ id: "ApiKey" });
 export type ApiKeyView = z.infer<typeof apiKeyView>;

@@ -18,6 +18,13 @@ export const createApiKeyBody = z.strictObject({
     .refine((list) => new Set(list).size === list.length, "permissions must not repeat"),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).optional(),
+  agentIds: z
+    .array(documentId)
+    .min(1)
+    .max(MAX_BATCH_IDS)
+    .refine((list) => new Set(list).size === list.length, "agentIds must not repeat")
+    .optional()
+    .meta({ description: "Restricts the key to these agents: any other agent is refused with 403 on every route, and user and organization reads (which span other agents) are 403." }),
 });
 export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
 /** `POST /v1/api-keys` as a client writes it. */

@@ -5,20 +5,23 @@
  *
  *  1. `requireSession`    who: the session's user (401 without a valid one)            → `caller`
  *  2. `recordKeyUsage`    once answered, the request goes into its key's usage
- *  3. `acceptApiKey`      which key: known, live and the caller's (401 otherwise)      → `apiKey`
+ *  3. `acceptApiKey`      which key: known, live and the caller's (401 otherwise)      → `apiKey`, `keyAgents`
  *  4. `limitKeyRate`      the key's rate limit and RateLimit headers (429 past it)
  *  5. `requirePermission` the route's permission on the key (403 without it)
- *  6. `takeStoreBudget`   the user's store budget, taken now and settled once answered → `storeRequests`
+ *  6. `restrictKeyAgents` a key restricted to some agents, against what the route reaches (403)
+ *  7. `takeStoreBudget`   the user's store budget, taken now and settled once answered → `storeRequests`
  *
- * A route declares what it needs in one line: `.get(path, ...authenticated(deps, "read:agent-metrics"), handler)`.
+ * A route declares what it needs in one line:
+ * `.get("/:agentId/metrics", ...authenticated(deps, "read:agent-metrics", "path-agent"), handler)`.
  */
 import type { Permission } from "../../contract/permissions";
 import type { ApiDeps } from "../app-env";
+import { restrictKeyAgents, type AgentReach } from "./agent-restriction";
 import { acceptApiKey, limitKeyRate, recordKeyUsage, requirePermission } from "./key-steps";
 import { requireSession } from "./session-steps";
 import { takeStoreBudget } from "./store-budget";
 
-/** The steps of a route that needs a session and an API key holding `permission`. */
-export function authenticated(deps: ApiDeps, permission: Permission) {
-  return [requireSession(deps), recordKeyUsage(deps), acceptApiKey(deps), limitKeyRate(deps), requirePermission(permission), takeStoreBudget(deps)] as const;
+/** The steps of a route that needs a session and an API key holding `permission`, reaching `reach`. */
+export function authenticated(deps: ApiDeps, permission: Permission, reach: AgentReach) {
+  return [requireSession(deps), recordKeyUsage(deps), acceptApiKey(deps), limitKeyRate(deps), requirePermission(permission), restrictKeyAgents(reach), takeStoreBudget(deps)] as const;
 }

@@ -18,7 +18,7 @@ import { pathParams } from "../request-body";
 const FORBIDDEN = "You may not read this agent's metrics.";
 
 export function agentMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:agentId/metrics", ...authenticated(deps, "read:agent-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:agentId/metrics", ...authenticated(deps, "read:agent-metrics", "path-agent"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
     const { readable } = await agentViewsFor(deps, c.get("caller").uid, [agentId], readOptionsOf(c));
     const served = readable.get(agentId);

@@ -57,7 +57,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
   };
 
   return new Hono<AppEnv>()
-    .post("/:agentId/interactions", ...authenticated(deps, "write:interactions"), async (c) => {
+    .post("/:agentId/interactions", ...authenticated(deps, "write:interactions", "path-agent"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       const uid = c.get("caller").uid;
       await requireWriter(uid, agentId);
@@ -78,7 +78,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
       logs.interactionsIngested(deps.log, { agentId, accepted, duplicates, rejected: rejected.length });
       return c.json({ accepted, duplicates, rejected }, 202);
     })
-    .post("/:agentId/:action{metrics:refresh}", ...authenticated(deps, "write:agent-metrics"), async (c) => {
+    .post("/:agentId/:action{metrics:refresh}", ...authenticated(deps, "write:agent-metrics", "path-agent"), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       await requireWriter(c.get("caller").uid, agentId);
       const refreshed = await refreshes.refresh(agentId, () => deps.agentViews.recompute(agentId, viewContext(deps), { abandoned: c.get("abandoned") }));

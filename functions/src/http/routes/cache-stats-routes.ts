@@ -9,7 +9,7 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { authenticated } from "../auth/authenticated";
 
 export function cacheStatsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/stats", ...authenticated(deps, "read:cache-stats"), (c) => {
+  return new Hono<AppEnv>().get("/stats", ...authenticated(deps, "read:cache-stats", "no-agent"), (c) => {
     c.header("Cache-Control", "no-store");
     return c.json(deps.cacheStats.snapshot());
   });

@@ -20,7 +20,7 @@ import type { Context } from "hono";
 const serveRollup = async (c: Context, deps: ApiDeps, scope: RollupScope, id: string) => respondWithView(c, servedView(await deps.views.rollup(scope, id, readOptionsOf(c))));
 
 export function userMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:uid/metrics", ...authenticated(deps, "read:user-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:uid/metrics", ...authenticated(deps, "read:user-metrics", "all-agents"), async (c) => {
     const { uid } = pathParams(c, userPath);
     const { viewer, target } = await deps.directory.viewerAndUser(c.get("caller").uid, uid);
     // The caller may always read their own metrics, profile or not.
@@ -31,7 +31,7 @@ export function userMetricsRoutes(deps: ApiDeps) {
 }
 
 export function orgMetricsRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:orgId/metrics", ...authenticated(deps, "read:org-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:orgId/metrics", ...authenticated(deps, "read:org-metrics", "all-agents"), async (c) => {
     const { orgId } = pathParams(c, orgPath);
     const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("caller").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");

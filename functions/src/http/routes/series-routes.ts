@@ -62,7 +62,7 @@ async function serveSeries(c: Context, deps: ApiDeps, scope: Exclude<Scope, "age
 
 export function agentSeriesRoutes(deps: ApiDeps) {
   const FORBIDDEN = "You may not read this agent's metrics.";
-  return new Hono<AppEnv>().get("/:agentId/metrics/series", ...authenticated(deps, "read:agent-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:agentId/metrics/series", ...authenticated(deps, "read:agent-metrics", "path-agent"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
     const range = rangeOf(c, deps);
     // Rights first: the series of an agent the caller may not read is never read nor recomputed.
@@ -81,7 +81,7 @@ export function agentSeriesRoutes(deps: ApiDeps) {
 }
 
 export function userSeriesRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:uid/metrics/series", ...authenticated(deps, "read:user-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:uid/metrics/series", ...authenticated(deps, "read:user-metrics", "all-agents"), async (c) => {
     const { uid } = pathParams(c, userPath);
     const { viewer, target } = await deps.directory.viewerAndUser(c.get("caller").uid, uid);
     if (!(uid === viewer.uid || (target !== null && canReadUser(viewer, target)))) throw new ApiError("PERMISSION_DENIED", "You may not read this user's metrics.");
@@ -90,7 +90,7 @@ export function userSeriesRoutes(deps: ApiDeps) {
 }
 
 export function orgSeriesRoutes(deps: ApiDeps) {
-  return new Hono<AppEnv>().get("/:orgId/metrics/series", ...authenticated(deps, "read:org-metrics"), async (c) => {
+  return new Hono<AppEnv>().get("/:orgId/metrics/series", ...authenticated(deps, "read:org-metrics", "all-agents"), async (c) => {
     const { orgId } = pathParams(c, orgPath);
     const { viewer, orgExists } = await deps.directory.viewerAndOrg(c.get("caller").uid, orgId);
     if (!canReadOrg(viewer, orgId)) throw new ApiError("PERMISSION_DENIED", "You may not read this organization's metrics.");
