@@ -266,6 +266,7 @@ describe("dashboard charts and the page's own key", () => {
   it("the range switch shows 30 days of daily points with cost by model, as the API has them", async () => {
     await page.check('input[name="range"][value="day"]');
     await showing("user", world.uid, "day");
+    assert.equal(await page.textContent("#series-download-status"), "", "the hourly file's message is gone with the hourly series");
     const api = await assertMatchesApi("user", world.uid, "day");
     assert.equal(api.points.length, 30);
     const models = await shown("models");

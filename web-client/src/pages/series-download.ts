@@ -22,10 +22,11 @@ export interface SeriesDownloadDeps {
 const dataRows = (text: string) => Math.max(0, text.split("\r\n").filter((line) => line !== "").length - 1);
 
 /**
- * Wires `#series-download`; `refresh()` follows what the panel shows.
+ * Wires `#series-download`; `refresh()` follows what the panel shows, `forget()` drops the message
+ * of a previous download (another series is being shown: "Saved …" would name the wrong one).
  * @example const download = mountSeriesDownload({ api, shown: () => range }); download.refresh();
  */
-export function mountSeriesDownload(deps: SeriesDownloadDeps): { refresh: () => void } {
+export function mountSeriesDownload(deps: SeriesDownloadDeps): { refresh: () => void; forget: () => void } {
   const button = byId("series-download", HTMLButtonElement);
   const status = byId("series-download-status", HTMLDivElement);
   let busy = false;
@@ -52,5 +53,10 @@ export function mountSeriesDownload(deps: SeriesDownloadDeps): { refresh: () => 
     }
   });
   refresh();
-  return { refresh };
+  return {
+    refresh,
+    forget() {
+      if (!busy) status.replaceChildren();
+    },
+  };
 }

@@ -104,6 +104,7 @@ export function mountSeriesPanel(deps: SeriesPanelDeps): { setScopes: (choices: 
       void view?.then((drawn) => drawn.clear(), () => undefined);
       for (const key of SHOWN) delete current[key];
       download.refresh();
+      download.forget();
       status.replaceChildren(stateMessage("loading", "Loading the series…"));
     }
     void deps.feed.watch(ref, (update) => void render(update));
