@@ -85,7 +85,8 @@ function schemaSection(schema: Schema): string[] {
 function authOf(operation: Schema): string {
   const schemes: string[] = (operation.security ?? []).flatMap((s: Schema) => Object.keys(s));
   if (schemes.length === 0) return "none";
-  return schemes.includes("apiKey") ? "session + key" : "session";
+  if (!schemes.includes("apiKey")) return "session";
+  return (operation.security as Schema[]).some((s) => Object.keys(s).join() === "apiKey") ? "session + key, or an ingest key alone" : "session + key";
 }
 
 export function renderApiMarkdown(doc: OpenApiDocument): string {

@@ -71,8 +71,8 @@ export interface FakeWorld {
   viewReads: string[][];
   /** Each fold the API asked for, by agent id. */
   foldRequests: string[];
-  /** Each ingest the API stored, with its items' document ids. */
-  ingests: Array<{ agentId: string; docIds: string[] }>;
+  /** Each ingest the API stored, with its items' document ids and the users they were recorded for. */
+  ingests: Array<{ agentId: string; docIds: string[]; userIds: string[] }>;
   /** Moves the clock every dependency reads (the edge cache included). */
   advance(ms: number): void;
   /** Usage tallies stored so far (after `deps.usage.flush()`). */
@@ -204,7 +204,7 @@ export function fakeWorld(now = new Date("2026-11-23T10:00:00Z")): FakeWorld {
       read: async (agentId) => world.views.get(agentId) ?? null,
       record: async () => "recorded",
       ingest: async (agentId, items) => {
-        world.ingests.push({ agentId, docIds: items.map((item) => item.docId) });
+        world.ingests.push({ agentId, docIds: items.map((item) => item.docId), userIds: items.map((item) => item.userId) });
         return new Map();
       },
       fold: async () => {

@@ -69,12 +69,15 @@ export function mintApiKey(request: KeyRequest, ownerId: string, env: KeyEnviron
   };
 }
 
-/** Why `record` may not be used by the session user `uid` at `now`, or null when it may. */
-export function refuseKey(record: ApiKeyRecord | null, uid: string, now: Date): KeyRefusal | null {
+/**
+ * Why `record` may not be used at `now` by the session user `uid` (null: by no session, the key acting
+ * alone for its owner), or null when it may.
+ */
+export function refuseKey(record: ApiKeyRecord | null, uid: string | null, now: Date): KeyRefusal | null {
   if (!record) return "unknown";
   if (record.revokedAt) return "revoked";
   if (record.expiresAt && record.expiresAt.getTime() <= now.getTime()) return "expired";
-  if (record.ownerId !== uid) return "not-owner";
+  if (uid !== null && record.ownerId !== uid) return "not-owner";
   return null;
 }
 

@@ -18,5 +18,11 @@ export function permits(granted: readonly Permission[], needed: Permission, oper
   return granted.includes("admin:all") || granted.includes(needed);
 }
 
+/**
+ * True for an ingest key: permissions exactly `["write:interactions"]`. Such a key authenticates alone
+ * on the ingestion routes, acting for its owner (http/auth/ingest-key.ts); `admin:all` does not.
+ */
+export const isIngestKey = (granted: readonly Permission[]): boolean => granted.length === 1 && granted[0] === "write:interactions";
+
 /** The operator permissions in `requested`: what a user who is not an operator may not grant. */
 export const operatorOnly = (requested: readonly Permission[]): Permission[] => requested.filter((p) => OPERATOR_PERMISSIONS.includes(p));

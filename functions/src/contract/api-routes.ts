@@ -15,8 +15,11 @@ import { SERIES_CSV_COLUMNS, seriesResponse } from "./schemas/series";
 import { cacheStats, healthReport, sessionCreated } from "./schemas/service";
 import { signingKeys } from "./schemas/signatures";
 
-/** Who may call a route: both a session and an API key, a session alone, or anyone. */
-export type RouteAuth = "session+key" | "session" | "none";
+/**
+ * Who may call a route: both a session and an API key (or, on ingestion, an ingest key alone: a key
+ * whose permissions are exactly `write:interactions`, acting for its owner), a session alone, or anyone.
+ */
+export type RouteAuth = "session+key" | "session+key|ingest-key" | "session" | "none";
 
 /** Headers a response may carry, documented once (`openapi.ts`). */
 export type ResponseHeader = "ETag" | "Cache-Control" | "Age" | "RateLimit-Limit" | "RateLimit-Remaining" | "RateLimit-Reset" | "Retry-After" | "Set-Cookie";
@@ -196,7 +199,9 @@ Writers: the agent's owner and its organization's members other than viewers.`,
     operationId: "ingestInteractions",
     summary: "Record model calls of an agent",
     description: `Each item (\`InteractionItem\`) is validated on its own; \`userId\` defaults to the session's user and
-\`id\` is the client's. The valid new ones are stored in transactions of at most 500 writes, so a chunk
+\`id\` is the client's. An **ingest key** (permissions exactly \`write:interactions\`) may be sent alone,
+without a session: it acts as its owner (who must be allowed to write the agent now), and \`userId\`
+defaults to the owner. The valid new ones are stored in transactions of at most 500 writes, so a chunk
 is all or nothing. **202 means stored**: every accepted interaction is durable and will be counted;
 the views show it after the agent's next fold (about 1–2 s). An \`id\` already stored for this agent
 (or repeated in the request) counts once, as a duplicate; an \`id\` already stored for **another**
@@ -205,7 +210,7 @@ rejected with its reason. A 503 may come after some chunks were stored: send the
 (same ids), and those count as duplicates. Any number of writers can ingest into one agent at once
 without contending (docs/PERFORMANCE.md, "Hot agent"). Writers: the agent's owner and its
 organization's members other than viewers.`,
-    auth: "session+key",
+    auth: "session+key|ingest-key",
     permission: "write:interactions",
     params: agentPath,
     body: ingestBody,

@@ -68,7 +68,8 @@ function parameters(route: ApiRoute): JsonSchema[] {
 function security(route: ApiRoute): JsonSchema[] {
   if (route.auth === "none") return [];
   if (route.auth === "session") return [{ sessionToken: [] }, { sessionCookie: [] }];
-  return [{ sessionToken: [], apiKey: [] }, { sessionCookie: [], apiKey: [] }];
+  const keyed = [{ sessionToken: [], apiKey: [] }, { sessionCookie: [], apiKey: [] }];
+  return route.auth === "session+key|ingest-key" ? [...keyed, { apiKey: [] }] : keyed;
 }
 
 function operation(route: ApiRoute): JsonSchema {
@@ -123,7 +124,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = API_ROUTES): 
       securitySchemes: {
         sessionToken: { type: "http", scheme: "bearer", bearerFormat: "Firebase ID token", description: "`Authorization: Bearer <Firebase ID token>`; wins over the cookie when both are sent." },
         sessionCookie: { type: "apiKey", in: "cookie", name: "__session", description: "The cookie `POST /v1/session` sets." },
-        apiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "A key of the session's user holding the route's permission." },
+        apiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "A key of the session's user holding the route's permission; on ingestion, an ingest key (permissions exactly `write:interactions`) may be sent alone." },
       },
     },
   };

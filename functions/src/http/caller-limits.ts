@@ -5,7 +5,8 @@
  *    well-formed keys are easy to forge (the checksum is public), and each unknown one costs a read
  *    and a place in the key cache. Past `BAD_KEYS_PER_MINUTE` failures, a key this instance does not
  *    already hold is refused with 429 before it is looked up, so forged keys cost at most that many
- *    reads a minute per user; keys already held (the user's real ones) keep working;
+ *    reads a minute per user; keys already held (the user's real ones) keep working. A key presented
+ *    alone (an ingest key, with no session) has no user yet: its client address has the same budget;
  *  - a signed-in user's requests to the session-only routes (`/v1/api-keys…`, `DELETE /v1/session`),
  *    which have no key to limit them: `ACCOUNT_REQUESTS_PER_MINUTE`;
  *  - a client address's `POST /v1/session` (a token check with Auth before there is a user):
@@ -36,15 +37,20 @@ const counterId = (purpose: string, who: string) => `caller-${purpose}-${createH
 
 const refusal = (decision: RateDecision, what: string) => new ApiError("RESOURCE_EXHAUSTED", `Too many ${what}; retry in ${decision.retryAfterSeconds} s.`, undefined, decision.retryAfterSeconds);
 
-/** Throws 429 when `uid` has used up its failed key lookups (call only before a lookup that costs a read). */
-export function refuseKeyLookup(limiter: RateLimiter, uid: string, nowMs: number): void {
-  const decision = limiter.check(counterId("bad-keys", uid), BAD_KEYS_PER_MINUTE, nowMs);
+/** Who asks for a key lookup: the session's user, or, for a key presented alone, the client's address (null: unknown). */
+export type KeyAsker = { uid: string } | { addressHash: string | null };
+
+const badKeysCounter = (asker: KeyAsker) => ("uid" in asker ? counterId("bad-keys", asker.uid) : counterId("bad-keys-address", asker.addressHash ?? "unknown"));
+
+/** Throws 429 when `asker` has used up its failed key lookups (call only before a lookup that costs a read). */
+export function refuseKeyLookup(limiter: RateLimiter, asker: KeyAsker, nowMs: number): void {
+  const decision = limiter.check(badKeysCounter(asker), BAD_KEYS_PER_MINUTE, nowMs);
   if (!decision.allowed) throw refusal(decision, "requests with an invalid API key");
 }
 
-/** Counts one refused API key of `uid`. */
-export function countRefusedKey(limiter: RateLimiter, uid: string, nowMs: number): void {
-  limiter.count(counterId("bad-keys", uid), nowMs);
+/** Counts one refused API key of `asker`. */
+export function countRefusedKey(limiter: RateLimiter, asker: KeyAsker, nowMs: number): void {
+  limiter.count(badKeysCounter(asker), nowMs);
 }
 
 /** Counts a session-only request of `uid`; throws 429 past the limit. */

@@ -17,7 +17,7 @@ import { usableKey } from "./key-lookup";
 /** Step: requires an API key that the caller may use (`key-lookup.ts`); sets `apiKey` and `keyAgents`. */
 export function acceptApiKey(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const record = await usableKey(c, deps, c.get("caller").uid);
+    const record = await usableKey(c, deps, { uid: c.get("caller").uid });
     c.set("apiKey", record);
     c.set("keyAgents", record.agentIds ? new Set(record.agentIds) : null);
     await next();

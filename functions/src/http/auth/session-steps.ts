@@ -10,7 +10,7 @@ import type { ApiDeps, AppEnv } from "../app-env";
 import { takeAccountRequest } from "../caller-limits";
 import { ApiError } from "../errors";
 import { requestCookie, requestHeader } from "../request-headers";
-import { sessionCredential } from "./credentials";
+import { sessionCredential, type SessionCredential } from "./credentials";
 import { isCrossSite } from "./same-origin";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -27,15 +27,26 @@ export function refuseCrossSiteWrite(c: Context, deps: Pick<ApiDeps, "allowedOri
   if (isCrossSite(headers, deps.allowedOrigins)) throw new ApiError("PERMISSION_DENIED", "Cross-site requests may not use the session cookie.");
 }
 
+/** The session credential the request carries (valid or not), or null. */
+export const presentedSession = (c: Context): SessionCredential | null => sessionCredential(requestHeader(c, "authorization"), requestCookie(c, "__session"));
+
+/** The 401 of a request without a session. */
+export const sessionRequired = (why = "") => new ApiError("UNAUTHENTICATED", `A session is required${why}: send a Firebase ID token as a Bearer token or the __session cookie.`);
+
+/** Verifies `credential` and sets `caller` to its user; 401 when it is invalid, expired or revoked. */
+export async function acceptSession(c: Context<AppEnv>, deps: ApiDeps, credential: SessionCredential): Promise<void> {
+  if (credential.kind === "sessionCookie") refuseCrossSiteWrite(c, deps);
+  const session = await deps.sessions.verify(credential);
+  if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
+  c.set("caller", { uid: session.uid, operator: session.operator });
+}
+
 /** Step: requires a verified Firebase session; sets `caller` to its user. */
 export function requireSession(deps: ApiDeps) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const credential = sessionCredential(requestHeader(c, "authorization"), requestCookie(c, "__session"));
-    if (!credential) throw new ApiError("UNAUTHENTICATED", "A session is required: send a Firebase ID token as a Bearer token or the __session cookie.");
-    if (credential.kind === "sessionCookie") refuseCrossSiteWrite(c, deps);
-    const session = await deps.sessions.verify(credential);
-    if (!session) throw new ApiError("UNAUTHENTICATED", "The session is invalid, expired or revoked.");
-    c.set("caller", { uid: session.uid, operator: session.operator });
+    const credential = presentedSession(c);
+    if (!credential) throw sessionRequired();
+    await acceptSession(c, deps, credential);
     await next();
   });
 }

@@ -12,7 +12,8 @@
  * (a refresh that finds what the view already says writes no new revision); refreshes of one agent
  * coalesce (`agent-views/refresh-coalescer`): within 60 s of this instance's last refresh of it, a
  * refresh answers with the stored view as it stands (`meta.cache` "store") instead of scanning again.
- * Both check the caller's right to write the agent before reading any body.
+ * Both check the caller's right to write the agent before reading any body. Ingestion also accepts an
+ * ingest key alone (`auth/ingest-key.ts`): it writes as the key's owner, who must be allowed to write now.
  */
 import { Hono } from "hono";
 import { canWriteAgent } from "../../directory/access-policy";
@@ -24,7 +25,7 @@ import { ingestBody } from "../../contract/schemas/interactions";
 import type { ApiDeps, AppEnv } from "../app-env";
 import { viewContext } from "../../agent-views/agent-fold";
 import { refreshCoalescer } from "../../agent-views/refresh-coalescer";
-import { authenticated } from "../auth/authenticated";
+import { authenticated, authenticatedIngest } from "../auth/authenticated";
 import { ApiError } from "../errors";
 import { computedView, respondWithView, servedView } from "../metrics-response";
 import { jsonBody, MAX_INGEST_BODY_BYTES, pathParams } from "../request-body";
@@ -57,7 +58,7 @@ export function agentWriteRoutes(deps: ApiDeps) {
   };
 
   return new Hono<AppEnv>()
-    .post("/:agentId/interactions", ...authenticated(deps, "write:interactions", "path-agent"), async (c) => {
+    .post("/:agentId/interactions", ...authenticatedIngest(deps), async (c) => {
       const { agentId } = pathParams(c, agentPath);
       const uid = c.get("caller").uid;
       await requireWriter(uid, agentId);
