@@ -13,7 +13,22 @@ import type { Keyring } from "../signing/signing";
 import type { StoredView } from "../agent-views/stored-view";
 import type { RevisionFloor } from "../cache/revision-floor";
 import * as logs from "../config/logs";
-import { metricsData } from "../contract/schemas/metrics";
+import { interactionsBlock, metricsData } from "../contract/schemas/metrics";
+import type { MetricsView } from "../metrics/metrics-view";
+
+const VIEW_FIELDS = Object.keys(metricsData.shape).filter((field) => field !== "agentCount");
+const INTERACTION_FIELDS = Object.keys(interactionsBlock.shape);
+
+/**
+ * Whether a view has every field the contract serves now. Its values need no check (the signature
+ * vouches for them); a field added since it was written is what makes it stale, and testing for the
+ * fields costs about 1 µs where parsing the whole view costs 30 on every store load.
+ */
+function hasCurrentLayout(view: MetricsView): boolean {
+  const record = view as unknown as Record<string, unknown>;
+  const interactions = (view.interactions ?? {}) as unknown as Record<string, unknown>;
+  return VIEW_FIELDS.every((field) => field in record) && INTERACTION_FIELDS.every((field) => field in interactions);
+}
 
 export interface StoredViewCheck {
   /** True when `stored` may be served as the view of `scope`/`id`; false (and logged) otherwise. */
@@ -31,7 +46,7 @@ export function storedViewCheck({ keyring, log, revisions }: { keyring: Keyring;
         return false;
       }
       const { version } = stored.sealed.data;
-      if (!metricsData.safeParse(stored.sealed.data).success) {
+      if (!hasCurrentLayout(stored.sealed.data)) {
         logs.viewLayoutOutdated(log, { scope, id, version });
         return false;
       }

@@ -21,15 +21,15 @@ import { agentPath, orgPath, seriesQuery, userPath } from "../../contract/schema
 import type { ApiDeps, AppEnv } from "../app-env";
 import { authenticated } from "../auth/authenticated";
 import { ApiError } from "../errors";
-import { readOptionsOf, respondWithView, servedView, type ServedView, type ViewRendering } from "../metrics-response";
+import { readOptionsOf, respondWithView, servedView, type ViewRendering } from "../metrics-response";
 import { pathParams, queryParams } from "../request-body";
 
-/** The range the query asks for, or a 400. */
-function rangeOf(c: Context, deps: ApiDeps): SeriesRange {
+/** What a series read asks for: the range (or a 400) and the form of the answer (JSON unless CSV is asked for). */
+function seriesRequestOf(c: Context, deps: ApiDeps): { range: SeriesRange; rendering: ViewRendering | undefined } {
   const query = queryParams(c, seriesQuery);
   const found = seriesRange(query.granularity, query.from ? new Date(query.from) : undefined, query.to ? new Date(query.to) : undefined, deps.now());
   if ("error" in found) throw new ApiError("INVALID_ARGUMENT", `The query is invalid: ${found.error}.`);
-  return found.range;
+  return { range: found.range, rendering: seriesFormatOf(query.format, requestHeader(c, "accept")) === "csv" ? CSV : undefined };
 }
 
 /** CSV of each served series entry, made once per entry (entries are immutable, one per signed revision and range). */
@@ -48,23 +48,18 @@ const CSV: ViewRendering = {
   },
 };
 
-/** Answers with the series in the form the request asks for. */
-function respondWithSeries(c: Context, view: ServedView) {
-  const format = seriesFormatOf(queryParams(c, seriesQuery).format, requestHeader(c, "accept"));
-  return respondWithView(c, view, format === "csv" ? CSV : undefined);
-}
-
 async function serveSeries(c: Context, deps: ApiDeps, scope: Exclude<Scope, "agent">, id: string) {
-  const served = await deps.series.get(scope, id, rangeOf(c, deps), readOptionsOf(c));
+  const { range, rendering } = seriesRequestOf(c, deps);
+  const served = await deps.series.get(scope, id, range, readOptionsOf(c));
   if (!served) throw new Error(`no ${scope} series of ${id}`);
-  return respondWithSeries(c, servedView(served));
+  return respondWithView(c, servedView(served), rendering);
 }
 
 export function agentSeriesRoutes(deps: ApiDeps) {
   const FORBIDDEN = "You may not read this agent's metrics.";
   return new Hono<AppEnv>().get("/:agentId/metrics/series", ...authenticated(deps, "read:agent-metrics", "path-agent"), async (c) => {
     const { agentId } = pathParams(c, agentPath);
-    const range = rangeOf(c, deps);
+    const { range, rendering } = seriesRequestOf(c, deps);
     // Rights first: the series of an agent the caller may not read is never read nor recomputed.
     const viewer = await deps.directory.viewer(c.get("caller").uid);
     const loaded: { series: Served<ViewEntry> | null } = { series: null };
@@ -76,7 +71,7 @@ export function agentSeriesRoutes(deps: ApiDeps) {
     const served = loaded.series ?? (await deps.series.get("agent", agentId, range, readOptionsOf(c)));
     // Deleted, or moved away from the caller, as the series just read says.
     if (!served || (served.value.access !== null && !canReadAgent(viewer, served.value.access))) throw new ApiError("PERMISSION_DENIED", FORBIDDEN);
-    return respondWithSeries(c, servedView(served));
+    return respondWithView(c, servedView(served), rendering);
   });
 }
 
